@@ -1,0 +1,51 @@
+# Two commands set up everything: `make run` and `make test`. The rest are for development.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+LMS := $(BIN)/lms
+LMS_PORT ?= 5000
+export LMS_PORT
+
+.PHONY: run dev test lint i18n translations install clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed translations
+
+# Compiled catalogs (.mo) are built from the committed .po files, never committed themselves.
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile --statistics -d lms/translations 2>&1 | grep -v '^compiling' || true
+
+run: install
+	mkdir -p instance
+	$(LMS) db upgrade
+	$(LMS) demo-data
+	@echo "Serving on http://127.0.0.1:$(LMS_PORT)"
+	$(LMS) run --host 127.0.0.1 --port $(LMS_PORT)
+
+dev: install
+	mkdir -p instance
+	$(LMS) db upgrade
+	$(LMS) demo-data
+	$(LMS) run --debug --host 127.0.0.1 --port $(LMS_PORT)
+
+test: install
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+
+# Extract new strings, merge them into the kk/ru/en catalogs, compile.
+i18n: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o lms/translations/messages.pot --no-location --sort-output --omit-header lms
+	$(BIN)/pybabel update -i lms/translations/messages.pot -d lms/translations --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel compile --statistics -d lms/translations
+
+clean:
+	rm -rf $(VENV) instance/lms.sqlite3*

@@ -1,0 +1,112 @@
+"""AI-competency learning platform: create_app() builds the Flask application."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+#: The project root (static/ and courses/ live here, beside the lms package).
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    """Build the app: config -> extensions -> blueprints -> CLI -> error handlers. Nothing runs at import."""
+    from lms import config as config_module
+
+    app = Flask(
+        __name__,
+        instance_path=str(PROJECT_ROOT / "instance"),
+        instance_relative_config=True,
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    settings = config_module.load(app.instance_path, overrides)
+    app.config.from_mapping(config_module.flask_settings(settings, app.instance_path))
+    config_module.validate(app.config)
+    _configure_logging(app)
+    if app.config["PROXY_COUNT"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_prefix=n)
+
+    _init_extensions(app)
+    _import_models()
+    _register_blueprints(app)
+
+    from lms.cli import register_commands
+    from lms.errors import register_error_handlers
+    from lms.site.headers import install_security_headers
+
+    register_commands(app)
+    register_error_handlers(app)
+    install_security_headers(app)
+    return app
+
+
+def _configure_logging(app: Flask) -> None:
+    logger = logging.getLogger("lms")
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG if app.debug else logging.INFO)
+
+
+def _init_extensions(app: Flask) -> None:
+    from flask import request
+
+    from lms.accounts.session import init_login
+    from lms.db import begin_write, install_sqlite_pragmas
+    from lms.extensions import babel, csrf, db, limiter, migrate
+    from lms.i18n import get_locale
+
+    db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            install_sqlite_pragmas(db.engine)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=get_locale, default_translation_directories="translations")
+    init_login(app)
+
+    @app.before_request
+    def _begin_write_transactions():
+        # Requests that change things take SQLite's write lock at BEGIN, so concurrent workers queue on
+        # the busy timeout instead of failing with "database is locked" when a read turns into a write.
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            begin_write(db.session)
+
+    @app.context_processor
+    def _template_globals():
+        from flask_babel import get_locale as babel_locale
+
+        from lms.accounts import policy
+        from lms.accounts.models import ROLE_NAMES
+        from lms.i18n import LANGUAGE_NAMES
+
+        return {"policy": policy, "language_names": LANGUAGE_NAMES, "role_names": ROLE_NAMES,
+                "current_locale": str(babel_locale())}
+
+
+def _import_models() -> None:
+    # Every model module, so that migrations and create_all see all tables.
+    from lms.accounts import models as _accounts  # noqa: F401
+    from lms.agencies import models as _agencies  # noqa: F401
+    from lms.mail import models as _mail  # noqa: F401
+
+
+def _register_blueprints(app: Flask) -> None:
+    from lms.accounts import bp as accounts_bp
+    from lms.accounts import views as _accounts_views  # noqa: F401 - registers routes
+    from lms.agencies import bp as agencies_bp
+    from lms.agencies import views as _agencies_views  # noqa: F401
+    from lms.site import bp as site_bp
+    from lms.site import views as _site_views  # noqa: F401
+
+    app.register_blueprint(site_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(agencies_bp)

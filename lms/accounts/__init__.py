@@ -1,0 +1,5 @@
+"""People: accounts, sign-in, roles and the access policy."""
+
+from flask import Blueprint
+
+bp = Blueprint("accounts", __name__)

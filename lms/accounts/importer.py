@@ -1,0 +1,184 @@
+"""Import employees from CSV: an idempotent, all-or-nothing upsert by email.
+
+Columns: email, full_name, agency_code (required); position, language (kk/ru/en), roles (separated by
+";" or spaces: learner, author, hr, admin), active (yes/no) optional. An empty roles cell gives a new user
+the learner role and leaves an existing user's roles as they are; a filled one sets exactly those roles.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from lms.accounts.models import Role, User
+from lms.accounts.services import end_sessions, normalise_email
+from lms.agencies.models import Agency
+from lms.config import LOCALES
+from lms.csvfiles import CSVRow, ImportReport, RowError, parse_flag, read_rows
+from lms.extensions import db
+
+REQUIRED = {"email", "full_name", "agency_code"}
+OPTIONAL = {"position", "language", "roles", "active"}
+NAME_MAX = 200
+POSITION_MAX = 200
+_ROLE_SPLIT = re.compile(r"[;,\s|]+")
+_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class EmployeeRow:
+    """A valid row of the employees file."""
+
+    line: int
+    email: str
+    full_name: str
+    agency_id: int
+    position: str | None
+    locale: str | None
+    roles: frozenset[Role] | None
+    is_active: bool | None
+
+
+def import_users(data: bytes, *, dry_run: bool, max_bytes: int, allowed_roles: frozenset[Role] = frozenset(Role),
+                 scope_agency_ids: set[int] | None = None,
+                 progress: Callable[[int], None] | None = None) -> ImportReport:
+    """Create or update users from CSV bytes; return the report. Writes (flushes) only when no row is bad.
+
+    `allowed_roles` limits the roles the file may give; `scope_agency_ids` (None: all) limits the agencies
+    the file may touch, for HR officers. Raises CSVFormatError when the file as a whole cannot be read.
+    """
+    rows = read_rows(data, required=REQUIRED, optional=OPTIONAL, max_bytes=max_bytes)
+    agencies = {code: agency_id for code, agency_id in db.session.execute(select(Agency.code, Agency.id))}
+    report = ImportReport.empty()
+    parsed: list[EmployeeRow] = []
+    first_line: dict[str, int] = {}
+    for row in rows:
+        employee = _parse_row(row, agencies, allowed_roles, scope_agency_ids, first_line, report.errors)
+        if employee is not None:
+            parsed.append(employee)
+    existing = _load_users([employee.email for employee in parsed])
+    if scope_agency_ids is not None:
+        for employee in parsed:
+            user = existing.get(employee.email)
+            if user is not None and user.agency_id not in scope_agency_ids:
+                report.errors.append(RowError(employee.line, _("%(email)s belongs to an agency outside your scope",
+                                                               email=employee.email)))
+    if report.errors:
+        report.errors.sort(key=lambda e: e.line)
+        return report
+
+    for done, employee in enumerate(parsed, start=1):
+        user = existing.get(employee.email)
+        if user is None:
+            report.created.append(employee.email)
+            if not dry_run:
+                _create(employee)
+        else:
+            changed = _apply(user, employee, dry_run=dry_run)
+            if changed:
+                report.updated.append((employee.email, changed))
+            else:
+                report.unchanged += 1
+        if progress and (done % 100 == 0 or done == len(parsed)):
+            progress(done)
+    if not dry_run:
+        db.session.flush()
+    return report
+
+
+def _load_users(emails: list[str]) -> dict[str, User]:
+    users: dict[str, User] = {}
+    for start in range(0, len(emails), _CHUNK):
+        chunk = emails[start:start + _CHUNK]
+        users.update((user.email, user) for user in db.session.scalars(select(User).where(User.email.in_(chunk))))
+    return users
+
+
+def _parse_row(row: CSVRow, agencies: dict[str, int], allowed_roles: frozenset[Role],
+               scope: set[int] | None, first_line: dict[str, int], errors: list[RowError]) -> EmployeeRow | None:
+    cells = row.cells
+    problems: list[str] = []
+    email = normalise_email(cells["email"])
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError:
+        problems.append(_("%(email)r is not a valid email address", email=cells["email"]))
+    else:
+        if email in first_line:
+            problems.append(_("%(email)s already appears on line %(line)d", email=email, line=first_line[email]))
+        else:
+            first_line[email] = row.line
+    full_name = " ".join(cells["full_name"].split())
+    if not full_name:
+        problems.append(_("full_name is empty"))
+    elif len(full_name) > NAME_MAX:
+        problems.append(_("full_name is longer than %(max)d characters", max=NAME_MAX))
+    agency_id = agencies.get(cells["agency_code"])
+    if agency_id is None:
+        problems.append(_("unknown agency_code %(code)r", code=cells["agency_code"]))
+    elif scope is not None and agency_id not in scope:
+        problems.append(_("agency %(code)s is outside your scope", code=cells["agency_code"]))
+    position = cells.get("position") or None
+    if position and len(position) > POSITION_MAX:
+        problems.append(_("position is longer than %(max)d characters", max=POSITION_MAX))
+    locale = cells.get("language", "").lower() or None
+    if locale is not None and locale not in LOCALES:
+        problems.append(_("language must be kk, ru or en, not %(value)r", value=cells["language"]))
+    roles = None
+    if cells.get("roles"):
+        names = [name for name in _ROLE_SPLIT.split(cells["roles"].lower()) if name]
+        unknown = [name for name in names if name not in {role.value for role in Role}]
+        if unknown:
+            problems.append(_("unknown role(s): %(roles)s", roles=", ".join(unknown)))
+        else:
+            roles = frozenset(Role(name) for name in names)
+            if not roles <= allowed_roles:
+                problems.append(_("you may not give the role(s): %(roles)s",
+                                  roles=", ".join(sorted(roles - allowed_roles))))
+    is_active = None
+    if cells.get("active"):
+        is_active = parse_flag(cells["active"])
+        if is_active is None:
+            problems.append(_("active must be yes or no, not %(value)r", value=cells["active"]))
+    if problems:
+        errors.extend(RowError(row.line, problem) for problem in problems)
+        return None
+    return EmployeeRow(row.line, email, full_name, agency_id, position, locale, roles, is_active)
+
+
+def _create(employee: EmployeeRow) -> None:
+    user = User(email=employee.email, full_name=employee.full_name, agency_id=employee.agency_id,
+                position=employee.position or "", locale=employee.locale,
+                is_active=True if employee.is_active is None else employee.is_active)
+    user.set_roles(employee.roles or {Role.LEARNER})
+    db.session.add(user)
+
+
+def _apply(user: User, employee: EmployeeRow, *, dry_run: bool) -> list[str]:
+    """Bring `user` in line with the row (unless dry_run); return the names of the fields that differ."""
+    wanted = {"full_name": employee.full_name, "agency_id": employee.agency_id}
+    if employee.position is not None:
+        wanted["position"] = employee.position
+    if employee.locale is not None:
+        wanted["locale"] = employee.locale
+    if employee.is_active is not None:
+        wanted["is_active"] = employee.is_active
+    changed = [name for name, value in wanted.items() if getattr(user, name) != value]
+    roles_changed = employee.roles is not None and employee.roles != user.roles
+    if roles_changed:
+        changed.append("roles")
+    if dry_run or not changed:
+        return changed
+    for name, value in wanted.items():
+        setattr(user, name, value)
+    if roles_changed:
+        user.set_roles(employee.roles)
+    if employee.is_active is False:
+        end_sessions(user)
+    return changed
+

@@ -1,0 +1,117 @@
+"""Users, their roles and their signed-in sessions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms.agencies.models import Agency
+from lms.db import TimestampMixin, utcnow
+from lms.extensions import db
+
+
+class Role(StrEnum):
+    """What a person may do. Everyone signed in may learn; the other roles add to that."""
+
+    LEARNER = "learner"
+    AUTHOR = "author"
+    HR = "hr"  # scoped to the user's own agency and its sub-agencies
+    ADMIN = "admin"
+
+
+#: Translated role names, for pages.
+ROLE_NAMES = {
+    Role.LEARNER: _l("Learner"),
+    Role.AUTHOR: _l("Course author"),
+    Role.HR: _l("HR officer"),
+    Role.ADMIN: _l("Administrator"),
+}
+
+
+class User(TimestampMixin, db.Model):
+    """A person with an account: a civil servant, an HR officer, an author or an administrator."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Stored lower-cased; the unique index makes "A@x" and "a@x" the same person.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), index=True)
+    position: Mapped[str] = mapped_column(String(200), default="")
+    #: Preferred UI language (kk, ru, en); None means "decide from the browser".
+    locale: Mapped[str | None] = mapped_column(String(5))
+    is_active: Mapped[bool] = mapped_column(default=True)
+    #: argon2id hash; None for accounts created by import that have not chosen a password yet.
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    last_login_at: Mapped[datetime | None]
+
+    agency: Mapped[Agency | None] = relationship(lazy="joined")
+    role_rows: Mapped[list[UserRole]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        """The roles the user holds."""
+        return frozenset(Role(row.role) for row in self.role_rows)
+
+    def has_role(self, role: Role) -> bool:
+        """True when the user holds `role`."""
+        return any(row.role == role for row in self.role_rows)
+
+    def set_roles(self, roles: set[Role] | frozenset[Role]) -> None:
+        """Replace the user's roles with exactly `roles`, keeping rows that stay."""
+        wanted = {Role(r) for r in roles}
+        self.role_rows = [row for row in self.role_rows if Role(row.role) in wanted] + [
+            UserRole(role=role.value) for role in sorted(wanted - self.roles)
+        ]
+
+    # Flask-Login's interface. is_active is a column above.
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+    def __repr__(self) -> str:
+        return f"<User {self.email}>"
+
+
+class UserRole(db.Model):
+    """One role held by one user."""
+
+    __tablename__ = "user_roles"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(20), primary_key=True)
+
+    user: Mapped[User] = relationship(back_populates="role_rows")
+
+
+class LoginSession(db.Model):
+    """A signed-in browser session. The cookie carries a random token; only its hash is stored.
+
+    Deleting the row ends the session at once: a copied cookie cannot be replayed after logout,
+    a password change or deactivation.
+    """
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: SHA-256 of the token held in the session cookie.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    ip: Mapped[str] = mapped_column(String(64), default="")
+    user_agent: Mapped[str] = mapped_column(String(300), default="")

@@ -1,0 +1,90 @@
+"""Who may see what: the single place where access rules live.
+
+Rules:
+- admin: everything.
+- hr: the agency they belong to and every agency below it, and the people in those agencies.
+- author: the course authoring pages (added with courses).
+- learner (everyone signed in): their own account and their own records.
+
+Views ask these functions and answer 404 for objects the user may not see (so their existence is not
+revealed) and 403 for pages the user's role may not open at all.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Select
+
+from lms.accounts.models import Role, User
+from lms.agencies import services as agencies
+from lms.agencies.models import Agency
+
+
+def _signed_in(user) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def is_admin(user) -> bool:
+    """True for an active administrator."""
+    return _signed_in(user) and user.has_role(Role.ADMIN)
+
+
+def is_hr(user) -> bool:
+    """True for an active HR officer attached to an agency."""
+    return _signed_in(user) and user.has_role(Role.HR) and user.agency_id is not None
+
+
+def is_author(user) -> bool:
+    """True for an active course author."""
+    return _signed_in(user) and user.has_role(Role.AUTHOR)
+
+
+def can_view_agencies(user) -> bool:
+    """May the user open the agency pages at all (HR officers and admins)."""
+    return is_admin(user) or is_hr(user)
+
+
+def agency_scope(user) -> Select | None:
+    """The agency ids whose people and reports `user` may see: None means all (admin).
+
+    Raises PermissionError for a user with no agency scope at all.
+    """
+    if is_admin(user):
+        return None
+    if is_hr(user):
+        return agencies.subtree_ids_query(user.agency_id)
+    raise PermissionError("no agency scope")
+
+
+def can_view_agency(user, agency: Agency) -> bool:
+    """May the user see this agency, its people and its reports."""
+    if is_admin(user):
+        return True
+    return is_hr(user) and agencies.is_within(agency.id, user.agency_id)
+
+
+def can_view_user(actor, target: User) -> bool:
+    """May `actor` see `target`'s profile and records: themselves, their HR officer, or an admin."""
+    if not _signed_in(actor):
+        return False
+    if actor.id == target.id or is_admin(actor):
+        return True
+    return is_hr(actor) and agencies.is_within(target.agency_id, actor.agency_id)
+
+
+def can_view_reports(user) -> bool:
+    """May the user open reporting pages (their scope is agency_scope())."""
+    return can_view_agencies(user)
+
+
+def can_manage_courses(user) -> bool:
+    """May the user open course administration pages (authors and admins)."""
+    return is_admin(user) or is_author(user)
+
+
+def grantable_roles(actor) -> frozenset[Role]:
+    """The roles `actor` may give to others: admins any, HR officers only learner."""
+    if is_admin(actor):
+        return frozenset(Role)
+    if is_hr(actor):
+        return frozenset({Role.LEARNER})
+    return frozenset()

@@ -1,0 +1,300 @@
+"""Account use cases: sign-in sessions, passwords, reset and registration, creating users.
+
+Services take explicit inputs (user, now, settings), never read the request, and only flush.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import delete, select
+
+from lms.accounts.models import LoginSession, Role, User
+from lms.accounts.passwords import hash_password, needs_rehash, verify_password
+from lms.agencies.models import Agency
+from lms.agencies.services import get_agency_by_code
+from lms.errors import DomainError
+from lms.extensions import db
+from lms.mail.models import OutboxMessage
+from lms.mail.services import queue_email
+
+PASSWORD_MAX_LENGTH = 256
+
+
+class InvalidCredentials(DomainError):
+    """Wrong email or password, or an inactive account: one error so the three cannot be told apart."""
+
+
+class WeakPassword(DomainError):
+    """The new password breaks a rule; `reason` is a translated sentence."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+class InvalidToken(DomainError):
+    """A reset or registration link is malformed, expired or already used."""
+
+
+class RegistrationClosed(DomainError):
+    """Self-registration is off, or the email's domain is not one of the allowed ones."""
+
+
+class EmailTaken(DomainError):
+    """Another account already uses this email address."""
+
+
+def normalise_email(email: str) -> str:
+    """Lower-case and strip an email address; accounts are unique by this form."""
+    return email.strip().lower()
+
+
+def get_user_by_email(email: str) -> User | None:
+    """Return the user with this email (case-insensitive), or None."""
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+# --- passwords ---------------------------------------------------------------------------------
+
+def check_password_rules(password: str, *, email: str, min_length: int) -> None:
+    """Raise WeakPassword when `password` is too short, too long or is the email address."""
+    if len(password) < min_length:
+        raise WeakPassword(_("Use at least %(count)d characters.", count=min_length))
+    if len(password) > PASSWORD_MAX_LENGTH:
+        raise WeakPassword(_("Use at most %(count)d characters.", count=PASSWORD_MAX_LENGTH))
+    if password.strip().lower() == email.lower() or password.isspace():
+        raise WeakPassword(_("Choose a password that is not your email address."))
+
+
+def set_password(user: User, password: str, *, min_length: int) -> None:
+    """Check the rules and store a new hash for `user`. Raises WeakPassword."""
+    check_password_rules(password, email=user.email, min_length=min_length)
+    user.password_hash = hash_password(password)
+
+
+def change_password(user: User, current: str, new: str, *, min_length: int, keep_session_id: int | None) -> None:
+    """Change `user`'s password after checking the current one; end every other signed-in session.
+
+    Raises InvalidCredentials when `current` is wrong, WeakPassword when `new` breaks a rule.
+    """
+    if not verify_password(user.password_hash, current):
+        raise InvalidCredentials()
+    set_password(user, new, min_length=min_length)
+    end_sessions(user, except_id=keep_session_id)
+
+
+# --- sign-in sessions ----------------------------------------------------------------------------
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def authenticate(email: str, password: str, *, now: datetime) -> User:
+    """Return the active user with this email and password; raise InvalidCredentials otherwise.
+
+    Spends the same hashing work whether or not the email exists.
+    """
+    user = get_user_by_email(email) if len(email) <= 254 else None
+    password_ok = verify_password(user.password_hash if user else None, password[:PASSWORD_MAX_LENGTH])
+    if user is None or not password_ok or not user.is_active:
+        raise InvalidCredentials()
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = now
+    return user
+
+
+def start_session(user: User, *, now: datetime, lifetime: timedelta, ip: str = "", user_agent: str = "") -> str:
+    """Record a new signed-in session for `user` and return its token (to keep in the session cookie)."""
+    token = secrets.token_urlsafe(32)
+    db.session.add(LoginSession(
+        user_id=user.id, token_hash=_token_hash(token), created_at=now, expires_at=now + lifetime,
+        ip=ip[:64], user_agent=user_agent[:300],
+    ))
+    db.session.flush()
+    return token
+
+
+def load_session_user(user_id: str, token: str | None, *, now: datetime) -> tuple[User, int] | None:
+    """Return (user, session id) when `token` is a live session of active user `user_id`, else None."""
+    if not token or not user_id.isdigit():
+        return None
+    row = db.session.execute(
+        select(User, LoginSession.id)
+        .join(LoginSession, LoginSession.user_id == User.id)
+        .where(User.id == int(user_id), LoginSession.token_hash == _token_hash(token),
+               LoginSession.expires_at > now, User.is_active.is_(True))
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
+def end_session(token: str | None) -> None:
+    """End the signed-in session with this token (logout). Unknown tokens are ignored."""
+    if token:
+        db.session.execute(delete(LoginSession).where(LoginSession.token_hash == _token_hash(token)))
+
+
+def end_sessions(user: User, *, except_id: int | None = None) -> None:
+    """End all of `user`'s signed-in sessions, except the one with id `except_id`."""
+    query = delete(LoginSession).where(LoginSession.user_id == user.id)
+    if except_id is not None:
+        query = query.where(LoginSession.id != except_id)
+    db.session.execute(query)
+
+
+def purge_expired_sessions(*, now: datetime) -> int:
+    """Delete expired session rows; return how many."""
+    return db.session.execute(delete(LoginSession).where(LoginSession.expires_at <= now)).rowcount
+
+
+# --- users ---------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class NewUser:
+    """Input for create_user."""
+
+    email: str
+    full_name: str
+    agency_code: str | None = None
+    position: str = ""
+    locale: str | None = None
+    roles: frozenset[Role] = frozenset({Role.LEARNER})
+    password: str | None = None
+
+
+def create_user(data: NewUser, *, min_length: int) -> User:
+    """Create an active user. Raises EmailTaken, WeakPassword, or DomainError for an unknown agency."""
+    email = normalise_email(data.email)
+    if get_user_by_email(email) is not None:
+        raise EmailTaken()
+    agency = None
+    if data.agency_code:
+        agency = get_agency_by_code(data.agency_code)
+        if agency is None:
+            raise DomainError(_("Unknown agency code %(code)s.", code=data.agency_code))
+    user = User(email=email, full_name=data.full_name.strip(), agency=agency, position=data.position,
+                locale=data.locale)
+    user.set_roles(data.roles)
+    if data.password is not None:
+        set_password(user, data.password, min_length=min_length)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def deactivate_user(user: User) -> None:
+    """Deactivate `user` and end their sessions at once; their records are kept."""
+    user.is_active = False
+    end_sessions(user)
+
+
+# --- signed links: password reset and registration -----------------------------------------------
+
+def _serializer(secret_key: str, purpose: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret_key, salt=f"lms.{purpose}")
+
+
+def _password_fingerprint(user: User) -> str:
+    # Part of the reset token: once the password changes, every earlier link stops working.
+    return hashlib.sha256((user.password_hash or "unset").encode()).hexdigest()[:16]
+
+
+def request_password_reset(email: str, *, secret_key: str, link_for: Callable[[str], str],
+                           minutes: int, default_locale: str) -> OutboxMessage | None:
+    """Queue a reset email for the active user with this email; return it, or None when there is no such user.
+
+    The caller shows the same message either way, so the response does not reveal who has an account.
+    """
+    user = get_user_by_email(email) if len(email) <= 254 else None
+    if user is None or not user.is_active:
+        return None
+    token = _serializer(secret_key, "reset").dumps({"uid": user.id, "fp": _password_fingerprint(user)})
+    with force_locale(user.locale or default_locale):
+        subject = _("Reset your password")
+        body = render_template("mail/password_reset.txt", user=user, link=link_for(token), minutes=minutes)
+    return queue_email(user.email, subject, body)
+
+
+def user_for_reset_token(token: str, *, secret_key: str, minutes: int) -> User:
+    """Return the user a reset link belongs to; raise InvalidToken when it is bad, expired or used."""
+    try:
+        data = _serializer(secret_key, "reset").loads(token, max_age=minutes * 60)
+    except (BadSignature, SignatureExpired):
+        raise InvalidToken() from None
+    user = db.session.get(User, data.get("uid")) if isinstance(data, dict) else None
+    if user is None or not user.is_active or data.get("fp") != _password_fingerprint(user):
+        raise InvalidToken()
+    return user
+
+
+def reset_password(token: str, new_password: str, *, secret_key: str, minutes: int, min_length: int) -> User:
+    """Set a new password through a reset link and end every session of the user; return the user.
+
+    Raises InvalidToken or WeakPassword.
+    """
+    user = user_for_reset_token(token, secret_key=secret_key, minutes=minutes)
+    set_password(user, new_password, min_length=min_length)
+    end_sessions(user)
+    return user
+
+
+def registration_agency(email: str, domains: dict[str, str]) -> Agency:
+    """Return the agency that the email's domain registers into; raise RegistrationClosed otherwise."""
+    domain = normalise_email(email).rpartition("@")[2]
+    code = domains.get(domain)
+    agency = get_agency_by_code(code) if code else None
+    if agency is None or not agency.is_active:
+        raise RegistrationClosed()
+    return agency
+
+
+def request_registration(email: str, *, domains: dict[str, str], secret_key: str,
+                         link_for: Callable[[str], str], locale: str, minutes: int) -> OutboxMessage:
+    """Email a link that proves the address and lets its owner finish registration.
+
+    An address that already has an account gets a note pointing to password reset instead, so the page
+    answers the same either way. Raises RegistrationClosed for a domain that is not allowed.
+    """
+    email = normalise_email(email)
+    registration_agency(email, domains)
+    with force_locale(locale):
+        if get_user_by_email(email) is not None:
+            return queue_email(email, _("You already have an account"),
+                               render_template("mail/already_registered.txt"))
+        token = _serializer(secret_key, "register").dumps({"email": email})
+        return queue_email(email, _("Finish your registration"),
+                           render_template("mail/register.txt", link=link_for(token), minutes=minutes))
+
+
+def email_for_registration_token(token: str, *, secret_key: str, minutes: int) -> str:
+    """Return the email a registration link was sent to; raise InvalidToken when bad or expired."""
+    try:
+        data = _serializer(secret_key, "register").loads(token, max_age=minutes * 60)
+    except (BadSignature, SignatureExpired):
+        raise InvalidToken() from None
+    if not isinstance(data, dict) or not isinstance(data.get("email"), str):
+        raise InvalidToken()
+    return data["email"]
+
+
+def complete_registration(token: str, full_name: str, password: str, *, domains: dict[str, str],
+                          secret_key: str, minutes: int, min_length: int, locale: str) -> User:
+    """Create the learner account a registration link was sent for; return it.
+
+    Raises InvalidToken, RegistrationClosed, EmailTaken (the link was used already) or WeakPassword.
+    """
+    email = email_for_registration_token(token, secret_key=secret_key, minutes=minutes)
+    agency = registration_agency(email, domains)
+    return create_user(
+        NewUser(email=email, full_name=full_name, agency_code=agency.code, locale=locale, password=password),
+        min_length=min_length,
+    )

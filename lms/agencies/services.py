@@ -1,0 +1,77 @@
+"""Reading and changing the agency tree."""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, select
+
+from lms.agencies.models import Agency
+from lms.extensions import db
+
+
+def subtree_ids_query(root_id: int) -> Select:
+    """A SELECT of the ids of agency `root_id` and all its descendants (recursive CTE; usable in IN (...))."""
+    tree = select(Agency.id).where(Agency.id == root_id).cte("subtree", recursive=True)
+    tree = tree.union_all(select(Agency.id).where(Agency.parent_id == tree.c.id))
+    return select(tree.c.id)
+
+
+def list_subtree_ids(root_id: int) -> set[int]:
+    """Return the ids of agency `root_id` and every agency below it."""
+    return set(db.session.scalars(subtree_ids_query(root_id)))
+
+
+def is_within(agency_id: int | None, root_id: int | None) -> bool:
+    """True when agency `agency_id` is `root_id` or lies below it."""
+    if agency_id is None or root_id is None:
+        return False
+    if agency_id == root_id:
+        return True
+    return agency_id in list_subtree_ids(root_id)
+
+
+def get_agency_by_code(code: str) -> Agency | None:
+    """Return the agency with this code, or None."""
+    return db.session.scalar(select(Agency).where(Agency.code == code))
+
+
+def list_children(parent_id: int | None, *, only_ids: set[int] | None = None) -> list[Agency]:
+    """Return the agencies directly under `parent_id` (the roots when None), ordered by code."""
+    query = select(Agency).where(Agency.parent_id == parent_id).order_by(Agency.code)
+    if only_ids is not None:
+        query = query.where(Agency.id.in_(only_ids))
+    return list(db.session.scalars(query))
+
+
+def list_ancestors(agency: Agency) -> list[Agency]:
+    """Return the agencies above `agency`, root first."""
+    chain: list[Agency] = []
+    seen = {agency.id}
+    node = agency.parent
+    while node is not None and node.id not in seen:
+        chain.append(node)
+        seen.add(node.id)
+        node = node.parent
+    return list(reversed(chain))
+
+
+def list_tree(root_id: int | None = None) -> list[tuple[Agency, int]]:
+    """Return (agency, depth) pairs in depth-first order: the whole forest, or the subtree of `root_id`.
+
+    One query, whatever the size of the tree.
+    """
+    query = select(Agency).order_by(Agency.code)
+    if root_id is not None:
+        query = query.where(Agency.id.in_(subtree_ids_query(root_id)))
+    nodes = list(db.session.scalars(query))
+    ids = {node.id for node in nodes}
+    children: dict[int | None, list[Agency]] = {}
+    for node in nodes:
+        parent = node.parent_id if node.parent_id in ids else None
+        children.setdefault(parent, []).append(node)
+    ordered: list[tuple[Agency, int]] = []
+    stack = [(node, 0) for node in reversed(children.get(None, []))]
+    while stack:
+        node, depth = stack.pop()
+        ordered.append((node, depth))
+        stack.extend((child, depth + 1) for child in reversed(children.get(node.id, [])))
+    return ordered

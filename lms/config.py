@@ -1,0 +1,173 @@
+"""Configuration: defaults, then LMS_* environment variables, then instance/lms.toml, then overrides."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+#: The key used when nobody configured one. Production refuses to start with it.
+DEV_SECRET_KEY = "dev-secret-key-change-me"  # noqa: S105 - a well-known placeholder, refused in production
+
+LOCALES = ("kk", "ru", "en")
+
+#: Every setting the platform reads, with its default. Each can be set as LMS_<NAME> in the environment
+#: (parsed by the default's type) or as NAME in instance/lms.toml.
+DEFAULTS: dict[str, Any] = {
+    "ENV": "development",  # development | production | testing
+    "DEBUG": False,
+    "SECRET_KEY": DEV_SECRET_KEY,
+    "DATABASE_URL": "",  # empty: SQLite file instance/lms.sqlite3
+    "REDIS_URL": "",  # empty: rate limits kept in process memory
+    "DEFAULT_LOCALE": "ru",
+    "TIMEZONE": "Asia/Almaty",
+    "SITE_NAME": "AI Competency Academy",
+    "PROXY_COUNT": 0,  # number of trusted reverse proxies in front of the app (X-Forwarded-*)
+    "SESSION_HOURS": 12,
+    "PASSWORD_MIN_LENGTH": 10,
+    "RESET_TOKEN_MINUTES": 60,
+    "LOGIN_RATE_LIMIT": "10 per minute",  # per client address
+    "LOGIN_ACCOUNT_RATE_LIMIT": "20 per hour",  # per email address tried
+    "PUBLIC_RATE_LIMIT": "30 per minute",  # password reset, registration
+    "SELF_REGISTRATION": False,
+    "REGISTRATION_DOMAINS": "",  # "gov.kz=MDAI, edu.kz=MOE": email domain -> agency code
+    "MAIL_BACKEND": "console",  # console | smtp
+    "MAIL_SERVER": "localhost",
+    "MAIL_PORT": 25,
+    "MAIL_USERNAME": "",
+    "MAIL_PASSWORD": "",
+    "MAIL_USE_TLS": False,
+    "MAIL_USE_SSL": False,
+    "MAIL_FROM": "noreply@lms.local",
+    "MAX_IMPORT_BYTES": 20 * 1024 * 1024,
+}
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+class ConfigError(RuntimeError):
+    """The configuration is unsafe or malformed; the message says what to set."""
+
+
+def _parse(name: str, raw: str, default: Any) -> Any:
+    if isinstance(default, bool):
+        value = raw.strip().lower()
+        if value in _TRUE:
+            return True
+        if value in _FALSE:
+            return False
+        raise ConfigError(f"LMS_{name} must be true or false, not {raw!r}")
+    if isinstance(default, int):
+        try:
+            return int(raw)
+        except ValueError:
+            raise ConfigError(f"LMS_{name} must be a whole number, not {raw!r}") from None
+    return raw
+
+
+def load(instance_path: str | os.PathLike, overrides: dict[str, Any] | None = None,
+         environ: dict[str, str] | None = None) -> dict[str, Any]:
+    """Return the merged settings: defaults, LMS_* environment, instance/lms.toml, then overrides."""
+    environ = os.environ if environ is None else environ
+    settings = dict(DEFAULTS)
+    for name, default in DEFAULTS.items():
+        if f"LMS_{name}" in environ:
+            settings[name] = _parse(name, environ[f"LMS_{name}"], default)
+    toml_path = Path(instance_path) / "lms.toml"
+    if toml_path.is_file():
+        with toml_path.open("rb") as fh:
+            try:
+                from_file = tomllib.load(fh)
+            except tomllib.TOMLDecodeError as exc:
+                raise ConfigError(f"{toml_path}: {exc}") from None
+        unknown = sorted(set(from_file) - set(DEFAULTS))
+        if unknown:
+            raise ConfigError(f"{toml_path}: unknown settings {', '.join(unknown)}")
+        settings.update(from_file)
+    settings.update(overrides or {})
+    return settings
+
+
+def flask_settings(settings: dict[str, Any], instance_path: str | os.PathLike) -> dict[str, Any]:
+    """Translate platform settings into the keys Flask and its extensions read."""
+    from datetime import timedelta
+
+    production = settings["ENV"] == "production"
+    database_url = settings["DATABASE_URL"] or "sqlite:///" + str(Path(instance_path) / "lms.sqlite3")
+    out = dict(settings)
+    out.update(
+        SQLALCHEMY_DATABASE_URI=_normalise_database_url(database_url),
+        SQLALCHEMY_ENGINE_OPTIONS=_engine_options(database_url),
+        TESTING=settings["ENV"] == "testing" or settings.get("TESTING", False),
+        SESSION_COOKIE_NAME="lms_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=production,
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=settings["SESSION_HOURS"]),
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SECURE=production,
+        PREFERRED_URL_SCHEME="https" if production else "http",
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
+        MAX_CONTENT_LENGTH=settings["MAX_IMPORT_BYTES"] + 64 * 1024,
+        BABEL_DEFAULT_LOCALE=settings["DEFAULT_LOCALE"],
+        BABEL_DEFAULT_TIMEZONE=settings["TIMEZONE"],
+        RATELIMIT_STORAGE_URI=settings["REDIS_URL"] or "memory://",
+        RATELIMIT_HEADERS_ENABLED=True,
+        RATELIMIT_STRATEGY="moving-window",
+        SQLALCHEMY_TRACK_MODIFICATIONS=False,
+    )
+    return out
+
+
+def _normalise_database_url(url: str) -> str:
+    # Operators paste postgres:// URLs from their hosting panels; SQLAlchemy wants a driver name.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _engine_options(url: str) -> dict[str, Any]:
+    if url.startswith("sqlite"):
+        # check_same_thread off: the dev server and tests hand connections between threads via the pool.
+        return {"connect_args": {"timeout": 30, "check_same_thread": False}}
+    return {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 10}
+
+
+def validate(config: dict[str, Any]) -> None:
+    """Refuse settings that are unsafe for the configured environment; raise ConfigError saying what to set."""
+    env = config["ENV"]
+    if env not in ("development", "production", "testing"):
+        raise ConfigError(f"LMS_ENV must be development, production or testing, not {env!r}")
+    if config["DEFAULT_LOCALE"] not in LOCALES:
+        raise ConfigError(f"LMS_DEFAULT_LOCALE must be one of {', '.join(LOCALES)}")
+    if config["MAIL_BACKEND"] not in ("console", "smtp"):
+        raise ConfigError("LMS_MAIL_BACKEND must be console or smtp")
+    registration_domains(config)  # raises on a malformed mapping
+    if env != "production":
+        return
+    problems = []
+    if config["SECRET_KEY"] == DEV_SECRET_KEY or len(config["SECRET_KEY"]) < 32:
+        problems.append(
+            "set LMS_SECRET_KEY to a random value of at least 32 characters "
+            "(python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+        )
+    if config["DEBUG"]:
+        problems.append("set LMS_DEBUG=false: the debugger must never run in production")
+    if config["MAIL_BACKEND"] != "smtp":
+        problems.append("set LMS_MAIL_BACKEND=smtp and LMS_MAIL_SERVER: production mail must be delivered")
+    if problems:
+        raise ConfigError("Refusing to start with LMS_ENV=production: " + "; ".join(problems))
+
+
+def registration_domains(config: dict[str, Any]) -> dict[str, str]:
+    """Parse REGISTRATION_DOMAINS ("gov.kz=MDAI, edu.kz=MOE") into {domain: agency code}."""
+    mapping: dict[str, str] = {}
+    for item in filter(None, (part.strip() for part in config["REGISTRATION_DOMAINS"].split(","))):
+        domain, sep, code = item.partition("=")
+        if not sep or not domain.strip() or not code.strip():
+            raise ConfigError(f"LMS_REGISTRATION_DOMAINS: expected domain=AGENCYCODE, got {item!r}")
+        mapping[domain.strip().lower()] = code.strip()
+    return mapping

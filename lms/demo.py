@@ -1,0 +1,84 @@
+"""Demo data for a local platform: a few agencies and one account per role."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from sqlalchemy import func, select
+
+from lms.accounts.models import Role, User
+from lms.accounts.services import NewUser, create_user
+from lms.agencies.models import Agency
+from lms.db import begin_write
+from lms.extensions import db
+
+#: (code, parent code, kk, ru, en)
+DEMO_AGENCIES = [
+    ("MDAI", None, "Цифрлық даму және жасанды интеллект министрлігі",
+     "Министерство цифрового развития и искусственного интеллекта",
+     "Ministry of Digital Development and Artificial Intelligence"),
+    ("MDAI-IT", "MDAI", "Ақпараттық технологиялар департаменті", "Департамент информационных технологий",
+     "Information Technology Department"),
+    ("MDAI-HR", "MDAI", "Персоналды басқару департаменті", "Департамент управления персоналом",
+     "Human Resources Department"),
+    ("AGCS", None, "Мемлекеттік қызмет істері агенттігі", "Агентство по делам государственной службы",
+     "Civil Service Affairs Agency"),
+    ("AGCS-ACAD", "AGCS", "Мемлекеттік басқару академиясы", "Академия государственного управления",
+     "Academy of Public Administration"),
+]
+
+#: (email, full name, agency, position, roles, password). Printed by `lms demo-data`; for local use only.
+DEMO_ACCOUNTS = [
+    ("learner@demo.lms.kz", "Әлия Нұрғалиқызы Қасымова", "MDAI-IT", "Chief specialist",
+     {Role.LEARNER}, "learner-demo-2026"),
+    ("hr@demo.lms.kz", "Ғабит Өмірұлы Ұлықбек", "MDAI", "HR officer",
+     {Role.LEARNER, Role.HR}, "hr-demo-2026"),
+    ("author@demo.lms.kz", "Дина Сергеевна Ким", "AGCS-ACAD", "Course author",
+     {Role.LEARNER, Role.AUTHOR}, "author-demo-2026"),
+    ("admin@demo.lms.kz", "Platform Administrator", None, "Administrator",
+     {Role.ADMIN}, "admin-demo-2026"),
+]
+
+
+def seed_demo(*, min_length: int) -> list[tuple[str, str, str]]:
+    """Create the demo agencies and accounts in an empty database; return (role, email, password) rows.
+
+    Returns [] and changes nothing when the database already has users.
+    """
+    if db.session.scalar(select(func.count()).select_from(User)):
+        return []
+    by_code: dict[str, Agency] = {a.code: a for a in db.session.scalars(select(Agency))}
+    for code, parent, kk, ru, en in DEMO_AGENCIES:
+        if code not in by_code:
+            by_code[code] = Agency(code=code, parent=by_code.get(parent), name_kk=kk, name_ru=ru, name_en=en)
+            db.session.add(by_code[code])
+    db.session.flush()
+    logins = []
+    for email, name, agency, position, roles, password in DEMO_ACCOUNTS:
+        create_user(NewUser(email=email, full_name=name, agency_code=agency, position=position,
+                            roles=frozenset(roles), password=password), min_length=min_length)
+        logins.append((", ".join(sorted(roles)), email, password))
+    return logins
+
+
+@click.command("demo-data")
+@click.option("--force", is_flag=True, help="Allow demo accounts with known passwords in production.")
+@with_appcontext
+def demo_data(force: bool):
+    """Create demo agencies and one account per role when the database has no users; print the logins."""
+    if current_app.config["ENV"] == "production" and not force:
+        raise click.ClickException("refusing to create demo accounts with known passwords in production")
+    begin_write(db.session)
+    logins = seed_demo(min_length=current_app.config["PASSWORD_MIN_LENGTH"])
+    db.session.commit()
+    if not logins:
+        existing = set(db.session.scalars(select(User.email).where(User.email.in_([a[0] for a in DEMO_ACCOUNTS]))))
+        logins = [(", ".join(sorted(roles)), email, password)
+                  for email, _name, _agency, _position, roles, password in DEMO_ACCOUNTS if email in existing]
+        click.echo("The database has users already; no demo data created.")
+        if not logins:
+            return
+    click.echo("Demo accounts (local use only; passwords as first created):")
+    for roles, email, password in logins:
+        click.echo(f"  {roles:<16} {email:<24} password: {password}")
