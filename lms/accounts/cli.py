@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -67,7 +68,7 @@ def import_command(path: Path, dry_run: bool):
     data = read_import_file(path, max_bytes)
     begin_write(db.session)
     total = max(data.count(b"\n") - 1, 1)
-    with click.progressbar(length=total, label="Importing", file=click.get_text_stream("stderr")) as bar:
+    with click.progressbar(length=total, label="Importing", file=sys.stderr) as bar:
         last = 0
 
         def advance(done: int) -> None:

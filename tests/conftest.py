@@ -1,0 +1,107 @@
+"""Fixtures: one app per test session, a clean database per test, a client, and sign-in helpers.
+
+The database is SQLite in a temporary folder, or the one named by LMS_TEST_DATABASE_URL
+(.ci/run sets it to PostgreSQL for the second run of the suite).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+from sqlalchemy import delete
+
+from lms import create_app
+from lms.extensions import db as _db
+from lms.extensions import limiter
+
+from tests import factories
+
+CSRF_RE = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
+
+
+def database_url(tmp_path_factory) -> str:
+    """The URL of the test database (SQLite file unless LMS_TEST_DATABASE_URL says otherwise)."""
+    return os.environ.get("LMS_TEST_DATABASE_URL") or "sqlite:///" + str(
+        tmp_path_factory.mktemp("db") / "test.sqlite3"
+    )
+
+
+def settings_for_tests(url: str, **extra) -> dict:
+    """Settings for a test app: isolated database, known secret, English by default."""
+    return {"ENV": "testing", "TESTING": True, "DATABASE_URL": url, "DEFAULT_LOCALE": "en",
+            "SECRET_KEY": "test-secret-key-" + "x" * 32, "MAIL_BACKEND": "console", **extra}
+
+
+@pytest.fixture(scope="session")
+def db_url(tmp_path_factory) -> str:
+    return database_url(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def app(db_url):
+    app = create_app(settings_for_tests(db_url))
+    with app.app_context():
+        _db.drop_all()
+        _db.create_all()
+    yield app
+    with app.app_context():
+        _db.drop_all()
+        _db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(request, app):
+    """Every test starts and ends with empty tables and fresh rate limits."""
+    yield
+    with app.app_context():
+        _db.session.rollback()
+        for table in reversed(_db.metadata.sorted_tables):
+            _db.session.execute(delete(table))
+        _db.session.commit()
+        limiter.reset()
+
+
+@pytest.fixture
+def ctx(app):
+    """An application context, for tests that call services directly (not for tests using `client`)."""
+    with app.app_context():
+        yield
+        _db.session.rollback()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def csrf_token(client, path: str = "/login") -> str:
+    """Fetch a page and return the CSRF token of its first form."""
+    response = client.get(path)
+    match = CSRF_RE.search(response.get_data(as_text=True))
+    assert match, f"no CSRF token on {path} ({response.status_code})"
+    return match.group(1)
+
+
+def post_form(client, path: str, data: dict, *, token_from: str | None = None, **kwargs):
+    """POST a form with a valid CSRF token taken from `token_from` (default: the same path, else /login)."""
+    token = csrf_token(client, token_from or "/login")
+    return client.post(path, data={"csrf_token": token, **data}, **kwargs)
+
+
+@pytest.fixture
+def login_as(app, client):
+    """Sign the test client in as a user (created with factories.PASSWORD) and return the client."""
+
+    def _login(email: str, password: str = factories.PASSWORD):
+        response = post_form(client, "/login", {"email": email, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+        return client
+
+    return _login

@@ -1,0 +1,85 @@
+"""Configuration: defaults, LMS_* environment, instance/lms.toml, and production refusals."""
+
+from __future__ import annotations
+
+import pytest
+
+from lms import config, create_app
+from tests.conftest import settings_for_tests
+
+
+def test_environment_variable_overrides_default(tmp_path):
+    settings = config.load(tmp_path, environ={"LMS_DEFAULT_LOCALE": "kk", "LMS_SESSION_HOURS": "4"})
+    assert settings["DEFAULT_LOCALE"] == "kk"
+    assert settings["SESSION_HOURS"] == 4
+
+
+def test_instance_file_is_read_after_the_environment(tmp_path):
+    (tmp_path / "lms.toml").write_text('SITE_NAME = "Академия"\nDEFAULT_LOCALE = "en"\n', encoding="utf-8")
+    settings = config.load(tmp_path, environ={"LMS_DEFAULT_LOCALE": "kk"})
+    assert settings["SITE_NAME"] == "Академия"
+    assert settings["DEFAULT_LOCALE"] == "en"
+
+
+def test_unknown_setting_in_instance_file_is_refused(tmp_path):
+    (tmp_path / "lms.toml").write_text('SECRET_KYE = "typo"\n', encoding="utf-8")
+    with pytest.raises(config.ConfigError, match="SECRET_KYE"):
+        config.load(tmp_path, environ={})
+
+
+def test_malformed_boolean_names_the_variable(tmp_path):
+    with pytest.raises(config.ConfigError, match="LMS_DEBUG"):
+        config.load(tmp_path, environ={"LMS_DEBUG": "maybe"})
+
+
+def test_default_database_is_sqlite_under_instance(tmp_path):
+    out = config.flask_settings(config.load(tmp_path, environ={}), tmp_path)
+    assert out["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'lms.sqlite3'}"
+
+
+def test_postgres_url_gets_the_psycopg_driver(tmp_path):
+    settings = config.load(tmp_path, environ={"LMS_DATABASE_URL": "postgres://u@db/lms"})
+    assert config.flask_settings(settings, tmp_path)["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@db/lms"
+
+
+def test_redis_url_moves_rate_limits_to_redis(tmp_path):
+    settings = config.load(tmp_path, environ={"LMS_REDIS_URL": "redis://127.0.0.1:6379/0"})
+    assert config.flask_settings(settings, tmp_path)["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/0"
+
+
+def _production(**extra) -> dict:
+    base = config.flask_settings(config.load("/nonexistent", environ={}), "/nonexistent")
+    base.update(ENV="production", SECRET_KEY="k" * 40, MAIL_BACKEND="smtp", DEBUG=False)
+    base.update(extra)
+    return base
+
+
+def test_production_refuses_the_development_secret_key():
+    with pytest.raises(config.ConfigError, match="LMS_SECRET_KEY"):
+        config.validate(_production(SECRET_KEY=config.DEV_SECRET_KEY))
+
+
+def test_production_refuses_debug():
+    with pytest.raises(config.ConfigError, match="LMS_DEBUG"):
+        config.validate(_production(DEBUG=True))
+
+
+def test_production_accepts_safe_settings():
+    config.validate(_production())
+
+
+def test_create_app_refuses_to_start_in_production_with_defaults(db_url):
+    with pytest.raises(config.ConfigError, match="Refusing to start"):
+        create_app({"ENV": "production", "DATABASE_URL": db_url})
+
+
+def test_production_cookies_are_secure_and_hsts_is_sent(app, db_url):
+    prod = create_app(settings_for_tests(db_url, ENV="production", MAIL_BACKEND="smtp", TESTING=False))
+    assert prod.config["SESSION_COOKIE_SECURE"] is True
+    response = prod.test_client().get("/healthz")
+    assert "max-age=" in response.headers["Strict-Transport-Security"]
+
+
+def test_malformed_registration_domains_are_refused(db_url):
+    with pytest.raises(config.ConfigError, match="LMS_REGISTRATION_DOMAINS"):
+        create_app(settings_for_tests(db_url, REGISTRATION_DOMAINS="gov.kz"))
