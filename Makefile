@@ -20,7 +20,7 @@ install: $(VENV)/.installed translations
 
 # Compiled catalogs (.mo) are built from the committed .po files, never committed themselves.
 translations: $(VENV)/.installed
-	$(BIN)/pybabel compile --statistics -d lms/translations 2>&1 | grep -v '^compiling' || true
+	$(BIN)/pybabel -q compile -d lms/translations
 
 run: install
 	mkdir -p instance

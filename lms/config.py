@@ -22,7 +22,6 @@ DEFAULTS: dict[str, Any] = {
     "REDIS_URL": "",  # empty: rate limits kept in process memory
     "DEFAULT_LOCALE": "ru",
     "TIMEZONE": "Asia/Almaty",
-    "SITE_NAME": "AI Competency Academy",
     "PROXY_COUNT": 0,  # number of trusted reverse proxies in front of the app (X-Forwarded-*)
     "SESSION_HOURS": 12,
     "PASSWORD_MIN_LENGTH": 10,
@@ -116,6 +115,10 @@ def flask_settings(settings: dict[str, Any], instance_path: str | os.PathLike) -
         RATELIMIT_STORAGE_URI=settings["REDIS_URL"] or "memory://",
         RATELIMIT_HEADERS_ENABLED=True,
         RATELIMIT_STRATEGY="moving-window",
+        RATELIMIT_KEY_PREFIX=settings.get("RATELIMIT_KEY_PREFIX", "lms"),
+        # If Redis goes away, keep limiting per process rather than failing every sign-in.
+        RATELIMIT_SWALLOW_ERRORS=True,
+        RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True,
         SQLALCHEMY_TRACK_MODIFICATIONS=False,
     )
     return out

@@ -5,9 +5,17 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, RadioField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from lms.i18n import LANGUAGE_NAMES
+
+try:  # WTForms 3.3 deprecates (value, label) tuples as choices; SelectChoice replaces them.
+    from wtforms import SelectChoice
+except ImportError:  # WTForms < 3.3
+    _LANGUAGE_CHOICES = list(LANGUAGE_NAMES.items())
+else:
+    _LANGUAGE_CHOICES = [SelectChoice(value=code, label=name) for code, name in LANGUAGE_NAMES.items()]
 
 _EMAIL = [DataRequired(), Length(max=254), Email(check_deliverability=False)]
 
@@ -61,6 +69,6 @@ class CompleteRegistrationForm(FlaskForm):
 
 
 class PreferencesForm(FlaskForm):
-    locale = RadioField(_l("Language of the platform"), choices=list(LANGUAGE_NAMES.items()),
+    locale = RadioField(_l("Language of the platform"), choices=_LANGUAGE_CHOICES,
                         validators=[DataRequired()])
     submit = SubmitField(_l("Save"))

@@ -116,6 +116,8 @@ def authenticate(email: str, password: str, *, now: datetime) -> User:
 def start_session(user: User, *, now: datetime, lifetime: timedelta, ip: str = "", user_agent: str = "") -> str:
     """Record a new signed-in session for `user` and return its token (to keep in the session cookie)."""
     token = secrets.token_urlsafe(32)
+    # Housekeeping: the user's expired sessions go when they sign in again.
+    db.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id, LoginSession.expires_at <= now))
     db.session.add(LoginSession(
         user_id=user.id, token_hash=_token_hash(token), created_at=now, expires_at=now + lifetime,
         ip=ip[:64], user_agent=user_agent[:300],
@@ -149,11 +151,6 @@ def end_sessions(user: User, *, except_id: int | None = None) -> None:
     if except_id is not None:
         query = query.where(LoginSession.id != except_id)
     db.session.execute(query)
-
-
-def purge_expired_sessions(*, now: datetime) -> int:
-    """Delete expired session rows; return how many."""
-    return db.session.execute(delete(LoginSession).where(LoginSession.expires_at <= now)).rowcount
 
 
 # --- users ---------------------------------------------------------------------------------------

@@ -1,0 +1,216 @@
+"""Access matrix: every route of the app x every kind of visitor, with the status each one must get.
+
+The data is a small tree built afresh for each test: parent agency P with child agency C, and an
+unrelated agency U. The acting roles are
+
+- anonymous: nobody signed in;
+- learner: a learner in C;
+- author: a course author in C;
+- hr_other: an HR officer of U (unrelated to P and C);
+- hr: an HR officer of P (so C is in their subtree);
+- admin: an administrator attached to no agency.
+
+Other people in the data: `peer` (another learner in C) and `outsider` (a learner in U).
+
+A route added to the app without an entry here makes test_every_route_has_a_matrix_entry fail.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from lms.accounts import services
+from lms.accounts.models import Role
+from lms.extensions import db
+from tests import factories
+from tests.conftest import post_form
+
+ROLES = ("anonymous", "learner", "author", "hr_other", "hr", "admin")
+
+#: Where POST cases take their CSRF token from: a form page that every visitor may open.
+TOKEN_PAGE = "/password/forgot"
+
+
+@dataclass(frozen=True)
+class Redirect:
+    """A 302 to `path` (on this site)."""
+
+    path: str
+
+
+@dataclass(frozen=True)
+class ToLogin:
+    """A 302 to the sign-in page that comes back to the requested path afterwards."""
+
+
+LOGIN = ToLogin()
+
+
+@dataclass(frozen=True)
+class Case:
+    """One request and what each role must get from it.
+
+    `path` is formatted with the ids of the data (learner, peer, outsider, admin, missing, me = the
+    acting user, or the learner for anonymous) and reset_token. `expect` lists the outcome per role
+    in ROLES order: a status code, LOGIN, or Redirect(path). When `shows` names a person, their email
+    must be on the page exactly when the outcome is 200 (a refusal reveals nothing about them).
+    """
+
+    endpoint: str
+    method: str
+    path: str
+    expect: tuple
+    data: dict = field(default_factory=dict)
+    shows: str | None = None
+
+    def __post_init__(self):
+        assert len(self.expect) == len(ROLES), f"{self.path}: one outcome per role"
+
+
+def everyone(outcome) -> tuple:
+    return (outcome,) * len(ROLES)
+
+
+def signed_in(outcome) -> tuple:
+    """LOGIN for anonymous, `outcome` for every signed-in role."""
+    return (LOGIN,) + (outcome,) * (len(ROLES) - 1)
+
+
+HOME = Redirect("/")
+
+#                                    anonymous  learner  author  hr_other  hr   admin
+CASES = [
+    # --- site ---
+    Case("site.index", "GET", "/", (Redirect("/login"), 200, 200, 200, 200, 200)),
+    Case("site.healthz", "GET", "/healthz", everyone(200)),
+    Case("site.set_language", "POST", "/language", everyone(400)),  # no locale
+    Case("site.set_language", "POST", "/language", everyone(400), data={"locale": "xx"}),
+    Case("site.set_language", "POST", "/language", everyone(HOME), data={"locale": "ru"}),
+    # --- signing in and out ---
+    Case("accounts.login", "GET", "/login", (200, HOME, HOME, HOME, HOME, HOME)),
+    Case("accounts.login", "POST", "/login", (400, HOME, HOME, HOME, HOME, HOME)),  # empty form
+    Case("accounts.logout", "POST", "/logout", everyone(Redirect("/login"))),
+    # --- own account ---
+    Case("accounts.account", "GET", "/account", signed_in(200)),
+    Case("accounts.change_password", "POST", "/account/password", signed_in(400)),  # empty form
+    Case("accounts.preferences", "POST", "/account/preferences", signed_in(400)),  # no language
+    Case("accounts.preferences", "POST", "/account/preferences", signed_in(Redirect("/account")),
+         data={"locale": "kk"}),
+    # --- password reset: public, the link is what grants access ---
+    Case("accounts.forgot_password", "GET", "/password/forgot", everyone(200)),
+    Case("accounts.forgot_password", "POST", "/password/forgot", everyone(400)),  # no email
+    Case("accounts.reset_password", "GET", "/password/reset/{reset_token}", everyone(200)),
+    Case("accounts.reset_password", "GET", "/password/reset/garbage", everyone(Redirect("/password/forgot"))),
+    Case("accounts.reset_password", "POST", "/password/reset/{reset_token}", everyone(400)),  # empty form
+    Case("accounts.reset_password", "POST", "/password/reset/garbage", everyone(Redirect("/password/forgot"))),
+    # --- self-registration is off by default: the pages do not exist ---
+    Case("accounts.register", "GET", "/register", everyone(404)),
+    Case("accounts.register", "POST", "/register", everyone(404), data={"email": "new@gov.kz"}),
+    Case("accounts.complete_registration", "GET", "/register/some-token", everyone(404)),
+    Case("accounts.complete_registration", "POST", "/register/some-token", everyone(404)),
+    # --- people ---
+    Case("accounts.person", "GET", "/people/{me}", signed_in(200)),
+    Case("accounts.person", "GET", "/people/{peer}", (LOGIN, 404, 404, 404, 200, 200), shows="peer"),
+    Case("accounts.person", "GET", "/people/{outsider}", (LOGIN, 404, 404, 200, 404, 200), shows="outsider"),
+    Case("accounts.person", "GET", "/people/{admin}", (LOGIN, 404, 404, 404, 404, 200), shows="admin"),
+    Case("accounts.person", "GET", "/people/{missing}", signed_in(404)),
+    # --- agencies ---
+    Case("agencies.index", "GET", "/agencies/", (LOGIN, 403, 403, 200, 200, 200)),
+    Case("agencies.detail", "GET", "/agencies/P", (LOGIN, 403, 403, 404, 200, 200)),
+    Case("agencies.detail", "GET", "/agencies/C", (LOGIN, 403, 403, 404, 200, 200), shows="peer"),
+    Case("agencies.detail", "GET", "/agencies/U", (LOGIN, 403, 403, 200, 404, 200), shows="outsider"),
+    Case("agencies.detail", "GET", "/agencies/NOPE", (LOGIN, 403, 403, 404, 404, 404)),
+]
+
+
+def _case_id(case: Case) -> str:
+    extra = ",".join(f"{k}={v}" for k, v in case.data.items())
+    return f"{case.method} {case.path}" + (f" [{extra}]" if extra else "")
+
+
+MATRIX = [
+    pytest.param(case, role, id=f"{_case_id(case)} as {role}")
+    for case in CASES
+    for role in ROLES
+]
+
+
+def build_world(app) -> dict:
+    """Create the agencies and people; return their emails, ids and a valid password-reset token."""
+    with app.app_context():
+        p = factories.agency("P")
+        c = factories.agency("C", parent=p)
+        u = factories.agency("U")
+        people = {
+            "learner": factories.user("learner@example.kz", agency=c),
+            "peer": factories.user("peer@example.kz", agency=c),
+            "outsider": factories.user("outsider@example.kz", agency=u),
+            "author": factories.user("author@example.kz", roles={Role.LEARNER, Role.AUTHOR}, agency=c),
+            "hr_other": factories.user("hr-other@example.kz", roles={Role.LEARNER, Role.HR}, agency=u),
+            "hr": factories.user("hr@example.kz", roles={Role.LEARNER, Role.HR}, agency=p),
+            "admin": factories.user("admin@example.kz", roles={Role.ADMIN}),
+        }
+        tokens: list[str] = []
+        services.request_password_reset(
+            "outsider@example.kz", secret_key=app.config["SECRET_KEY"], link_for=lambda t: tokens.append(t) or t,
+            minutes=app.config["RESET_TOKEN_MINUTES"], default_locale="en",
+        )
+        db.session.rollback()  # the queued email is not needed, only the signed token
+        ids = {name: person.id for name, person in people.items()}
+        emails = {name: person.email for name, person in people.items()}
+    return {"ids": ids, "emails": emails, "reset_token": tokens[0]}
+
+
+def _check(response, expected, path: str) -> None:
+    body = response.get_data(as_text=True)[:500]
+    if isinstance(expected, int):
+        assert response.status_code == expected, body
+        return
+    assert response.status_code == 302, body
+    location = urlsplit(response.headers["Location"])
+    assert location.netloc in ("", "localhost"), location
+    if isinstance(expected, ToLogin):
+        assert location.path == "/login"
+        assert parse_qs(location.query).get("next") == [path]
+    else:
+        assert location.path == expected.path
+
+
+@pytest.mark.parametrize(("case", "role"), MATRIX)
+def test_access(app, client, login_as, case: Case, role: str):
+    world = build_world(app)
+    ids = world["ids"]
+    if role != "anonymous":
+        login_as(world["emails"][role])
+    path = case.path.format(
+        **ids, me=ids["learner" if role == "anonymous" else role],
+        missing=max(ids.values()) + 1000, reset_token=world["reset_token"],
+    )
+    endpoint, _args = app.url_map.bind("localhost").match(path, method=case.method)
+    assert endpoint == case.endpoint, f"{path} is served by {endpoint}, not {case.endpoint}"
+
+    if case.method == "GET":
+        response = client.get(path)
+    else:
+        response = post_form(client, path, case.data, token_from=TOKEN_PAGE)
+
+    expected = case.expect[ROLES.index(role)]
+    _check(response, expected, path)
+    if case.shows:
+        shown = world["emails"][case.shows] in response.get_data(as_text=True)
+        assert shown == (expected == 200), f"{case.shows}'s email shown: {shown}"
+
+
+def test_every_route_has_a_matrix_entry(app):
+    routes = {
+        (rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint != "static"
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+    covered = {(case.endpoint, case.method) for case in CASES}
+    assert routes - covered == set(), "routes without an access-matrix entry"
+    assert covered - routes == set(), "matrix entries for routes that no longer exist"
