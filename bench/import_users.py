@@ -36,16 +36,17 @@ from pathlib import Path
 # Run from a checkout without installing: make the project root importable.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import func, select  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
 
 TARGET_SECONDS = 10.0
 BAD_LINE = 5001  # the line (header = line 1) that the bad file breaks, when the file is long enough
 
 # --- names ----------------------------------------------------------------------------------------
 
-KK_MALE = ["Нұрлан", "Ерлан", "Асқар", "Бауыржан", "Ғабит", "Дәурен", "Мұрат", "Серік", "Қайрат", "Әділет",
-           "Жандос", "Ержан", "Нұрсұлтан", "Тимур", "Арман", "Олжас", "Санжар", "Бекзат", "Ақылбек", "Өмірзақ"]
+KK_MALE = ["Нұрлан", "Ерлан", "Асқар", "Бауыржан", "Ғабит", "Дәурен", "Мұрат", "Серік", "Қайрат",
+           "Әділет", "Жандос", "Ержан", "Нұрсұлтан", "Тимур", "Арман", "Олжас", "Санжар", "Бекзат", "Ақылбек",
+           "Өмірзақ"]
 KK_FEMALE = ["Әлия", "Айгүл", "Гүлнар", "Динара", "Жанар", "Мәдина", "Айжан", "Ақмарал", "Салтанат", "Ұлжан",
              "Гүлмира", "Назерке", "Аружан", "Перизат", "Үміт", "Сәуле", "Раушан", "Жұлдыз", "Аягөз", "Іңкәр"]
 KK_FATHERS = ["Нұрғали", "Өмір", "Қасым", "Серік", "Бекмұхамбет", "Жақсылық", "Төлеген", "Мұхтар", "Ғани",
@@ -57,21 +58,24 @@ RU_MALE = ["Александр", "Сергей", "Дмитрий", "Андрей
            "Михаил", "Виктор", "Олег"]
 RU_FEMALE = ["Анна", "Елена", "Ольга", "Наталья", "Татьяна", "Ирина", "Светлана", "Мария", "Юлия", "Дина",
              "Екатерина", "Людмила"]
-RU_FATHERS = ["Александров", "Сергеев", "Николаев", "Викторов", "Петров", "Иванов", "Михайлов", "Владимиров"]
+RU_PATRONYMICS = [("Александрович", "Александровна"), ("Сергеевич", "Сергеевна"),
+                  ("Николаевич", "Николаевна"), ("Викторович", "Викторовна"), ("Петрович", "Петровна"),
+                  ("Иванович", "Ивановна"), ("Михайлович", "Михайловна"), ("Владимирович", "Владимировна")]
 RU_SURNAMES = ["Иванов", "Петров", "Смирнов", "Кузнецов", "Попов", "Соколов", "Ким", "Пак", "Цой", "Шевченко",
                "Бондаренко", "Ли", "Морозов", "Волков", "Лебедев"]
 UNCHANGING_SURNAMES = {"Ким", "Пак", "Цой", "Шевченко", "Бондаренко", "Ли"}
 
-POSITIONS = ["Главный специалист", "Ведущий специалист", "Эксперт", "Главный эксперт", "Руководитель управления",
-             "Заместитель руководителя управления", "Директор департамента", "Заместитель директора департамента",
-             "Бас маман", "Жетекші маман", "Сарапшы", "Басқарма басшысы", "Департамент директоры",
+POSITIONS = ["Главный специалист", "Ведущий специалист", "Эксперт", "Главный эксперт",
+             "Руководитель управления", "Заместитель руководителя управления", "Директор департамента",
+             "Заместитель директора департамента", "Бас маман", "Жетекші маман", "Сарапшы",
+             "Басқарма басшысы", "Департамент директоры",
              "Chief specialist", "Senior expert", ""]
 
 TRANSLIT = dict(zip(
     "абвгдеёжзийклмнопрстуфхцчшщъыьэюяәғқңөұүһі",
-    ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "i", "k", "l", "m", "n", "o", "p", "r", "s", "t", "u",
-     "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya", "a", "g", "k", "n", "o", "u", "u", "h",
-     "i"],
+    ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "i", "k", "l", "m", "n", "o", "p", "r", "s", "t",
+     "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya",
+     "a", "g", "k", "n", "o", "u", "u", "h", "i"],
     strict=True,
 ))
 
@@ -133,7 +137,8 @@ def make_agencies(count: int) -> list[AgencyRow]:
         parent = rows[roots + i % middles]
         kk, ru, en = UNITS[(i // middles) % len(UNITS)]
         n = i // middles + 1
-        rows.append(AgencyRow(f"{parent.code}-U{n}", parent.code, f"{kk} №{n}", f"{ru} №{n}", f"{en} No. {n}"))
+        rows.append(AgencyRow(f"{parent.code}-U{n}", parent.code, f"{kk} №{n}", f"{ru} №{n}",
+                              f"{en} No. {n}"))
     return rows
 
 
@@ -153,17 +158,20 @@ def make_employees(count: int, agencies: list[AgencyRow], rng: random.Random) ->
     seen: set[str] = set()
     for i in range(count):
         female = rng.random() < 0.5
-        if rng.random() < 0.7:  # Kazakh name: surname, given name, patronymic with -ұлы / -қызы
+        if rng.random() < 0.7:  # Kazakh: given name, patronymic with -ұлы / -қызы, surname
             given = rng.choice(KK_FEMALE if female else KK_MALE)
             surname = rng.choice(KK_SURNAMES)
-            father = rng.choice(KK_FATHERS)
-            full_name = f"{given} {father}{'қызы' if female else 'ұлы'} {_feminine(surname) if female else surname}"
-        else:
+            if female:
+                surname = _feminine(surname)
+            patronymic = rng.choice(KK_FATHERS) + ("қызы" if female else "ұлы")
+            full_name = f"{given} {patronymic} {surname}"
+        else:  # Russian order: surname, given name, patronymic
             given = rng.choice(RU_FEMALE if female else RU_MALE)
             surname = rng.choice(RU_SURNAMES)
-            father = rng.choice(RU_FATHERS)
-            patronymic = father[:-2] + ("овна" if female else "ович") if father.endswith("ов") else father
-            full_name = f"{surname if not female else _feminine(surname)} {given} {patronymic}"
+            if female:
+                surname = _feminine(surname)
+            patronymic = rng.choice(RU_PATRONYMICS)[1 if female else 0]
+            full_name = f"{surname} {given} {patronymic}"
         agency = rng.choice(agencies)
         domain = agency.code.split("-")[0].lower() + ".gov.kz"
         local = f"{_latin(given)}.{_latin(surname)}"
@@ -336,8 +344,8 @@ def run_scenario(url: str, files: Files, *, trace: bool, say: Callable[[str], No
     after = count(User)
     say(f"(c) users before {before}, after {after}: {'unchanged' if before == after else 'CHANGED'}")
     if [error.line for error in report.errors] != [files.bad_line] or before != after:
-        failures.append(f"(c) expected one error on line {files.bad_line} and no change: {report.errors[:3]}, "
-                        f"users {before} -> {after}")
+        failures.append(f"(c) expected one error on line {files.bad_line} and no change: "
+                        f"{report.errors[:3]}, users {before} -> {after}")
     if count(Agency) != files.agency_rows:
         failures.append("the agency count changed")
     with app.app_context():

@@ -29,8 +29,14 @@ def register_commands(app: Flask) -> None:
 
 def _create_app() -> Flask:
     from lms import create_app
+    from lms.config import ConfigError
 
-    return create_app()
+    try:
+        return create_app()
+    except ConfigError as exc:
+        # An operator's mistake, not a bug: say what to set, without a traceback.
+        click.echo(f"Error: {exc}", err=True)
+        raise SystemExit(2) from None
 
 
 main = FlaskGroup(create_app=_create_app, help="AI-competency learning platform.")

@@ -30,13 +30,13 @@ DEMO_AGENCIES = [
 
 #: (email, full name, agency, position, roles, password). Printed by `lms demo-data`; for local use only.
 DEMO_ACCOUNTS = [
-    ("learner@demo.lms.kz", "Әлия Нұрғалиқызы Қасымова", "MDAI-IT", "Chief specialist",
+    ("learner@demo.lms.kz", "Әлия Нұрғалиқызы Қасымова", "MDAI-IT", "Главный специалист",
      {Role.LEARNER}, "learner-demo-2026"),
-    ("hr@demo.lms.kz", "Ғабит Өмірұлы Ұлықбек", "MDAI", "HR officer",
+    ("hr@demo.lms.kz", "Ғабит Өмірұлы Ұлықбек", "MDAI", "Руководитель управления персоналом",
      {Role.LEARNER, Role.HR}, "hr-demo-2026"),
-    ("author@demo.lms.kz", "Дина Сергеевна Ким", "AGCS-ACAD", "Course author",
+    ("author@demo.lms.kz", "Дина Сергеевна Ким", "AGCS-ACAD", "Методист",
      {Role.LEARNER, Role.AUTHOR}, "author-demo-2026"),
-    ("admin@demo.lms.kz", "Platform Administrator", None, "Administrator",
+    ("admin@demo.lms.kz", "Platform Administrator", None, "Администратор платформы",
      {Role.ADMIN}, "admin-demo-2026"),
 ]
 

@@ -15,9 +15,9 @@ def test_environment_variable_overrides_default(tmp_path):
 
 
 def test_instance_file_is_read_after_the_environment(tmp_path):
-    (tmp_path / "lms.toml").write_text('SITE_NAME = "Академия"\nDEFAULT_LOCALE = "en"\n', encoding="utf-8")
+    (tmp_path / "lms.toml").write_text('TIMEZONE = "Asia/Aqtobe"\nDEFAULT_LOCALE = "en"\n', encoding="utf-8")
     settings = config.load(tmp_path, environ={"LMS_DEFAULT_LOCALE": "kk"})
-    assert settings["SITE_NAME"] == "Академия"
+    assert settings["TIMEZONE"] == "Asia/Aqtobe"
     assert settings["DEFAULT_LOCALE"] == "en"
 
 
