@@ -25,6 +25,7 @@ translations: $(VENV)/.installed
 run: install
 	mkdir -p instance
 	$(LMS) db upgrade
+	$(LMS) courses sync
 	$(LMS) demo-data
 	@echo "Serving on http://127.0.0.1:$(LMS_PORT)"
 	$(LMS) run --host 127.0.0.1 --port $(LMS_PORT)
@@ -32,6 +33,7 @@ run: install
 dev: install
 	mkdir -p instance
 	$(LMS) db upgrade
+	$(LMS) courses sync
 	$(LMS) demo-data
 	$(LMS) run --debug --host 127.0.0.1 --port $(LMS_PORT)
 

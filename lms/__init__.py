@@ -40,6 +40,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from lms.errors import register_error_handlers
     from lms.site.headers import install_security_headers
 
+    if app.debug:
+        from lms.courses.autosync import install_autosync
+
+        install_autosync(app)
     register_commands(app)
     register_error_handlers(app)
     install_security_headers(app)
@@ -96,6 +100,7 @@ def _import_models() -> None:
     # Every model module, so that migrations and create_all see all tables.
     from lms.accounts import models as _accounts  # noqa: F401
     from lms.agencies import models as _agencies  # noqa: F401
+    from lms.courses import models as _courses  # noqa: F401
     from lms.mail import models as _mail  # noqa: F401
 
 
@@ -104,9 +109,12 @@ def _register_blueprints(app: Flask) -> None:
     from lms.accounts import views as _accounts_views  # noqa: F401 - registers routes
     from lms.agencies import bp as agencies_bp
     from lms.agencies import views as _agencies_views  # noqa: F401
+    from lms.courses import bp as courses_bp
+    from lms.courses import views as _courses_views  # noqa: F401
     from lms.site import bp as site_bp
     from lms.site import views as _site_views  # noqa: F401
 
     app.register_blueprint(site_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(agencies_bp)
+    app.register_blueprint(courses_bp)

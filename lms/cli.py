@@ -18,11 +18,13 @@ def register_commands(app: Flask) -> None:
     """Attach the platform's command groups to app.cli."""
     from lms.accounts.cli import users
     from lms.agencies.cli import agencies
+    from lms.courses.cli import courses
     from lms.demo import demo_data
     from lms.mail.cli import outbox
 
     app.cli.add_command(users)
     app.cli.add_command(agencies)
+    app.cli.add_command(courses)
     app.cli.add_command(demo_data)
     app.cli.add_command(outbox)
 

@@ -40,6 +40,7 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_USE_SSL": False,
     "MAIL_FROM": "noreply@lms.local",
     "MAX_IMPORT_BYTES": 20 * 1024 * 1024,
+    "COURSES_DIR": "",  # empty: courses/ at the project root
 }
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -74,6 +75,8 @@ def load(instance_path: str | os.PathLike, overrides: dict[str, Any] | None = No
     for name, default in DEFAULTS.items():
         if f"LMS_{name}" in environ:
             settings[name] = _parse(name, environ[f"LMS_{name}"], default)
+    if "LMS_DEBUG" not in environ and environ.get("FLASK_DEBUG", "").lower() in _TRUE:
+        settings["DEBUG"] = True  # `lms run --debug` sets FLASK_DEBUG
     toml_path = Path(instance_path) / "lms.toml"
     if toml_path.is_file():
         with toml_path.open("rb") as fh:

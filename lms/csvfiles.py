@@ -55,9 +55,11 @@ def read_rows(data: bytes, *, required: set[str], optional: set[str], max_bytes:
     if len(set(columns)) != len(columns):
         raise CSVFormatError(_("Line 1: a column appears twice."))
     rows: list[CSVRow] = []
+    next_line = reader.line_num + 1
     try:
         for cells in reader:
-            line = reader.line_num
+            # A quoted cell may span lines: name the line the record starts on, not the one it ends on.
+            line, next_line = next_line, reader.line_num + 1
             if not any(cell.strip() for cell in cells):
                 continue  # blank lines are allowed
             if len(cells) > len(columns):

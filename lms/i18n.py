@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from flask_babel import lazy_gettext as _l
+
 from lms.config import LOCALES
 
 #: Names of the languages in themselves, for the language switcher.
 LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
+
+#: Names of the languages in the UI language, for sentences about content languages.
+LANGUAGE_NAMES_TRANSLATED = {"kk": _l("Kazakh"), "ru": _l("Russian"), "en": _l("English")}
 
 #: Fallback order when a text is missing in the wanted language.
 FALLBACK = {"kk": ("kk", "ru", "en"), "ru": ("ru", "kk", "en"), "en": ("en", "ru", "kk")}

@@ -15,7 +15,6 @@ from sqlalchemy import delete
 from lms import create_app
 from lms.extensions import db as _db
 from lms.extensions import limiter
-
 from tests import factories
 
 CSRF_RE = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')

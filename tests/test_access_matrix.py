@@ -17,6 +17,7 @@ A route added to the app without an entry here makes test_every_route_has_a_matr
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlsplit
 
@@ -80,8 +81,9 @@ def signed_in(outcome) -> tuple:
 
 
 HOME = Redirect("/")
+TO_FORGOT = Redirect("/password/forgot")
 
-#                                    anonymous  learner  author  hr_other  hr   admin
+# Outcomes per role, in ROLES order: (anonymous, learner, author, hr_other, hr, admin).
 CASES = [
     # --- site ---
     Case("site.index", "GET", "/", (Redirect("/login"), 200, 200, 200, 200, 200)),
@@ -103,9 +105,9 @@ CASES = [
     Case("accounts.forgot_password", "GET", "/password/forgot", everyone(200)),
     Case("accounts.forgot_password", "POST", "/password/forgot", everyone(400)),  # no email
     Case("accounts.reset_password", "GET", "/password/reset/{reset_token}", everyone(200)),
-    Case("accounts.reset_password", "GET", "/password/reset/garbage", everyone(Redirect("/password/forgot"))),
+    Case("accounts.reset_password", "GET", "/password/reset/garbage", everyone(TO_FORGOT)),
     Case("accounts.reset_password", "POST", "/password/reset/{reset_token}", everyone(400)),  # empty form
-    Case("accounts.reset_password", "POST", "/password/reset/garbage", everyone(Redirect("/password/forgot"))),
+    Case("accounts.reset_password", "POST", "/password/reset/garbage", everyone(TO_FORGOT)),
     # --- self-registration is off by default: the pages do not exist ---
     Case("accounts.register", "GET", "/register", everyone(404)),
     Case("accounts.register", "POST", "/register", everyone(404), data={"email": "new@gov.kz"}),
@@ -123,6 +125,11 @@ CASES = [
     Case("agencies.detail", "GET", "/agencies/C", (LOGIN, 403, 403, 404, 200, 200), shows="peer"),
     Case("agencies.detail", "GET", "/agencies/U", (LOGIN, 403, 403, 200, 404, 200), shows="outsider"),
     Case("agencies.detail", "GET", "/agencies/NOPE", (LOGIN, 403, 403, 404, 404, 404)),
+    # --- courses (no course in this data: the catalogue is empty, unknown keys are 404 for everyone) ---
+    Case("courses.catalogue", "GET", "/courses/", signed_in(200)),
+    Case("courses.course", "GET", "/courses/no-such-course", signed_in(404)),
+    Case("courses.lesson", "GET", "/courses/no-such-course/lessons/intro", signed_in(404)),
+    Case("courses.media", "GET", "/courses/no-such-course/files/media/picture.png", signed_in(404)),
 ]
 
 
@@ -153,14 +160,15 @@ def build_world(app) -> dict:
             "hr": factories.user("hr@example.kz", roles={Role.LEARNER, Role.HR}, agency=p),
             "admin": factories.user("admin@example.kz", roles={Role.ADMIN}),
         }
+        ids = {name: person.id for name, person in people.items()}
+        emails = {name: person.email for name, person in people.items()}
         tokens: list[str] = []
         services.request_password_reset(
-            "outsider@example.kz", secret_key=app.config["SECRET_KEY"], link_for=lambda t: tokens.append(t) or t,
+            "outsider@example.kz", secret_key=app.config["SECRET_KEY"],
+            link_for=lambda token: tokens.append(token) or token,
             minutes=app.config["RESET_TOKEN_MINUTES"], default_locale="en",
         )
         db.session.rollback()  # the queued email is not needed, only the signed token
-        ids = {name: person.id for name, person in people.items()}
-        emails = {name: person.email for name, person in people.items()}
     return {"ids": ids, "emails": emails, "reset_token": tokens[0]}
 
 
@@ -192,10 +200,8 @@ def test_access(app, client, login_as, case: Case, role: str):
     endpoint, _args = app.url_map.bind("localhost").match(path, method=case.method)
     assert endpoint == case.endpoint, f"{path} is served by {endpoint}, not {case.endpoint}"
 
-    if case.method == "GET":
-        response = client.get(path)
-    else:
-        response = post_form(client, path, case.data, token_from=TOKEN_PAGE)
+    response = (client.get(path) if case.method == "GET"
+                else post_form(client, path, case.data, token_from=TOKEN_PAGE))
 
     expected = case.expect[ROLES.index(role)]
     _check(response, expected, path)
@@ -214,3 +220,15 @@ def test_every_route_has_a_matrix_entry(app):
     covered = {(case.endpoint, case.method) for case in CASES}
     assert routes - covered == set(), "routes without an access-matrix entry"
     assert covered - routes == set(), "matrix entries for routes that no longer exist"
+
+
+@pytest.mark.parametrize(("role", "codes"), [
+    ("hr_other", {"U"}),
+    ("hr", {"P", "C"}),
+    ("admin", {"P", "C", "U"}),
+])
+def test_agency_tree_lists_only_the_agencies_in_scope(app, login_as, role, codes):
+    world = build_world(app)
+    client = login_as(world["emails"][role])
+    html = client.get("/agencies/").get_data(as_text=True)
+    assert set(re.findall(r'href="/agencies/([^"/]+)"', html)) == codes

@@ -14,7 +14,8 @@ LAYERS = {
     "config": 0, "db": 0, "extensions": 0, "i18n": 0, "errors": 0, "redirects": 0, "csvfiles": 0, "mail": 0,
     "agencies": 1,
     "accounts": 2,
-    "site": 3,
+    "courses": 3,
+    "site": 5,
 }
 #: Outer modules may import anything: views and commands call any service.
 OUTER = {"views.py", "cli.py"}

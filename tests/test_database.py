@@ -64,7 +64,7 @@ def test_datetimes_come_back_timezone_aware_in_utc(ctx):
 
 def test_naive_datetimes_are_refused(ctx):
     agency = factories.agency()
-    agency.created_at = datetime(2026, 1, 1)  # noqa: DTZ001 - the point of the test
+    agency.created_at = datetime(2026, 1, 1)
     with pytest.raises(Exception, match="naive datetime"):
         db.session.commit()
     db.session.rollback()

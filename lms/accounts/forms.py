@@ -10,12 +10,8 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from lms.i18n import LANGUAGE_NAMES
 
-try:  # WTForms 3.3 deprecates (value, label) tuples as choices; SelectChoice replaces them.
-    from wtforms import SelectChoice
-except ImportError:  # WTForms < 3.3
-    _LANGUAGE_CHOICES = list(LANGUAGE_NAMES.items())
-else:
-    _LANGUAGE_CHOICES = [SelectChoice(value=code, label=name) for code, name in LANGUAGE_NAMES.items()]
+# WTForms 3.3 deprecates (value, label) tuples as choices (removed in 3.4); SelectChoice replaces them.
+_LANGUAGE_CHOICES = [SelectChoice(value=code, label=name) for code, name in LANGUAGE_NAMES.items()]
 
 _EMAIL = [DataRequired(), Length(max=254), Email(check_deliverability=False)]
 

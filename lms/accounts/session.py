@@ -13,7 +13,7 @@ from lms.accounts.models import User
 from lms.db import utcnow
 from lms.extensions import login_manager
 
-_TOKEN_KEY = "lms_sid"
+_TOKEN_KEY = "lms_sid"  # noqa: S105 - the session key name, not a secret
 
 
 def init_login(app: Flask) -> None:

@@ -200,6 +200,14 @@ def test_deactivating_a_user_ends_their_session_at_once(app, client, anna):
     assert not _signed_in(client)
 
 
+def test_a_user_made_inactive_by_any_means_loses_their_session(app, client, anna):
+    _sign_in(client)
+    with app.app_context():
+        db.session.get(User, anna).is_active = False  # as an import or a direct edit would do
+        db.session.commit()
+    assert not _signed_in(client)
+
+
 # --- CSRF ------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("token", [None, "not-the-real-token"], ids=["missing", "wrong"])
@@ -215,7 +223,8 @@ def test_login_without_a_valid_csrf_token_is_refused(app, client, anna, token):
 
 
 @pytest.mark.parametrize("token", [None, "not-the-real-token"], ids=["missing", "wrong"])
-def test_password_change_without_a_valid_csrf_token_is_refused_and_changes_nothing(app, login_as, anna, token):
+def test_password_change_without_a_valid_csrf_token_is_refused_and_changes_nothing(app, login_as, anna,
+                                                                                  token):
     client = login_as(EMAIL)
     hash_before = _password_hash(app)
     data = {"current_password": factories.PASSWORD, "new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
@@ -269,7 +278,8 @@ def test_login_rate_limit_is_counted_per_client_address(app, client, anna):
     for n in range(11):
         client.post("/login", data={"csrf_token": token, "email": f"nobody{n}@example.kz",
                                     "password": "wrong-password-1"})
-    response = client.post("/login", data={"csrf_token": token, "email": EMAIL, "password": factories.PASSWORD},
+    response = client.post("/login",
+                           data={"csrf_token": token, "email": EMAIL, "password": factories.PASSWORD},
                            environ_base={"REMOTE_ADDR": "10.9.8.7"})
     assert response.status_code == 302
 
@@ -325,7 +335,8 @@ def test_forgot_password_queues_one_email_with_a_link_for_a_known_address(app, c
 
 
 def test_forgot_password_queues_nothing_for_an_unknown_address(app, client, anna):
-    response = post_form(client, "/password/forgot", {"email": "nobody@example.kz"}, token_from="/password/forgot")
+    response = post_form(client, "/password/forgot", {"email": "nobody@example.kz"},
+                         token_from="/password/forgot")
     assert response.status_code == 302
     assert _outbox(app) == []
 
@@ -335,7 +346,8 @@ def test_forgot_password_answers_the_same_for_known_and_unknown_addresses(app, a
     for email in (EMAIL, "nobody@example.kz"):
         client = app.test_client()
         response = post_form(client, "/password/forgot", {"email": email}, token_from="/password/forgot")
-        answers.append((response.status_code, _location(response), _flashes(_html(client.get(_location(response))))))
+        shown_next = _flashes(_html(client.get(_location(response))))
+        answers.append((response.status_code, _location(response), shown_next))
     assert answers[0] == answers[1]
     assert answers[0] == (302, "/login", [RESET_SENT])
 

@@ -22,7 +22,8 @@ PASSWORD = "a-long-enough-password-1"
 @pytest.fixture(scope="module")
 def reg_app(app, db_url):
     """A second app on the same database (its tables are made by the session `app`), registration open."""
-    registration_app = create_app(settings_for_tests(db_url, SELF_REGISTRATION=True, REGISTRATION_DOMAINS="gov.kz=GOV"))
+    settings = settings_for_tests(db_url, SELF_REGISTRATION=True, REGISTRATION_DOMAINS="gov.kz=GOV")
+    registration_app = create_app(settings)
     yield registration_app
     with registration_app.app_context():
         db.engine.dispose()
@@ -158,7 +159,8 @@ def test_too_short_password_is_refused_at_registration(reg_app, reg_client, gov)
     path = _registration_link(reg_app, reg_client, "aigerim@gov.kz")
     response = _complete(reg_client, path, password="short-1")
     assert response.status_code == 400
-    assert f"Use at least {reg_app.config['PASSWORD_MIN_LENGTH']} characters." in response.get_data(as_text=True)
+    minimum = reg_app.config["PASSWORD_MIN_LENGTH"]
+    assert f"Use at least {minimum} characters." in response.get_data(as_text=True)
     assert _users_with_email(reg_app, "aigerim@gov.kz") == 0
 
 

@@ -1,0 +1,50 @@
+"""In debug mode, edited course files show up on the next page load (no restart, no manual sync)."""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+
+from flask import Flask
+
+log = logging.getLogger("lms.courses")
+
+
+def _signature(root: Path) -> tuple:
+    stats = [(p.as_posix(), p.stat().st_mtime_ns, p.stat().st_size) for p in root.rglob("*") if p.is_file()]
+    return tuple(sorted(stats))
+
+
+def install_autosync(app: Flask) -> None:
+    """Before each request (at most once a second), re-sync the course files if any of them changed."""
+    from lms.courses.cli import courses_root
+    from lms.courses.loader import load_courses
+    from lms.courses.services import sync_courses
+    from lms.db import begin_write, utcnow
+    from lms.extensions import db
+
+    state = {"signature": None, "checked": 0.0}
+
+    @app.before_request
+    def _sync_changed_content():
+        now = time.monotonic()
+        if now - state["checked"] < 1.0:
+            return
+        state["checked"] = now
+        root = courses_root()
+        signature = _signature(root)
+        if signature == state["signature"]:
+            return
+        state["signature"] = signature
+        result = load_courses(root)
+        for problem in result.problems:
+            log.warning("%s", problem)
+        if result.errors:
+            log.warning("course files have errors; the previous version stays live")
+            return
+        begin_write(db.session)
+        report = sync_courses(result.courses, root=root.resolve(), now=utcnow())
+        db.session.commit()
+        if report.has_changes:
+            log.info("courses re-synced: %s", ", ".join(report.added + report.changed + report.retired))

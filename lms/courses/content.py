@@ -1,0 +1,149 @@
+"""Course content as parsed from files: frozen dataclasses, no Flask, no database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+LANGUAGES = ("kk", "ru", "en")
+COMPETENCY_AREAS = ("foundations", "generative-ai", "ethics-law", "data", "management")
+LEVELS = ("beginner", "intermediate", "advanced")
+QUESTION_TYPES = ("single", "multiple", "true_false", "short_text", "numeric", "ordering", "matching")
+
+#: Text per language, e.g. {"en": "...", "ru": "..."}.
+Texts = dict[str, str]
+
+
+@dataclass(frozen=True)
+class AIContent:
+    """A declaration that content was produced (generated) or helped (assisted) by an AI system."""
+
+    kind: str  # generated | assisted
+    tool: str | None = None
+    reviewer: str | None = None
+
+    def as_dict(self) -> dict:
+        """Plain form, for storage."""
+        return {"kind": self.kind, "tool": self.tool, "reviewer": self.reviewer}
+
+
+@dataclass(frozen=True)
+class LessonVariant:
+    """One language version of a lesson."""
+
+    language: str
+    title: str
+    body: str  # Markdown, without front matter
+    body_first_line: int  # line of the body's first line in its file
+    path: Path
+    estimated_minutes: int | None = None
+    ai_content: AIContent | None = None
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """A lesson: a stable id and its language versions."""
+
+    id: str
+    variants: dict[str, LessonVariant]
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The languages this lesson has a file in."""
+        return tuple(lang for lang in LANGUAGES if lang in self.variants)
+
+
+@dataclass(frozen=True)
+class Option:
+    """An option of a single or multiple choice question."""
+
+    id: str
+    text: Texts
+    correct: bool = False
+
+
+@dataclass(frozen=True)
+class Item:
+    """An item of an ordering question (listed in the correct order)."""
+
+    id: str
+    text: Texts
+
+
+@dataclass(frozen=True)
+class Pair:
+    """A left/right pair of a matching question."""
+
+    id: str
+    left: Texts
+    right: Texts
+
+
+@dataclass(frozen=True)
+class Question:
+    """A quiz question. Which fields are used depends on `type`."""
+
+    id: str
+    type: str
+    text: Texts
+    points: int = 1
+    topic: str | None = None
+    explanation: Texts = field(default_factory=dict)
+    ai_content: AIContent | None = None
+    options: tuple[Option, ...] = ()
+    scoring: str = "all_or_nothing"  # multiple: all_or_nothing | partial
+    answer: bool | float | None = None  # true_false: bool; numeric: number
+    tolerance: float = 0.0
+    accepted: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    pattern: str | None = None
+    items: tuple[Item, ...] = ()
+    pairs: tuple[Pair, ...] = ()
+
+
+@dataclass(frozen=True)
+class Quiz:
+    """A course's final quiz: settings and the pool of questions."""
+
+    id: str
+    pass_mark: int
+    questions: tuple[Question, ...]
+    max_attempts: int | None = None
+    wait_minutes: int = 0
+    time_limit_minutes: int | None = None
+    draw: int | None = None
+    draw_per_topic: dict[str, int] = field(default_factory=dict)
+    shuffle_options: bool = True
+
+
+@dataclass(frozen=True)
+class Media:
+    """A media file declared in the manifest (to carry an AI-content label)."""
+
+    file: str  # relative to the course folder, e.g. media/x.svg
+    ai_content: AIContent | None = None
+
+
+@dataclass(frozen=True)
+class Course:
+    """A course as its files describe it."""
+
+    id: str
+    folder: Path
+    default_language: str
+    title: Texts
+    summary: Texts
+    competency_area: str
+    level: str
+    estimated_minutes: int
+    lessons: tuple[Lesson, ...]
+    self_enrollment: bool = True
+    certificate: bool = False
+    ai_content: AIContent | None = None
+    quiz: Quiz | None = None
+    media: tuple[Media, ...] = ()
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """Languages in which every lesson can be read (the default language always counts)."""
+        return tuple(lang for lang in LANGUAGES
+                     if lang == self.default_language or all(lang in lesson.variants for lesson in self.lessons))

@@ -1,0 +1,142 @@
+"""Lesson Markdown: one parser (markdown-it-py), links rewritten to platform URLs, output sanitised by nh3."""
+
+from __future__ import annotations
+
+import functools
+import posixpath
+import re
+from dataclasses import dataclass
+from html import escape
+
+import nh3
+from markdown_it import MarkdownIt
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.container import container_plugin
+
+CALLOUTS = ("note", "tip", "warning", "important")
+
+#: A link to another lesson of the same course: "data.md", "./data.en.md", "data.md#section".
+LESSON_LINK = re.compile(r"^(?:\./)?(?P<id>[a-z0-9]+(?:[-_][a-z0-9]+)*)(?:\.(?:kk|ru|en))?\.md(?P<fragment>#[^\s]*)?$")
+UNSAFE_SCHEME = re.compile(r"^\s*(javascript|data|vbscript|file):", re.IGNORECASE)
+
+ALLOWED_TAGS = {
+    "a", "abbr", "aside", "b", "blockquote", "br", "code", "dd", "del", "details", "div", "dl", "dt", "em",
+    "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "kbd", "li", "mark", "ol", "p", "pre", "s", "small",
+    "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "th", "thead", "tr", "u", "ul",
+}
+ALLOWED_ATTRIBUTES = {
+    "*": {"id", "class", "lang", "title"},
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan", "scope"},
+    "aside": {"role", "aria-label"},
+    "ol": {"start"},
+}
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A link or image target found in a lesson, with the line it is on (1-based, within the body)."""
+
+    kind: str  # link | image
+    target: str
+    line: int
+
+
+def _callout_renderer(kind: str):
+    def render(self, tokens, idx, _options, env):
+        if tokens[idx].nesting == 1:
+            title = dict(env.get("callout_titles", ())).get(kind, kind.title())
+            return (f'<aside class="callout callout--{kind}" role="note" aria-label="{escape(title)}">'
+                    f'<p class="callout-title">{escape(title)}</p>\n')
+        return "</aside>\n"
+
+    return render
+
+
+@functools.cache
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    md.use(anchors_plugin, min_level=2, max_level=4)
+    for kind in CALLOUTS:
+        md.use(container_plugin, name=kind, render=_callout_renderer(kind))
+    return md
+
+
+def find_references(body: str) -> list[Reference]:
+    """Every link and image target in the Markdown `body`, for checking."""
+    found = []
+    for token in _parser().parse(body):
+        if token.type != "inline" or not token.children:
+            continue
+        line = (token.map[0] + 1) if token.map else 1
+        for child in token.children:
+            if child.type == "link_open":
+                found.append(Reference("link", str(child.attrs.get("href", "")), line))
+            elif child.type == "image":
+                found.append(Reference("image", str(child.attrs.get("src", "")), line))
+    return found
+
+
+def resolve_media(target: str, *, lesson_dir: str = "lessons") -> str | None:
+    """The path, relative to the course folder, that an image/file reference in a lesson points to.
+
+    Returns None for references that are not course files (absolute URLs) or that leave the course folder.
+    """
+    if not target or "://" in target or target.startswith(("/", "\\", "#", "mailto:")) or UNSAFE_SCHEME.match(target):
+        return None
+    path = posixpath.normpath(posixpath.join(lesson_dir, target.split("#", 1)[0].split("?", 1)[0]))
+    if path.startswith("../") or path == ".." or path.startswith("/"):
+        return None
+    return path
+
+
+@functools.lru_cache(maxsize=1024)
+def render_lesson(body: str, *, lesson_url: str, media_url: str, media_labels: tuple[tuple[str, str], ...] = (),
+                  callout_titles: tuple[tuple[str, str], ...] = ()) -> str:
+    """Render lesson Markdown to sanitised HTML.
+
+    `lesson_url` has a "{id}" placeholder for links to other lessons; `media_url` is the prefix of course files;
+    `media_labels` maps a course file (media/x.svg) to the AI-content label shown under it. Cached: a lesson
+    body is rendered once per process and language, not per request.
+    """
+    md = _parser()
+    env = {"callout_titles": callout_titles}
+    tokens = md.parse(body, env)
+    labels = dict(media_labels)
+    for token in tokens:
+        for child in token.children or ():
+            if child.type == "link_open":
+                child.attrs["href"] = _rewrite_link(str(child.attrs.get("href", "")), lesson_url, media_url)
+            elif child.type == "image":
+                src = str(child.attrs.get("src", ""))
+                media = resolve_media(src)
+                child.attrs["src"] = media_url + media if media else ("" if UNSAFE_SCHEME.match(src) else src)
+                child.meta["ai_label"] = labels.get(media or "")
+    html = md.renderer.render(tokens, md.options, env)
+    html = _label_images(html, tokens, labels, media_url)
+    return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes={"http", "https", "mailto"},
+                     link_rel="noopener noreferrer")
+
+
+def _rewrite_link(href: str, lesson_url: str, media_url: str) -> str:
+    if UNSAFE_SCHEME.match(href):
+        return ""
+    match = LESSON_LINK.match(href)
+    if match:
+        return lesson_url.replace("{id}", match["id"]) + (match["fragment"] or "")
+    media = resolve_media(href)
+    if media and media.startswith("media/"):
+        return media_url + media
+    return href
+
+
+def _label_images(html: str, tokens, labels: dict[str, str], media_url: str) -> str:
+    # Put each labelled image in a wrapper with its label right after it, visible and read by screen readers.
+    for media, label in labels.items():
+        src = escape(media_url + media, quote=True)
+        pattern = re.compile(r'(<img src="' + re.escape(src) + r'"[^>]*>)')
+        html = pattern.sub(lambda m, label=label: f'<span class="ai-figure">{m.group(1)}'
+                           f'<span class="ai-label">{escape(label)}</span></span>', html)
+    return html

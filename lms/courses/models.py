@@ -1,0 +1,118 @@
+"""Courses, lessons and quiz versions as synced from the content files.
+
+Rows are never deleted by a sync: a course or lesson that leaves the files is retired (hidden from new learners),
+so learners' records that point at it stay valid.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms.db import utcnow
+from lms.extensions import db
+from lms.i18n import localized
+
+
+class Course(db.Model):
+    """A course; `key` is the stable id from its manifest."""
+
+    __tablename__ = "courses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    #: Folder of the course files, relative to the courses root (media are served from there).
+    folder: Mapped[str] = mapped_column(String(300))
+    #: Content hash of the whole course (manifest, lessons, quiz, media); changes with any edit.
+    version: Mapped[str] = mapped_column(String(64))
+    default_language: Mapped[str] = mapped_column(String(2))
+    title: Mapped[dict] = mapped_column(JSON)
+    summary: Mapped[dict] = mapped_column(JSON)
+    competency_area: Mapped[str] = mapped_column(String(40), index=True)
+    level: Mapped[str] = mapped_column(String(20), index=True)
+    estimated_minutes: Mapped[int]
+    #: Languages in which every lesson can be read, e.g. "en,ru".
+    languages: Mapped[str] = mapped_column(String(20))
+    self_enrollment: Mapped[bool] = mapped_column(default=True)
+    has_certificate: Mapped[bool] = mapped_column(default=False)
+    ai_content: Mapped[dict | None] = mapped_column(JSON)
+    #: {relative media path: ai_content dict} for media files declared in the manifest.
+    media: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: Lower-cased titles in every language, for catalogue search.
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    is_retired: Mapped[bool] = mapped_column(default=False, index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    synced_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    lessons: Mapped[list[Lesson]] = relationship(back_populates="course", order_by="Lesson.position")
+    quiz_versions: Mapped[list[QuizVersion]] = relationship(back_populates="course")
+
+    def title_in(self, locale: str) -> str:
+        """The title in `locale`, or in another language when that one is missing."""
+        return localized(self.title, locale)
+
+    def summary_in(self, locale: str) -> str:
+        """The summary in `locale`, or in another language when that one is missing."""
+        return localized(self.summary, locale)
+
+    @property
+    def language_list(self) -> list[str]:
+        """The languages in which the whole course can be read."""
+        return [lang for lang in self.languages.split(",") if lang]
+
+
+class Lesson(db.Model):
+    """A lesson of a course; `key` is its stable id. `content` holds every language version."""
+
+    __tablename__ = "lessons"
+    __table_args__ = (UniqueConstraint("course_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
+    key: Mapped[str] = mapped_column(String(64))
+    position: Mapped[int]
+    #: Content hash of this lesson (all languages); recorded with learners' progress.
+    version: Mapped[str] = mapped_column(String(64))
+    #: {lang: {"title", "body", "estimated_minutes", "ai_content"}}
+    content: Mapped[dict] = mapped_column(JSON)
+    is_retired: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    course: Mapped[Course] = relationship(back_populates="lessons")
+
+    def variant(self, locale: str, default: str) -> tuple[str, dict]:
+        """(language, content) to show for `locale`: that language if written, else the course's default."""
+        if locale in self.content:
+            return locale, self.content[locale]
+        if default in self.content:
+            return default, self.content[default]
+        language = next(iter(self.content))
+        return language, self.content[language]
+
+    def title_in(self, locale: str, default: str) -> str:
+        """The lesson title for `locale`, with the same fallback as variant()."""
+        return self.variant(locale, default)[1]["title"]
+
+
+class QuizVersion(db.Model):
+    """One version of a course's final quiz. A changed quiz gets a new row; attempts keep the version they used."""
+
+    __tablename__ = "quiz_versions"
+    __table_args__ = (UniqueConstraint("course_id", "key", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
+    key: Mapped[str] = mapped_column(String(64))
+    version: Mapped[str] = mapped_column(String(64))
+    pass_mark: Mapped[int]
+    #: Attempt rules: max_attempts, wait_minutes, time_limit_minutes, draw, draw_per_topic, shuffle_options.
+    settings: Mapped[dict] = mapped_column(JSON)
+    #: The questions exactly as synced (ids, types, texts, answers); graded against this snapshot.
+    questions: Mapped[list] = mapped_column(JSON)
+    is_current: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    course: Mapped[Course] = relationship(back_populates="quiz_versions")

@@ -1,0 +1,100 @@
+"""The final quiz file (quiz.yml) -> Quiz dataclass, with per-question checks (a correct answer, unique ids)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from lms.courses import content as c
+from lms.courses import schema
+from lms.courses.problems import Collector, ai_content, load_yaml, parse, texts
+
+
+def load_quiz(path: Path, default: str, out: Collector) -> c.Quiz | None:
+    doc = load_yaml(path, out)
+    if doc is None:
+        return None
+    spec = parse(schema.QuizSpec, doc, path, out)
+    if spec is None:
+        return None
+    errors_before = len(out.problems)
+    questions = []
+    seen: set[str] = set()
+    for i, q in enumerate(spec.questions):
+        line = doc.line_of(("questions", i))
+        if q.id in seen:
+            out.error(path, line, f"question id {q.id!r} is used twice")
+            continue
+        seen.add(q.id)
+        question = _question(q, default, path, line, out)
+        if question is not None:
+            questions.append(question)
+    topics: dict[str, int] = {}
+    for q in questions:
+        if q.topic:
+            topics[q.topic] = topics.get(q.topic, 0) + 1
+    if spec.draw and spec.draw > len(spec.questions):
+        out.error(path, doc.line_of(("draw",)), f"draw {spec.draw} is more than the {len(spec.questions)} questions")
+    if spec.draw and spec.draw_per_topic:
+        out.error(path, doc.line_of(("draw_per_topic",)), "use either draw or draw_per_topic, not both")
+    for topic, count in (spec.draw_per_topic or {}).items():
+        if topics.get(topic, 0) < count:
+            out.error(path, doc.line_of(("draw_per_topic", topic)),
+                      f"topic {topic!r} has {topics.get(topic, 0)} questions, fewer than {count}")
+    if any(p.is_error for p in out.problems[errors_before:]):
+        return None
+    return c.Quiz(id=spec.id, pass_mark=spec.pass_mark, questions=tuple(questions), max_attempts=spec.max_attempts,
+                  wait_minutes=spec.wait_minutes, time_limit_minutes=spec.time_limit_minutes, draw=spec.draw,
+                  draw_per_topic=dict(spec.draw_per_topic or {}), shuffle_options=spec.shuffle_options)
+
+
+def _question(q, default: str, path: Path, line: int, out: Collector) -> c.Question | None:
+    text = texts(q.text, default)
+    if default not in text:
+        out.error(path, line, f"question {q.id!r} needs text in the default language ({default})")
+        return None
+    common = {"id": q.id, "type": q.type, "text": text, "points": q.points, "topic": q.topic,
+              "explanation": texts(q.explanation, default), "ai_content": ai_content(q.ai_content)}
+    if q.type in ("single", "multiple"):
+        ids = [o.id for o in q.options]
+        if len(set(ids)) != len(ids):
+            out.error(path, line, f"question {q.id!r}: option ids must be unique")
+            return None
+        correct = sum(o.correct for o in q.options)
+        if q.type == "single" and correct != 1:
+            out.error(path, line, f"question {q.id!r}: a single-choice question needs exactly one correct option "
+                                  f"(has {correct})")
+            return None
+        if q.type == "multiple" and correct < 1:
+            out.error(path, line, f"question {q.id!r} has no correct option")
+            return None
+        options = tuple(c.Option(o.id, texts(o.text, default), o.correct) for o in q.options)
+        return c.Question(**common, options=options, scoring=getattr(q, "scoring", "all_or_nothing"))
+    if q.type == "true_false":
+        return c.Question(**common, answer=q.answer)
+    if q.type == "numeric":
+        return c.Question(**common, answer=float(q.answer), tolerance=float(q.tolerance))
+    if q.type == "short_text":
+        accepted = q.accepted if isinstance(q.accepted, dict) else ({default: q.accepted} if q.accepted else {})
+        if not accepted and not q.pattern:
+            out.error(path, line, f"question {q.id!r} has no correct answer: give accepted answers or a pattern")
+            return None
+        if q.pattern:
+            try:
+                re.compile(q.pattern)
+            except re.error as exc:
+                out.error(path, line, f"question {q.id!r}: pattern is not a valid regular expression ({exc})")
+                return None
+        return c.Question(**common, accepted={k: tuple(v) for k, v in accepted.items()}, pattern=q.pattern)
+    if q.type == "ordering":
+        ids = [item.id for item in q.items]
+        if len(set(ids)) != len(ids):
+            out.error(path, line, f"question {q.id!r}: item ids must be unique")
+            return None
+        return c.Question(**common, items=tuple(c.Item(i.id, texts(i.text, default)) for i in q.items))
+    ids = [pair.id for pair in q.pairs]
+    if len(set(ids)) != len(ids):
+        out.error(path, line, f"question {q.id!r}: pair ids must be unique")
+        return None
+    return c.Question(**common, pairs=tuple(c.Pair(p.id, texts(p.left, default), texts(p.right, default))
+                                            for p in q.pairs))

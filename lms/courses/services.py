@@ -1,0 +1,194 @@
+"""Sync parsed course content into the database, and read courses for the pages."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import Select, select
+
+from lms.courses import content as c
+from lms.courses.models import Course, Lesson, QuizVersion
+from lms.extensions import db
+
+
+@dataclass
+class SyncReport:
+    """What a sync did: course/lesson/quiz labels added, changed and retired."""
+
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    retired: list[str] = field(default_factory=list)
+
+    @property
+    def has_changes(self) -> bool:
+        """True when the sync wrote anything."""
+        return bool(self.added or self.changed or self.retired)
+
+
+def _digest(value) -> str:
+    return hashlib.sha256(json.dumps(value, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
+
+
+def folder_digest(folder: Path) -> str:
+    """A hash of every file in a course folder (names and bytes): the course's content version."""
+    h = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")):
+        h.update(path.relative_to(folder).as_posix().encode() + b"\0")
+        h.update(hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def _ai(value: c.AIContent | None) -> dict | None:
+    return value.as_dict() if value else None
+
+
+def lesson_content(lesson: c.Lesson) -> dict:
+    """The stored form of a lesson: every language version."""
+    return {lang: {"title": v.title, "body": v.body, "estimated_minutes": v.estimated_minutes,
+                   "ai_content": _ai(v.ai_content)} for lang, v in lesson.variants.items()}
+
+
+def quiz_snapshot(quiz: c.Quiz) -> tuple[dict, list]:
+    """The stored form of a quiz: (settings, questions)."""
+    settings = {"max_attempts": quiz.max_attempts, "wait_minutes": quiz.wait_minutes,
+                "time_limit_minutes": quiz.time_limit_minutes, "draw": quiz.draw,
+                "draw_per_topic": dict(quiz.draw_per_topic), "shuffle_options": quiz.shuffle_options}
+    questions = [asdict(q) for q in quiz.questions]
+    return settings, questions
+
+
+def sync_courses(courses: list[c.Course], *, root: Path, now: datetime, retire_missing: bool = True) -> SyncReport:
+    """Bring the database in line with `courses` (already checked); flush only. Idempotent.
+
+    Never deletes: courses and lessons that are gone from the files are retired (courses only when
+    `retire_missing`, i.e. `courses` is the whole set); a changed quiz gets a new version and the old one stays
+    for the attempts graded against it.
+    """
+    report = SyncReport()
+    existing = {course.key: course for course in db.session.scalars(select(Course))}
+    for content in courses:
+        course = existing.get(content.id)
+        _sync_course(course, content, root=root, now=now, report=report)
+    present = {content.id for content in courses}
+    for key, course in existing.items():
+        if retire_missing and key not in present and not course.is_retired:
+            course.is_retired = True
+            course.synced_at = now
+            report.retired.append(f"course {key}")
+    db.session.flush()
+    return report
+
+
+def _sync_course(course: Course | None, content: c.Course, *, root: Path, now: datetime, report: SyncReport) -> None:
+    version = folder_digest(content.folder)
+    fields = {
+        "folder": content.folder.resolve().relative_to(root.resolve()).as_posix(),
+        "default_language": content.default_language, "title": content.title, "summary": content.summary,
+        "competency_area": content.competency_area, "level": content.level,
+        "estimated_minutes": content.estimated_minutes, "languages": ",".join(content.languages),
+        "self_enrollment": content.self_enrollment, "has_certificate": content.certificate,
+        "ai_content": _ai(content.ai_content),
+        "media": {m.file: _ai(m.ai_content) for m in content.media if m.ai_content},
+        "search_text": " ".join(content.title.values()).lower(), "is_retired": False,
+    }
+    if course is None:
+        course = Course(key=content.id, version=version, synced_at=now, created_at=now, **fields)
+        db.session.add(course)
+        db.session.flush()
+        report.added.append(f"course {content.id}")
+    elif course.version != version or any(getattr(course, k) != v for k, v in fields.items()):
+        for name, value in fields.items():
+            setattr(course, name, value)
+        course.version = version
+        course.synced_at = now
+        report.changed.append(f"course {content.id}")
+    _sync_lessons(course, content, now=now, report=report)
+    _sync_quiz(course, content, now=now, report=report)
+
+
+def _sync_lessons(course: Course, content: c.Course, *, now: datetime, report: SyncReport) -> None:
+    rows = db.session.scalars(select(Lesson).where(Lesson.course_id == course.id))
+    existing = {lesson.key: lesson for lesson in rows}
+    for position, lesson in enumerate(content.lessons, start=1):
+        stored = lesson_content(lesson)
+        version = _digest(stored)
+        row = existing.get(lesson.id)
+        label = f"lesson {content.id}/{lesson.id}"
+        if row is None:
+            db.session.add(Lesson(course_id=course.id, key=lesson.id, position=position, version=version,
+                                  content=stored, created_at=now, updated_at=now))
+            report.added.append(label)
+        elif row.version != version or row.position != position or row.is_retired:
+            row.position, row.version, row.content, row.is_retired, row.updated_at = (
+                position, version, stored, False, now)
+            report.changed.append(label)
+    listed = {lesson.id for lesson in content.lessons}
+    for key, row in existing.items():
+        if key not in listed and not row.is_retired:
+            row.is_retired = True
+            row.updated_at = now
+            report.retired.append(f"lesson {content.id}/{key}")
+
+
+def _sync_quiz(course: Course, content: c.Course, *, now: datetime, report: SyncReport) -> None:
+    current = db.session.scalar(select(QuizVersion).where(QuizVersion.course_id == course.id,
+                                                          QuizVersion.is_current.is_(True)))
+    if content.quiz is None:
+        if current is not None:
+            current.is_current = False
+            report.retired.append(f"quiz {content.id}/{current.key}")
+        return
+    settings, questions = quiz_snapshot(content.quiz)
+    version = _digest({"id": content.quiz.id, "pass_mark": content.quiz.pass_mark, "settings": settings,
+                       "questions": questions})
+    if current is not None and current.version == version:
+        return
+    if current is not None:
+        current.is_current = False
+    earlier = db.session.scalar(select(QuizVersion).where(
+        QuizVersion.course_id == course.id, QuizVersion.key == content.quiz.id, QuizVersion.version == version))
+    if earlier is not None:  # the files went back to an earlier version: make that one current again
+        earlier.is_current = True
+    else:
+        db.session.add(QuizVersion(course_id=course.id, key=content.quiz.id, version=version,
+                                   pass_mark=content.quiz.pass_mark, settings=settings, questions=questions,
+                                   is_current=True, created_at=now))
+    (report.changed if current is not None else report.added).append(f"quiz {content.id}/{content.quiz.id}")
+
+
+# --- reading -------------------------------------------------------------------------------------
+
+def catalogue_query(*, area: str | None = None, level: str | None = None, language: str | None = None,
+                    search: str | None = None) -> Select:
+    """Live courses matching the filters, ordered by key."""
+    query = select(Course).where(Course.is_retired.is_(False)).order_by(Course.key)
+    if area:
+        query = query.where(Course.competency_area == area)
+    if level:
+        query = query.where(Course.level == level)
+    if language:
+        query = query.where(Course.languages.contains(language))
+    if search:
+        query = query.where(Course.search_text.contains(search.strip().lower(), autoescape=True))
+    return query
+
+
+def get_live_course(key: str) -> Course | None:
+    """The course with this key unless it is retired."""
+    return db.session.scalar(select(Course).where(Course.key == key, Course.is_retired.is_(False)))
+
+
+def list_live_lessons(course: Course) -> list[Lesson]:
+    """The course's lessons that are not retired, in order."""
+    return list(db.session.scalars(select(Lesson).where(Lesson.course_id == course.id, Lesson.is_retired.is_(False))
+                                   .order_by(Lesson.position)))
+
+
+def get_current_quiz(course: Course) -> QuizVersion | None:
+    """The quiz version new attempts use, if the course has a quiz."""
+    return db.session.scalar(select(QuizVersion).where(QuizVersion.course_id == course.id,
+                                                       QuizVersion.is_current.is_(True)))

@@ -1,0 +1,126 @@
+"""Catalogue, course page, lesson page and course media files."""
+
+from __future__ import annotations
+
+from flask import abort, render_template, request, send_from_directory, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import login_required
+from werkzeug.utils import safe_join
+
+from lms.courses import bp, services
+from lms.courses.cli import courses_root
+from lms.courses.content import COMPETENCY_AREAS, LANGUAGES, LEVELS
+from lms.courses.loader import MEDIA_SUFFIXES
+from lms.courses.markdown import CALLOUTS, render_lesson
+from lms.extensions import db
+from lms.i18n import LANGUAGE_NAMES, LANGUAGE_NAMES_TRANSLATED
+
+AREA_NAMES = {
+    "foundations": _l("AI foundations"),
+    "generative-ai": _l("Generative AI"),
+    "ethics-law": _l("Ethics, law and risk"),
+    "data": _l("Data"),
+    "management": _l("Management and strategy"),
+}
+LEVEL_NAMES = {"beginner": _l("Beginner"), "intermediate": _l("Intermediate"), "advanced": _l("Advanced")}
+CALLOUT_TITLES = {"note": _l("Note"), "tip": _l("Tip"), "warning": _l("Warning"), "important": _l("Important")}
+MEDIA_MAX_AGE = 24 * 3600
+
+
+def ai_label(ai_content: dict | None) -> str:
+    """The visible label for AI-generated or AI-assisted content, in the current language ("" when none)."""
+    if not ai_content:
+        return ""
+    parts = [_("AI-generated content") if ai_content["kind"] == "generated" else _("AI-assisted content")]
+    if ai_content.get("tool"):
+        parts.append(_("Tool: %(tool)s", tool=ai_content["tool"]))
+    if ai_content.get("reviewer"):
+        parts.append(_("Reviewed by: %(reviewer)s", reviewer=ai_content["reviewer"]))
+    else:
+        parts.append(_("Not yet reviewed by a person"))
+    return " · ".join(parts)
+
+
+@bp.app_context_processor
+def _course_helpers():
+    return {"ai_label": ai_label, "area_names": AREA_NAMES, "level_names": LEVEL_NAMES,
+            "content_language_names": LANGUAGE_NAMES_TRANSLATED}
+
+
+@bp.get("/")
+@login_required
+def catalogue():
+    area = request.args.get("area") if request.args.get("area") in COMPETENCY_AREAS else None
+    level = request.args.get("level") if request.args.get("level") in LEVELS else None
+    language = request.args.get("language") if request.args.get("language") in LANGUAGES else None
+    search = request.args.get("q", "").strip()[:100] or None
+    courses = list(db.session.scalars(services.catalogue_query(area=area, level=level, language=language,
+                                                                search=search)))
+    return render_template("courses/catalogue.html", courses=courses, area=area, level=level, language=language,
+                           search=search or "", areas=COMPETENCY_AREAS, levels=LEVELS, languages=LANGUAGES,
+                           language_names=LANGUAGE_NAMES)
+
+
+def _course_or_404(key: str):
+    course = services.get_live_course(key)
+    if course is None:
+        abort(404)
+    return course
+
+
+@bp.get("/<key>")
+@login_required
+def course(key: str):
+    course = _course_or_404(key)
+    lessons = services.list_live_lessons(course)
+    quiz = services.get_current_quiz(course)
+    return render_template("courses/course.html", course=course, lessons=lessons, quiz=quiz,
+                           locale=str(get_locale()))
+
+
+@bp.get("/<key>/lessons/<lesson_key>")
+@login_required
+def lesson(key: str, lesson_key: str):
+    course = _course_or_404(key)
+    lessons = services.list_live_lessons(course)
+    index = next((i for i, item in enumerate(lessons) if item.key == lesson_key), None)
+    if index is None:
+        abort(404)
+    current = lessons[index]
+    locale = str(get_locale())
+    language, variant = current.variant(locale, course.default_language)
+    media_labels = tuple(sorted((path, ai_label(ai)) for path, ai in course.media.items()))
+    html = render_lesson(
+        variant["body"],
+        lesson_url=url_for("courses.lesson", key=key, lesson_key="LESSON").replace("LESSON", "{id}"),
+        media_url=url_for("courses.media", key=key, filename=""),
+        media_labels=media_labels,
+        callout_titles=tuple((kind, str(CALLOUT_TITLES[kind])) for kind in CALLOUTS),
+    )
+    return render_template(
+        "courses/lesson.html", course=course, lesson=current, title=variant["title"], html=html,
+        language=language, fallback=language != locale, locale=locale, language_names=LANGUAGE_NAMES,
+        ai_content=variant.get("ai_content") or course.ai_content, position=index + 1, total=len(lessons),
+        previous=lessons[index - 1] if index > 0 else None,
+        next=lessons[index + 1] if index + 1 < len(lessons) else None,
+    )
+
+
+@bp.get("/<key>/files/<path:filename>")
+@login_required
+def media(key: str, filename: str):
+    """A course's media file (images, PDFs) with cache headers. Never the course's YAML or Markdown files."""
+    course = _course_or_404(key)
+    if not filename.startswith("media/") or "." + filename.rsplit(".", 1)[-1].lower() not in MEDIA_SUFFIXES:
+        abort(404)
+    folder = safe_join(str(courses_root()), course.folder)
+    if folder is None:
+        abort(404)
+    response = send_from_directory(folder, filename, max_age=MEDIA_MAX_AGE, conditional=True)
+    response.cache_control.public = False  # behind sign-in: browsers may cache, shared caches may not
+    response.cache_control.private = True
+    # A media file opened on its own (an SVG, say) may not run anything.
+    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    return response
