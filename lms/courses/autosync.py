@@ -37,6 +37,13 @@ def install_autosync(app: Flask) -> None:
         if signature == state["signature"]:
             return
         state["signature"] = signature
+        try:
+            _resync(root)
+        except Exception:  # a development convenience must never take the page down
+            db.session.rollback()
+            log.exception("re-syncing the course files failed")
+
+    def _resync(root: Path) -> None:
         result = load_courses(root)
         for problem in result.problems:
             log.warning("%s", problem)

@@ -48,6 +48,12 @@ def load_courses(root: Path) -> LoadResult:
         out.error(root, 1, "not a folder")
         return result
     folders = [root] if (root / MANIFEST).is_file() else sorted(p for p in root.iterdir() if (p / MANIFEST).is_file())
+    if folders != [root]:
+        # A course folder whose manifest is missing (or misnamed) would vanish without a word, and a sync would
+        # retire its course.
+        for path in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+            if path not in folders:
+                out.warning(path / MANIFEST, 1, f"{path.name} has no {MANIFEST}, so it is not loaded as a course")
     seen: dict[str, Path] = {}
     for folder in folders:
         course = load_course(folder, out)
@@ -235,6 +241,9 @@ def _check_lesson_references(folder: Path, lesson: c.Lesson, lesson_ids: set[str
             path = _inside(folder, media)
             if path is None:
                 out.error(variant.path, line, f"{ref.kind} path {target!r} leaves the course folder")
+                continue
+            if ref.kind == "image" and not media.startswith("media/"):  # only media/ is served to learners
+                out.error(variant.path, line, f"image {target} is not in the media/ folder")
                 continue
             if not path.is_file():
                 kind = "image" if ref.kind == "image" else "linked file"

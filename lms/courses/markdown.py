@@ -18,6 +18,8 @@ CALLOUTS = ("note", "tip", "warning", "important")
 #: A link to another lesson of the same course: "data.md", "./data.en.md", "data.md#section".
 LESSON_LINK = re.compile(r"^(?:\./)?(?P<id>[a-z0-9]+(?:[-_][a-z0-9]+)*)(?:\.(?:kk|ru|en))?\.md(?P<fragment>#[^\s]*)?$")
 UNSAFE_SCHEME = re.compile(r"^\s*(javascript|data|vbscript|file):", re.IGNORECASE)
+#: An explicit heading anchor at the end of a heading: "## Machine learning {#machine-learning}".
+HEADING_ID = re.compile(r"\s*\{#(?P<id>[\w-]+)\}\s*$")
 
 ALLOWED_TAGS = {
     "a", "abbr", "aside", "b", "blockquote", "br", "code", "dd", "del", "details", "div", "dl", "dt", "em",
@@ -55,27 +57,61 @@ def _callout_renderer(kind: str):
     return render
 
 
+def _explicit_heading_ids(state) -> None:
+    # "## Title {#some-id}": the heading gets id="some-id" (kept by the anchors plugin) and the marker is dropped.
+    tokens = state.tokens
+    for i, token in enumerate(tokens[:-1]):
+        inline = tokens[i + 1]
+        if token.type != "heading_open" or not inline.children or inline.children[-1].type != "text":
+            continue
+        match = HEADING_ID.search(inline.children[-1].content)
+        if match:
+            inline.children[-1].content = inline.children[-1].content[:match.start()]
+            inline.content = HEADING_ID.sub("", inline.content)
+            token.attrSet("id", match["id"])
+
+
 @functools.cache
 def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    md.core.ruler.push("explicit_heading_ids", _explicit_heading_ids)
     md.use(anchors_plugin, min_level=2, max_level=4)
     for kind in CALLOUTS:
         md.use(container_plugin, name=kind, render=_callout_renderer(kind))
     return md
 
 
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_CODE_SPAN = re.compile(r"(`+).*?\1")
+_INLINE_TARGET = re.compile(r"(!?)\[(?:[^\[\]]|\[[^\]]*\])*\]\(\s*<?([^)\s>]*)")
+_REFERENCE_DEFINITION = re.compile(r"^ {0,3}\[[^\]]+\]:\s*<?([^\s>]+)")
+_HTML_TARGET = re.compile(r"<(a|img)\b[^>]*?\b(?:href|src)\s*=\s*[\"']?([^\"'\s>]+)", re.IGNORECASE)
+
+
 def find_references(body: str) -> list[Reference]:
-    """Every link and image target in the Markdown `body`, for checking."""
+    """Every link and image target in the Markdown `body` (outside code), with its line, for checking.
+
+    A line scan rather than a full parse: `courses check` reads hundreds of lessons and must stay fast.
+    """
     found = []
-    for token in _parser().parse(body):
-        if token.type != "inline" or not token.children:
+    fence = None
+    for number, line in enumerate(body.splitlines(), start=1):
+        marker = _FENCE.match(line)
+        if fence is not None:
+            if marker and marker.group(1)[0] == fence[0] and len(marker.group(1)) >= len(fence):
+                fence = None
             continue
-        line = (token.map[0] + 1) if token.map else 1
-        for child in token.children:
-            if child.type == "link_open":
-                found.append(Reference("link", str(child.attrs.get("href", "")), line))
-            elif child.type == "image":
-                found.append(Reference("image", str(child.attrs.get("src", "")), line))
+        if marker:
+            fence = marker.group(1)
+            continue
+        text = _CODE_SPAN.sub("", line)
+        for bang, target in _INLINE_TARGET.findall(text):
+            found.append(Reference("image" if bang else "link", target, number))
+        definition = _REFERENCE_DEFINITION.match(text)
+        if definition:
+            found.append(Reference("link", definition.group(1), number))
+        for tag, target in _HTML_TARGET.findall(text):
+            found.append(Reference("image" if tag.lower() == "img" else "link", target, number))
     return found
 
 

@@ -9,8 +9,15 @@ import yaml
 #: Most nodes a file may expand to; aliases that point at big subtrees count every time they are used,
 #: so a "billion laughs" file is refused instead of eating the machine's memory.
 MAX_NODES = 50_000
+#: Deepest nesting of mappings and lists; a recursive alias (`a: &a [*a]`) would otherwise never end.
+MAX_DEPTH = 50
+#: The only collection tags accepted; anything else (`!!python/object:...`, `!!set`, `!!omap`) is refused.
+PLAIN_COLLECTION_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 
 Path = tuple  # a path into the document: keys and list indices
+
+#: libyaml's parser when PyYAML was built with it (several times faster), else the pure-Python one.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class YAMLProblem(ValueError):
@@ -46,7 +53,7 @@ def load(text: str, *, first_line: int = 1) -> Document:
 
     `first_line` is the line of `text`'s first line in its file (for front matter inside a Markdown file).
     """
-    loader = yaml.SafeLoader(text)
+    loader = _Loader(text)
     try:
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
@@ -55,6 +62,8 @@ def load(text: str, *, first_line: int = 1) -> Document:
         raise YAMLProblem(line, f"invalid YAML: {exc.problem or exc.context}") from None
     except yaml.YAMLError as exc:
         raise YAMLProblem(first_line, f"invalid YAML: {exc}") from None
+    except RecursionError:  # the composer recurses once per nesting level
+        raise YAMLProblem(first_line, "the YAML nests too deeply") from None
     finally:
         loader.dispose()
     doc = Document(data=None)
@@ -66,19 +75,30 @@ def load(text: str, *, first_line: int = 1) -> Document:
     return doc
 
 
+def _scalar(node, constructor, offset):
+    try:
+        return constructor.construct_object(node)
+    except yaml.constructor.ConstructorError as exc:
+        raise YAMLProblem(node.start_mark.line + offset, f"unsupported value: {exc.problem}") from None
+
+
 def _build(node, path, lines, budget, constructor, offset):
     budget[0] -= 1
     if budget[0] < 0:
         raise YAMLProblem(node.start_mark.line + offset, "the YAML expands to too many values (aliases?)")
+    if len(path) > MAX_DEPTH:
+        raise YAMLProblem(node.start_mark.line + offset, "the YAML nests too deeply (a recursive alias?)")
     lines[path] = node.start_mark.line + offset
+    if not isinstance(node, yaml.ScalarNode) and node.tag not in PLAIN_COLLECTION_TAGS:
+        raise YAMLProblem(node.start_mark.line + offset, f"unsupported tag {node.tag!r}")
     if isinstance(node, yaml.MappingNode):
         result = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise YAMLProblem(key_node.start_mark.line + offset, "keys must be plain values")
-            key = constructor.construct_object(key_node)
             if key_node.tag == "tag:yaml.org,2002:merge":
                 raise YAMLProblem(key_node.start_mark.line + offset, "merge keys (<<) are not supported")
+            key = _scalar(key_node, constructor, offset)
             if key in result:
                 raise YAMLProblem(key_node.start_mark.line + offset, f"duplicate key {key!r}")
             key_path = (*path, key)
@@ -87,7 +107,4 @@ def _build(node, path, lines, budget, constructor, offset):
         return result
     if isinstance(node, yaml.SequenceNode):
         return [_build(item, (*path, i), lines, budget, constructor, offset) for i, item in enumerate(node.value)]
-    try:
-        return constructor.construct_object(node)
-    except yaml.constructor.ConstructorError as exc:
-        raise YAMLProblem(node.start_mark.line + offset, f"unsupported value: {exc.problem}") from None
+    return _scalar(node, constructor, offset)
