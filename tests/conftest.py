@@ -50,6 +50,22 @@ def app(db_url):
         _db.engine.dispose()
 
 
+@pytest.fixture
+def make_app(app, db_url):
+    """Build extra apps with other settings (same database unless `url` is given); their pools close afterwards."""
+    made = []
+
+    def _make(url: str | None = None, **extra):
+        extra_app = create_app(settings_for_tests(url or db_url, **extra))
+        made.append(extra_app)
+        return extra_app
+
+    yield _make
+    for extra_app in made:
+        with extra_app.app_context():
+            _db.engine.dispose()
+
+
 @pytest.fixture(autouse=True)
 def _clean_database(request, app):
     """Every test starts and ends with empty tables and fresh rate limits."""

@@ -73,8 +73,8 @@ def test_create_app_refuses_to_start_in_production_with_defaults(db_url):
         create_app({"ENV": "production", "DATABASE_URL": db_url})
 
 
-def test_production_cookies_are_secure_and_hsts_is_sent(app, db_url):
-    prod = create_app(settings_for_tests(db_url, ENV="production", MAIL_BACKEND="smtp", TESTING=False))
+def test_production_cookies_are_secure_and_hsts_is_sent(make_app):
+    prod = make_app(ENV="production", MAIL_BACKEND="smtp", TESTING=False)
     assert prod.config["SESSION_COOKIE_SECURE"] is True
     response = prod.test_client().get("/healthz")
     assert "max-age=" in response.headers["Strict-Transport-Security"]

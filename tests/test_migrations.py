@@ -9,9 +9,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
-from lms import create_app
 from lms.extensions import db
-from tests.conftest import settings_for_tests
 
 
 @pytest.fixture
@@ -32,8 +30,8 @@ def empty_database_url(db_url, tmp_path):
     admin.dispose()
 
 
-def test_upgrade_to_head_matches_models(app, empty_database_url):
-    migrated = create_app(settings_for_tests(empty_database_url))
+def test_upgrade_to_head_matches_models(make_app, empty_database_url):
+    migrated = make_app(url=empty_database_url)
     with migrated.app_context():
         upgrade()
         with db.engine.connect() as conn:
@@ -42,8 +40,8 @@ def test_upgrade_to_head_matches_models(app, empty_database_url):
     assert diff == []
 
 
-def test_downgrade_to_base_removes_every_table(app, empty_database_url):
-    migrated = create_app(settings_for_tests(empty_database_url))
+def test_downgrade_to_base_removes_every_table(make_app, empty_database_url):
+    migrated = make_app(url=empty_database_url)
     with migrated.app_context():
         upgrade()
         downgrade(revision="base")

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lms import create_app
 from tests import factories
-from tests.conftest import settings_for_tests
 
 
 def test_pages_send_security_headers(client):
@@ -33,8 +31,8 @@ def test_healthz_reports_database_ok(client):
     assert response.json == {"status": "ok", "database": "ok"}
 
 
-def test_healthz_answers_503_when_the_database_is_unreachable(tmp_path):
-    broken = create_app(settings_for_tests(f"sqlite:///{tmp_path / 'missing-dir' / 'x.sqlite3'}"))
+def test_healthz_answers_503_when_the_database_is_unreachable(make_app, tmp_path):
+    broken = make_app(url=f"sqlite:///{tmp_path / 'missing-dir' / 'x.sqlite3'}")
     response = broken.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.json["database"] == "unreachable"
@@ -46,8 +44,8 @@ def test_unknown_page_gets_translated_404(client):
     assert 'lang="ru"' in response.get_data(as_text=True)
 
 
-def test_unexpected_error_shows_a_page_without_a_stack_trace(db_url):
-    failing = create_app(settings_for_tests(db_url, TESTING=False))
+def test_unexpected_error_shows_a_page_without_a_stack_trace(make_app):
+    failing = make_app(TESTING=False)
 
     @failing.get("/boom")
     def boom():
