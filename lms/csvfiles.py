@@ -49,6 +49,8 @@ def read_rows(data: bytes, *, required: set[str], optional: set[str], max_bytes:
     missing = sorted(required - set(columns))
     if missing:
         raise CSVFormatError(_("Line 1: missing columns: %(columns)s.", columns=", ".join(missing)))
+    if "" in columns:
+        raise CSVFormatError(_("Line 1: column %(number)d has no name.", number=columns.index("") + 1))
     unknown = sorted(set(columns) - required - optional)
     if unknown:
         raise CSVFormatError(_("Line 1: unknown columns: %(columns)s.", columns=", ".join(unknown)))

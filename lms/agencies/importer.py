@@ -1,6 +1,7 @@
 """Import the agency tree from CSV: an idempotent, all-or-nothing upsert by agency code.
 
 Columns: code (required), parent_code, name_kk, name_ru, name_en (at least one name), active (yes/no).
+Without a parent_code column, existing agencies keep their place in the tree and new ones become top-level.
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ def import_agencies(data: bytes, *, dry_run: bool, max_bytes: int,
                    if fields.get(name) is not None and (agency is None or getattr(agency, name) != fields[name])]
         parent_code = fields["parent_code"]
         current_parent = agency.parent.code if agency is not None and agency.parent is not None else None
-        if agency is None or current_parent != parent_code:
+        if agency is None or (fields["has_parent"] and current_parent != parent_code):
             changed.append("parent")
         if code not in report.created:
             if changed:
@@ -70,7 +71,8 @@ def import_agencies(data: bytes, *, dry_run: bool, max_bytes: int,
             progress(done)
     if not dry_run:
         for code, fields in wanted.items():
-            by_code[code].parent = by_code[fields["parent_code"]] if fields["parent_code"] else None
+            if fields["has_parent"] or code in report.created:
+                by_code[code].parent = by_code[fields["parent_code"]] if fields["parent_code"] else None
         db.session.flush()
     return report
 
@@ -102,13 +104,16 @@ def _parse_row(row: CSVRow, errors: list[RowError], seen: dict[str, int]) -> dic
         return None
     # An empty name cell in the file leaves the stored name as it is (None = "not given").
     fields = {name: (value or None) for name, value in names.items()}
-    return {"code": code, "parent_code": parent_code or None, "is_active": active, **fields}
+    return {"code": code, "parent_code": parent_code or None, "has_parent": "parent_code" in cells,
+            "is_active": active, **fields}
 
 
 def _check_parents(wanted: dict[str, dict], existing: dict[str, Agency], lines: dict[str, int],
                    errors: list[RowError]) -> None:
     parent_of = {code: (agency.parent.code if agency.parent else None) for code, agency in existing.items()}
     for code, fields in wanted.items():
+        if not fields["has_parent"] and code in existing:
+            continue  # stays where it is
         parent = fields["parent_code"]
         if parent and parent not in wanted and parent not in existing:
             errors.append(RowError(lines[code], _("unknown parent_code %(code)s", code=parent)))

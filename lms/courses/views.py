@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import posixpath
+
 from flask import abort, render_template, request, send_from_directory, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -113,6 +115,7 @@ def lesson(key: str, lesson_key: str):
 def media(key: str, filename: str):
     """A course's media file (images, PDFs) with cache headers. Never the course's YAML or Markdown files."""
     course = _course_or_404(key)
+    filename = posixpath.normpath(filename)  # "media/../lessons/x.svg" is not under media/
     if not filename.startswith("media/") or "." + filename.rsplit(".", 1)[-1].lower() not in MEDIA_SUFFIXES:
         abort(404)
     folder = safe_join(str(courses_root()), course.folder)

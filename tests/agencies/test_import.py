@@ -120,8 +120,9 @@ def test_dry_run_lists_changed_fields_and_writes_nothing(app, runner, tmp_path):
     with app.app_context():
         factories.agency("MDAI", name_kk=MDAI[0], name_ru=MDAI[1], name_en="Old name")
     before = agencies_state(app)
+    path = write_csv(tmp_path / "agencies.csv", [agency("MDAI", names=MDAI)])
 
-    result = run_import(runner, write_csv(tmp_path / "agencies.csv", [agency("MDAI", names=MDAI)]), "--dry-run")
+    result = run_import(runner, path, "--dry-run")
 
     assert "  ~ agency MDAI: name_en\n" in result.stdout
     assert "0 created, 1 updated, 0 unchanged (would be written - dry run)." in result.stdout
@@ -155,8 +156,9 @@ def test_moved_agency_is_reported_as_a_parent_change(app, runner, tmp_path):
 def test_empty_name_cell_keeps_the_stored_name(app, runner, tmp_path):
     with app.app_context():
         factories.agency("MDAI", name_kk=MDAI[0], name_ru=MDAI[1], name_en=MDAI[2])
+    path = write_csv(tmp_path / "agencies.csv", [agency("MDAI", names=("", MDAI[1], ""))])
 
-    result = run_import(runner, write_csv(tmp_path / "agencies.csv", [agency("MDAI", names=("", MDAI[1], ""))]))
+    result = run_import(runner, path)
 
     assert "0 created, 0 updated, 1 unchanged" in result.stdout
     assert agencies_state(app)["MDAI"][1:4] == MDAI
@@ -165,8 +167,9 @@ def test_empty_name_cell_keeps_the_stored_name(app, runner, tmp_path):
 def test_active_no_deactivates_an_agency(app, runner, tmp_path):
     with app.app_context():
         factories.agency("MDAI", name_kk=MDAI[0], name_ru=MDAI[1], name_en=MDAI[2])
+    path = write_csv(tmp_path / "agencies.csv", [agency("MDAI", names=MDAI, active="жоқ")])
 
-    result = run_import(runner, write_csv(tmp_path / "agencies.csv", [agency("MDAI", names=MDAI, active="жоқ")]))
+    result = run_import(runner, path)
 
     assert "  ~ agency MDAI: is_active\n" in result.stdout
     assert agencies_state(app)["MDAI"][4] is False
@@ -216,7 +219,7 @@ def test_unknown_parent_code_is_an_error_on_its_line(app, runner, tmp_path):
 
 
 def test_cycle_between_two_rows_is_refused(app, runner, tmp_path):
-    path = write_csv(tmp_path / "agencies.csv", [agency("ROOT", names=MDAI), agency("A", "B"), agency("B", "A")])
+    path = write_csv(tmp_path / "agencies.csv", [agency("ROOT"), agency("A", "B"), agency("B", "A")])
 
     result = run_import(runner, path)
 
@@ -432,3 +435,19 @@ def test_import_agencies_reports_progress_for_every_row(ctx):
     import_agencies(csv_bytes(TREE), dry_run=True, max_bytes=MAX_BYTES, progress=seen.append)
 
     assert seen == [1, 2, 3]
+
+
+def test_file_without_parent_code_column_keeps_agencies_in_place(ctx):
+    parent = factories.agency("PARENT")
+    factories.agency("CHILD", parent=parent)
+    data = csv_bytes([["CHILD", "", "", "Renamed child"]], header=["code", "name_kk", "name_ru", "name_en"])
+    report = import_agencies(data, dry_run=False, max_bytes=MAX_BYTES)
+    assert report.ok
+    assert report.updated == [("CHILD", ["name_en"])]
+    child = db.session.scalar(select(Agency).where(Agency.code == "CHILD"))
+    assert child.parent.code == "PARENT"
+
+
+def test_header_with_an_unnamed_column_is_refused_clearly(ctx):
+    with pytest.raises(CSVFormatError, match="column 3 has no name"):
+        import_agencies(b"code,name_en,\nA,Agency A,\n", dry_run=True, max_bytes=MAX_BYTES)

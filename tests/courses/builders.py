@@ -52,21 +52,23 @@ def write_course(
     estimated_minutes: int = 45,
     lessons: Sequence[str] = DEFAULT_LESSONS,
     languages: Sequence[str] = ("en", "ru"),
+    default_language: str = "en",
     quiz: bool = True,
     pass_mark: int = 70,
     ai_content: bool = True,
 ) -> Path:
     """Write a valid course into `directory` (created if needed) and return it.
 
-    The manifest is course.yml; every lesson has a file per language in `languages` (the first one is the
-    default language); the first lesson shows media/diagram.svg (declared in the manifest with an AI label)
-    and each lesson links to the next; quiz.yml has single, multiple, true/false, short text and numeric
-    questions.
+    The manifest is course.yml; every lesson has a file per language in `languages`, which must include
+    `default_language` (the quiz is written in English, so keep that the default). The first lesson shows
+    media/diagram.svg (declared in the manifest with an AI label) and each lesson links to the next; quiz.yml
+    has single, multiple, true/false, short text and numeric questions.
     """
     directory = Path(directory)
     (directory / "lessons").mkdir(parents=True, exist_ok=True)
     (directory / "media").mkdir(exist_ok=True)
-    default = languages[0]
+    default = default_language
+    assert default in languages
     title = title or {"en": "Test course", "ru": "Тестовый курс"}
     title = {lang: text for lang, text in title.items() if lang in languages} or {default: "Test course"}
     manifest = [

@@ -278,7 +278,8 @@ def test_quiz_path_leaving_the_course_folder_is_refused(runner, root, course):
 def test_two_course_folders_with_the_same_id_are_refused(runner, root):
     copy = write_course(root / "z-copy")
     manifest = copy / "course.yml"
-    assert_error(runner, root, manifest, line_of(manifest, "id: test-course"), "course id 'test-course' is already used")
+    assert_error(runner, root, manifest, line_of(manifest, "id: test-course"),
+                 "course id 'test-course' is already used")
 
 
 def test_folder_without_a_manifest_is_a_warning(runner, root):

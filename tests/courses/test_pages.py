@@ -30,7 +30,7 @@ def catalogue(runner, courses_root):
                  competency_area="ethics-law", level="advanced", languages=("en",))
     write_course(courses_root / "gamma", course_id="gamma",
                  title={"en": "Gamma: 100% clean data", "ru": "Гамма: чистые данные", "kk": "Гамма деректері"},
-                 competency_area="data", level="intermediate", languages=("kk", "ru", "en"))
+                 competency_area="data", level="intermediate", languages=("en", "ru", "kk"))
     result = runner.invoke(args=["courses", "sync"])
     assert result.exit_code == 0, result.output
 
@@ -208,10 +208,11 @@ def test_pages_are_in_the_ui_language(app, login_as, synced, locale, url):
 # --- media ----------------------------------------------------------------------------------------
 
 def test_media_file_is_served_with_caching_and_a_restrictive_csp(synced, user_client):
-    response = user_client.get("/courses/test-course/files/media/diagram.svg")
-    assert response.status_code == 200
+    with user_client.get("/courses/test-course/files/media/diagram.svg") as response:
+        assert response.status_code == 200
+        body = response.get_data()
     assert response.mimetype == "image/svg+xml"
-    assert response.get_data() == (synced / "media" / "diagram.svg").read_bytes()
+    assert body == (synced / "media" / "diagram.svg").read_bytes()
     assert response.cache_control.max_age == 24 * 3600
     assert response.cache_control.private and not response.cache_control.public
     csp = response.headers["Content-Security-Policy"]
@@ -237,9 +238,9 @@ def test_media_file_is_served_with_caching_and_a_restrictive_csp(synced, user_cl
 def test_course_files_outside_media_answer_404(synced, user_client, path):
     (synced / "lessons" / "picture.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
     (synced / "media" / "diagram.svg.yml").write_text("secret: answers\n")
-    response = user_client.get(f"/courses/test-course/files/{path}")
-    assert response.status_code == 404
-    body = response.get_data(as_text=True)
+    with user_client.get(f"/courses/test-course/files/{path}") as response:
+        assert response.status_code == 404
+        body = response.get_data(as_text=True)
     assert "correct" not in body and "pass_mark" not in body and "secret" not in body
 
 
@@ -257,7 +258,8 @@ def test_retired_course_answers_404(runner, synced, user_client):
     assert runner.invoke(args=["courses", "sync"]).exit_code == 0
     for url in ("/courses/test-course", "/courses/test-course/lessons/intro",
                 "/courses/test-course/files/media/diagram.svg"):
-        assert user_client.get(url).status_code == 404, url
+        with user_client.get(url) as response:
+            assert response.status_code == 404, url
     assert listed(page(user_client, "/courses/")) == set()
 
 
