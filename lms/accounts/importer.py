@@ -53,7 +53,7 @@ def import_users(data: bytes, *, dry_run: bool, max_bytes: int, allowed_roles: f
     the file may touch, for HR officers. Raises CSVFormatError when the file as a whole cannot be read.
     """
     rows = read_rows(data, required=REQUIRED, optional=OPTIONAL, max_bytes=max_bytes)
-    agencies = {code: agency_id for code, agency_id in db.session.execute(select(Agency.code, Agency.id))}
+    agencies: dict[str, int] = {row.code: row.id for row in db.session.execute(select(Agency.code, Agency.id))}
     report = ImportReport.empty()
     parsed: list[EmployeeRow] = []
     first_line: dict[str, int] = {}
