@@ -101,6 +101,7 @@ def _import_models() -> None:
     from lms.accounts import models as _accounts  # noqa: F401
     from lms.agencies import models as _agencies  # noqa: F401
     from lms.courses import models as _courses  # noqa: F401
+    from lms.learning import models as _learning  # noqa: F401
     from lms.mail import models as _mail  # noqa: F401
 
 
@@ -111,6 +112,8 @@ def _register_blueprints(app: Flask) -> None:
     from lms.agencies import views as _agencies_views  # noqa: F401
     from lms.courses import bp as courses_bp
     from lms.courses import views as _courses_views  # noqa: F401
+    from lms.learning import bp as learning_bp
+    from lms.learning import views as _learning_views  # noqa: F401
     from lms.site import bp as site_bp
     from lms.site import views as _site_views  # noqa: F401
 
@@ -118,3 +121,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(agencies_bp)
     app.register_blueprint(courses_bp)
+    app.register_blueprint(learning_bp)

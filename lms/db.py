@@ -96,3 +96,21 @@ def begin_write(session: Session | scoped_session) -> None:
         session = session()
     if not session.in_transaction():
         session.connection(execution_options={WRITE_OPTION: True})
+
+
+def insert_if_absent(session: Session | scoped_session, model, values: dict, *, unique: list[str]) -> bool:
+    """INSERT a row unless one with the same `unique` columns exists (ON CONFLICT DO NOTHING).
+
+    Safe under concurrency: two requests racing to create the same row leave one row and no error.
+    Returns True when this call inserted the row.
+    """
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
+        raise NotImplementedError(dialect)
+    statement = insert(model).values(**values).on_conflict_do_nothing(index_elements=unique)
+    # RETURNING tells reliably whether a row was written (rowcount is not dependable for ORM-level inserts).
+    return session.execute(statement.returning(model.__table__.c.id)).first() is not None

@@ -130,6 +130,10 @@ CASES = [
     Case("courses.course", "GET", "/courses/no-such-course", signed_in(404)),
     Case("courses.lesson", "GET", "/courses/no-such-course/lessons/intro", signed_in(404)),
     Case("courses.media", "GET", "/courses/no-such-course/files/media/picture.png", signed_in(404)),
+    # --- learning (per-course behaviour with real courses is in tests/learning) ---
+    Case("learning.dashboard", "GET", "/my-learning", signed_in(200)),
+    Case("learning.enroll", "POST", "/courses/no-such-course/enroll", signed_in(404)),
+    Case("learning.complete_lesson", "POST", "/courses/no-such-course/lessons/intro/complete", signed_in(404)),
 ]
 
 

@@ -15,6 +15,7 @@ LAYERS = {
     "agencies": 1,
     "accounts": 2,
     "courses": 3,
+    "learning": 4,
     "site": 5,
 }
 #: Outer modules may import anything: views and commands call any service.

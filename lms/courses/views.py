@@ -8,7 +8,7 @@ from flask import abort, render_template, request, send_from_directory, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import login_required
+from flask_login import current_user, login_required
 from werkzeug.utils import safe_join
 
 from lms.courses import bp, services
@@ -18,6 +18,7 @@ from lms.courses.loader import MEDIA_SUFFIXES
 from lms.courses.markdown import CALLOUTS, render_lesson
 from lms.extensions import db
 from lms.i18n import LANGUAGE_NAMES, LANGUAGE_NAMES_TRANSLATED
+from lms.learning import services as learning
 
 AREA_NAMES = {
     "foundations": _l("AI foundations"),
@@ -78,8 +79,10 @@ def course(key: str):
     course = _course_or_404(key)
     lessons = services.list_live_lessons(course)
     quiz = services.get_current_quiz(course)
-    return render_template("courses/course.html", course=course, lessons=lessons, quiz=quiz,
-                           locale=str(get_locale()))
+    enrollment = learning.get_enrollment(current_user, course)
+    progress = learning.get_progress(current_user, course) if enrollment else None
+    return render_template("courses/course.html", course=course, lessons=lessons, quiz=quiz, enrollment=enrollment,
+                           progress=progress, locale=str(get_locale()))
 
 
 @bp.get("/<key>/lessons/<lesson_key>")
@@ -107,6 +110,8 @@ def lesson(key: str, lesson_key: str):
         ai_content=variant.get("ai_content") or course.ai_content, position=index + 1, total=len(lessons),
         previous=lessons[index - 1] if index > 0 else None,
         next=lessons[index + 1] if index + 1 < len(lessons) else None,
+        enrollment=learning.get_enrollment(current_user, course),
+        is_done=learning.is_lesson_done(current_user, current),
     )
 
 

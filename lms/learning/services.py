@@ -1,0 +1,161 @@
+"""Learning use cases: enrol, complete a lesson, complete a course, read progress. Request-free; flush only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from lms.accounts.models import User
+from lms.courses import services as courses
+from lms.courses.models import Course, Lesson
+from lms.db import insert_if_absent
+from lms.errors import DomainError
+from lms.extensions import db
+from lms.learning.models import Activity, CourseCompletion, Enrollment, LessonProgress
+
+
+class NotEnrolled(DomainError):
+    """The learner is not enrolled in the course."""
+
+    message = _l("Enrol in the course first.")
+
+
+class EnrollmentClosed(DomainError):
+    """The course does not take self-enrolment; learners join it by assignment."""
+
+    message = _l("This course is open by assignment only.")
+
+
+def record(verb: str, *, user_id: int, at: datetime, actor_id: int | None = None, course: Course | None = None,
+           object_key: str | None = None, content_version: str | None = None, details: dict | None = None) -> None:
+    """Append one event to the activity record."""
+    db.session.add(Activity(verb=verb, user_id=user_id, actor_id=actor_id if actor_id is not None else user_id,
+                            at=at, course_id=course.id if course else None, object_key=object_key,
+                            content_version=content_version, details=details or {}))
+
+
+def get_enrollment(user: User, course: Course) -> Enrollment | None:
+    """The user's enrolment in the course, if any."""
+    return db.session.scalar(select(Enrollment).where(Enrollment.user_id == user.id,
+                                                      Enrollment.course_id == course.id))
+
+
+def enroll(user: User, course: Course, *, now: datetime, source: str = "self", actor: User | None = None) -> bool:
+    """Enrol `user` in `course`; return True when newly enrolled (enrolling twice changes nothing).
+
+    Raises EnrollmentClosed when a learner enrols themselves in a course that is open by assignment only.
+    """
+    if source == "self" and not course.self_enrollment:
+        raise EnrollmentClosed()
+    created = insert_if_absent(db.session, Enrollment,
+                               {"user_id": user.id, "course_id": course.id, "source": source, "enrolled_at": now},
+                               unique=["user_id", "course_id"])
+    if created:
+        record("enrolled", user_id=user.id, actor_id=actor.id if actor else None, at=now, course=course,
+               content_version=course.version, details={"source": source})
+    return created
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A learner's progress in a course."""
+
+    done: int
+    total: int
+    completed_lesson_ids: frozenset[int]
+    next_lesson: Lesson | None  # the first unfinished lesson, for "Continue"
+    completion: CourseCompletion | None
+
+    @property
+    def percent(self) -> int:
+        """Completed lessons as a whole percentage (100 once the course is completed)."""
+        if self.completion is not None:
+            return 100
+        return (100 * self.done // self.total) if self.total else 0
+
+
+def latest_completion(user: User, course: Course) -> CourseCompletion | None:
+    """The user's most recent completion of the course, if any."""
+    return db.session.scalar(select(CourseCompletion).where(
+        CourseCompletion.user_id == user.id, CourseCompletion.course_id == course.id,
+    ).order_by(CourseCompletion.completed_at.desc()).limit(1))
+
+
+def get_progress(user: User, course: Course) -> Progress:
+    """Lessons done out of the live lessons, the lesson to continue with, and the latest completion."""
+    lessons = courses.list_live_lessons(course)
+    done_ids = set(db.session.scalars(select(LessonProgress.lesson_id).where(
+        LessonProgress.user_id == user.id, LessonProgress.course_id == course.id)))
+    live_done = frozenset(lesson.id for lesson in lessons if lesson.id in done_ids)
+    next_lesson = next((lesson for lesson in lessons if lesson.id not in live_done), None)
+    return Progress(done=len(live_done), total=len(lessons), completed_lesson_ids=live_done,
+                    next_lesson=next_lesson, completion=latest_completion(user, course))
+
+
+def is_lesson_done(user: User, lesson: Lesson) -> bool:
+    """True when the user has marked the lesson complete."""
+    return db.session.scalar(select(LessonProgress.id).where(LessonProgress.user_id == user.id,
+                                                             LessonProgress.lesson_id == lesson.id)) is not None
+
+
+def final_quiz_passed(user: User, course: Course) -> bool:
+    """True when the course has no final quiz. Taking quizzes arrives with the assessments feature; until then
+    a course with a quiz cannot be completed, which is the rule, not a shortcut."""
+    return courses.get_current_quiz(course) is None
+
+
+def complete_lesson(user: User, lesson: Lesson, *, now: datetime, language: str) -> tuple[bool, CourseCompletion | None]:
+    """Mark `lesson` complete for `user`; return (newly completed, course completion if this finished the course).
+
+    A second call (double click, second tab) changes nothing. Raises NotEnrolled.
+    """
+    course = lesson.course
+    if get_enrollment(user, course) is None:
+        raise NotEnrolled()
+    created = insert_if_absent(db.session, LessonProgress, {
+        "user_id": user.id, "lesson_id": lesson.id, "course_id": course.id, "completed_at": now,
+        "lesson_version": lesson.version, "language": language,
+    }, unique=["user_id", "lesson_id"])
+    if not created:
+        return False, None
+    record("lesson_completed", user_id=user.id, at=now, course=course, object_key=lesson.key,
+           content_version=lesson.version, details={"language": language})
+    return True, complete_course_if_done(user, course, now=now, language=language)
+
+
+def complete_course_if_done(user: User, course: Course, *, now: datetime, language: str) -> CourseCompletion | None:
+    """Record the course as completed when every live lesson is done and the final quiz (if any) is passed.
+
+    Returns the new completion, or None (not done yet, or completed before: a lesson added to the course later does
+    not undo a completion, and completing again does not duplicate it).
+    """
+    if latest_completion(user, course) is not None:
+        return None
+    progress = get_progress(user, course)
+    if progress.done < progress.total or not final_quiz_passed(user, course):
+        return None
+    completion = CourseCompletion(user_id=user.id, course_id=course.id, completed_at=now,
+                                  course_version=course.version, language=language)
+    db.session.add(completion)
+    record("course_completed", user_id=user.id, at=now, course=course, content_version=course.version,
+           details={"language": language})
+    db.session.flush()
+    return completion
+
+
+def list_enrollments(user: User) -> list[tuple[Enrollment, Progress]]:
+    """The user's live courses with their progress, most recently enrolled first."""
+    enrollments = db.session.scalars(
+        select(Enrollment).join(Course).where(Enrollment.user_id == user.id, Course.is_retired.is_(False))
+        .order_by(Enrollment.enrolled_at.desc())
+    ).all()
+    return [(enrollment, get_progress(user, enrollment.course)) for enrollment in enrollments]
+
+
+def count_completions(user: User) -> int:
+    """How many course completions the user has."""
+    return db.session.scalar(select(func.count()).select_from(CourseCompletion)
+                             .where(CourseCompletion.user_id == user.id)) or 0

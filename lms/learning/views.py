@@ -1,0 +1,77 @@
+"""My learning, enrolling in a course, marking a lesson complete."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+
+from lms.courses import services as courses
+from lms.db import utcnow
+from lms.extensions import db
+from lms.learning import bp, services
+
+
+@bp.get("/my-learning")
+@login_required
+def dashboard():
+    enrollments = services.list_enrollments(current_user)
+    in_progress = [(e, p) for e, p in enrollments if p.completion is None]
+    completed = [(e, p) for e, p in enrollments if p.completion is not None]
+    return render_template("learning/dashboard.html", in_progress=in_progress, completed=completed)
+
+
+def _live_course_or_404(key: str):
+    course = courses.get_live_course(key)
+    if course is None:
+        abort(404)
+    return course
+
+
+@bp.post("/courses/<key>/enroll")
+@login_required
+def enroll(key: str):
+    course = _live_course_or_404(key)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        created = services.enroll(current_user, course, now=utcnow())
+    except services.EnrollmentClosed as exc:
+        flash(str(exc.message), "error")
+        return redirect(url_for("courses.course", key=key), 303)
+    db.session.commit()
+    if created:
+        flash(_("You are enrolled. Your progress is saved as you go."), "success")
+    lessons = courses.list_live_lessons(course)
+    target = url_for("courses.lesson", key=key, lesson_key=lessons[0].key) if lessons else \
+        url_for("courses.course", key=key)
+    return redirect(target, 303)
+
+
+@bp.post("/courses/<key>/lessons/<lesson_key>/complete")
+@login_required
+def complete_lesson(key: str, lesson_key: str):
+    course = _live_course_or_404(key)
+    lesson = next((item for item in courses.list_live_lessons(course) if item.key == lesson_key), None)
+    if lesson is None:
+        abort(404)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    language = lesson.variant(str(get_locale()), course.default_language)[0]
+    try:
+        _newly, completion = services.complete_lesson(current_user, lesson, now=utcnow(), language=language)
+    except services.NotEnrolled as exc:
+        flash(str(exc.message), "error")
+        return redirect(url_for("courses.course", key=key), 303)
+    # The certificates feature issues the certificate here, in the same transaction as the completion.
+    db.session.commit()
+    if completion is not None:
+        flash(_("Congratulations! You have completed the course “%(title)s”.",
+                title=course.title_in(str(get_locale()))), "success")
+        return redirect(url_for("courses.course", key=key), 303)
+    progress = services.get_progress(current_user, course)
+    if progress.next_lesson is not None:
+        return redirect(url_for("courses.lesson", key=key, lesson_key=progress.next_lesson.key), 303)
+    return redirect(url_for("courses.course", key=key), 303)
