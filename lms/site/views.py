@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, request, session, url_for
+from flask import abort, redirect, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
@@ -15,9 +15,12 @@ from lms.site import bp
 
 @bp.get("/")
 def index():
+    """The home page is the learner's "My learning" page: what to do next, at a glance."""
+    from lms.learning.views import dashboard
+
     if not current_user.is_authenticated:
         return redirect(url_for("accounts.login"))
-    return render_template("site/index.html")
+    return dashboard()
 
 
 @bp.post("/language")
