@@ -107,7 +107,8 @@ def final_quiz_passed(user: User, course: Course) -> bool:
     return courses.get_current_quiz(course) is None
 
 
-def complete_lesson(user: User, lesson: Lesson, *, now: datetime, language: str) -> tuple[bool, CourseCompletion | None]:
+def complete_lesson(user: User, lesson: Lesson, *, now: datetime,
+                    language: str) -> tuple[bool, CourseCompletion | None]:
     """Mark `lesson` complete for `user`; return (newly completed, course completion if this finished the course).
 
     A second call (double click, second tab) changes nothing. Raises NotEnrolled.
