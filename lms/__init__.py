@@ -101,6 +101,7 @@ def _import_models() -> None:
     from lms.accounts import models as _accounts  # noqa: F401
     from lms.agencies import models as _agencies  # noqa: F401
     from lms.courses import models as _courses  # noqa: F401
+    from lms.learning import assignments as _assignments  # noqa: F401
     from lms.learning import models as _learning  # noqa: F401
     from lms.mail import models as _mail  # noqa: F401
 
@@ -112,6 +113,7 @@ def _register_blueprints(app: Flask) -> None:
     from lms.agencies import views as _agencies_views  # noqa: F401
     from lms.courses import bp as courses_bp
     from lms.courses import views as _courses_views  # noqa: F401
+    from lms.learning import assign_views as _assign_views  # noqa: F401
     from lms.learning import bp as learning_bp
     from lms.learning import views as _learning_views  # noqa: F401
     from lms.site import bp as site_bp

@@ -20,12 +20,15 @@ def register_commands(app: Flask) -> None:
     from lms.agencies.cli import agencies
     from lms.courses.cli import courses
     from lms.demo import demo_data
+    from lms.learning.cli import assignments, reminders
     from lms.mail.cli import outbox
 
     app.cli.add_command(users)
     app.cli.add_command(agencies)
     app.cli.add_command(courses)
     app.cli.add_command(demo_data)
+    app.cli.add_command(assignments)
+    app.cli.add_command(reminders)
     app.cli.add_command(outbox)
 
 

@@ -41,6 +41,7 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_FROM": "noreply@lms.local",
     "MAX_IMPORT_BYTES": 20 * 1024 * 1024,
     "COURSES_DIR": "",  # empty: courses/ at the project root
+    "BASE_URL": "http://127.0.0.1:5000",  # public address, for links in emails sent from commands
 }
 
 _TRUE = {"1", "true", "yes", "on"}

@@ -134,6 +134,9 @@ CASES = [
     Case("learning.dashboard", "GET", "/my-learning", signed_in(200)),
     Case("learning.enroll", "POST", "/courses/no-such-course/enroll", signed_in(404)),
     Case("learning.complete_lesson", "POST", "/courses/no-such-course/lessons/intro/complete", signed_in(404)),
+    Case("learning.assignments", "GET", "/assignments/", (LOGIN, 403, 403, 200, 200, 200)),
+    Case("learning.new_assignment", "GET", "/assignments/new", (LOGIN, 403, 403, 200, 200, 200)),
+    Case("learning.new_assignment", "POST", "/assignments/new", (LOGIN, 403, 403, 400, 400, 400)),  # empty form
 ]
 
 

@@ -12,15 +12,20 @@ from lms.courses import services as courses
 from lms.db import utcnow
 from lms.extensions import db
 from lms.learning import bp, services
+from lms.learning.assignments import list_assigned_courses
 
 
 @bp.get("/my-learning")
 @login_required
 def dashboard():
+    assigned = list_assigned_courses(current_user)
+    assigned_ids = {item.course.id for item in assigned if item.completed_at is None}
     enrollments = services.list_enrollments(current_user)
-    in_progress = [(e, p) for e, p in enrollments if p.completion is None]
+    progress = {e.course_id: p for e, p in enrollments}
+    in_progress = [(e, p) for e, p in enrollments if p.completion is None and e.course_id not in assigned_ids]
     completed = [(e, p) for e, p in enrollments if p.completion is not None]
-    return render_template("learning/dashboard.html", in_progress=in_progress, completed=completed)
+    return render_template("learning/dashboard.html", assigned=[a for a in assigned if a.completed_at is None],
+                           progress_by_course=progress, in_progress=in_progress, completed=completed, now=utcnow())
 
 
 def _live_course_or_404(key: str):

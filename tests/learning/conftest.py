@@ -36,3 +36,10 @@ def quiz_course_key(app, courses_root):  # noqa: F811
     with app.app_context():
         sync(courses_root)
     return "with-quiz"
+
+
+@pytest.fixture
+def test_request(app):
+    """A request context with the public base URL, as `lms reminders send` uses for links in emails."""
+    with app.test_request_context(base_url=app.config["BASE_URL"]):
+        yield

@@ -1,0 +1,91 @@
+"""Assignment pages for HR officers (within their agencies) and admins."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
+
+from lms.accounts import policy
+from lms.accounts.services import get_user_by_email
+from lms.agencies import services as agencies
+from lms.courses import services as courses
+from lms.db import utcnow
+from lms.extensions import db
+from lms.learning import bp
+from lms.learning.assignments import (
+    AssignmentError,
+    NewAssignment,
+    create_assignment,
+    end_of_day,
+    list_assignees,
+    list_assignments,
+)
+from lms.learning.forms import AssignmentForm
+
+
+def _require_assigner() -> None:
+    if not (policy.is_admin(current_user) or policy.is_hr(current_user)):
+        abort(403)
+
+
+def _form() -> AssignmentForm:
+    locale = str(get_locale())
+    form = AssignmentForm()
+    form.course.choices = [SelectChoice(c.key, c.title_in(locale))
+                           for c in db.session.scalars(courses.catalogue_query())]
+    root = None if policy.is_admin(current_user) else current_user.agency_id
+    form.agency.choices = [SelectChoice(a.code, "\u2003" * depth + a.name_in(locale))
+                           for a, depth in agencies.list_tree(root) if a.is_active]
+    return form
+
+
+@bp.get("/assignments/")
+@login_required
+def assignments():
+    _require_assigner()
+    rows = [(a, len(list_assignees(a))) for a in list_assignments(current_user)]
+    return render_template("learning/assignments.html", rows=rows, now=utcnow())
+
+
+@bp.route("/assignments/new", methods=["GET", "POST"])
+@login_required
+def new_assignment():
+    _require_assigner()
+    form = _form()
+    if form.validate_on_submit():
+        data, problem = _to_input(form)
+        if problem is None:
+            try:
+                assignment = create_assignment(data, actor=current_user, now=utcnow())
+            except AssignmentError as exc:
+                problem = str(exc.message)
+            else:
+                count = len(list_assignees(assignment))
+                db.session.commit()
+                flash(_("The course is assigned to %(count)d people, and to those who join later.", count=count),
+                      "success")
+                return redirect(url_for("learning.assignments"), 303)
+        db.session.rollback()
+        form.form_errors.append(problem)
+    return render_template("learning/new_assignment.html", form=form), 400 if form.errors or form.form_errors else 200
+
+
+def _to_input(form: AssignmentForm) -> tuple[NewAssignment | None, str | None]:
+    course = courses.get_live_course(form.course.data)
+    if course is None:
+        return None, _("Choose a course.")
+    agency = agencies.get_agency_by_code(form.agency.data) if form.agency.data else None
+    people = []
+    if form.target_kind.data == "users":
+        for line in filter(None, (line.strip() for line in (form.emails.data or "").splitlines())):
+            person = get_user_by_email(line)
+            if person is None or not policy.can_view_user(current_user, person):
+                return None, _("No person with the address %(email)s in your agencies.", email=line)
+            people.append(person)
+    due_at = end_of_day(form.due_date.data, current_app.config["TIMEZONE"])
+    return NewAssignment(course=course, due_at=due_at, target_kind=form.target_kind.data, agency=agency,
+                         include_subagencies=form.include_subagencies.data, position=form.position.data,
+                         users=tuple(people)), None

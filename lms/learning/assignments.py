@@ -1,0 +1,208 @@
+"""Mandatory training: assigning a course to an agency (optionally with its sub-agencies), to people holding a
+position, or to a list of people, with a due date. Membership is worked out when asked, so people who join the
+agency later are assigned too. A completion in any language satisfies an assignment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ForeignKey, String, and_, exists, func, or_, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms.accounts import policy
+from lms.accounts.models import User
+from lms.agencies import services as agencies
+from lms.agencies.models import Agency
+from lms.courses.models import Course
+from lms.db import utcnow
+from lms.errors import DomainError
+from lms.extensions import db
+from lms.learning.models import CourseCompletion
+from lms.learning.services import record
+
+TARGET_KINDS = ("agency", "position", "users")
+
+
+class Assignment(db.Model):
+    """A course that certain people must complete by a due date."""
+
+    __tablename__ = "assignments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
+    #: agency: everyone in the agency; position: those of them with this position; users: the listed people.
+    target_kind: Mapped[str] = mapped_column(String(20))
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), index=True)
+    include_subagencies: Mapped[bool] = mapped_column(default=False)
+    position: Mapped[str | None] = mapped_column(String(200))
+    due_at: Mapped[datetime]
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    cancelled_at: Mapped[datetime | None]
+
+    course: Mapped[Course] = relationship()
+    agency: Mapped[Agency | None] = relationship()
+    people: Mapped[list[AssignmentUser]] = relationship(cascade="all, delete-orphan")
+
+
+class AssignmentUser(db.Model):
+    """A person named in an assignment of kind "users"."""
+
+    __tablename__ = "assignment_users"
+
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+
+
+class AssignmentError(DomainError):
+    """An assignment cannot be created as asked; `message` says why."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+@dataclass(frozen=True)
+class NewAssignment:
+    """Input for create_assignment."""
+
+    course: Course
+    due_at: datetime
+    target_kind: str
+    agency: Agency | None = None
+    include_subagencies: bool = False
+    position: str | None = None
+    users: tuple[User, ...] = ()
+
+
+def create_assignment(data: NewAssignment, *, actor: User, now: datetime) -> Assignment:
+    """Create an assignment after checking the actor's scope; flush and return it.
+
+    Raises AssignmentError for a due date in the past, a retired course, an empty target, or a target outside
+    the actor's agencies (HR officers assign within their subtree; admins anywhere).
+    """
+    if not (policy.is_admin(actor) or policy.is_hr(actor)):
+        raise PermissionError("only HR officers and admins assign courses")
+    if data.course.is_retired:
+        raise AssignmentError(_l("This course is no longer offered."))
+    if data.due_at <= now:
+        raise AssignmentError(_l("The due date must be in the future."))
+    if data.target_kind not in TARGET_KINDS:
+        raise AssignmentError(_l("Choose whom to assign the course to."))
+    if data.target_kind in ("agency", "position"):
+        if data.agency is None:
+            raise AssignmentError(_l("Choose an agency."))
+        if not policy.can_view_agency(actor, data.agency):
+            raise AssignmentError(_l("You can assign courses only within your agencies."))
+        if data.target_kind == "position" and not (data.position or "").strip():
+            raise AssignmentError(_l("Enter a position."))
+    if data.target_kind == "users":
+        if not data.users:
+            raise AssignmentError(_l("Choose at least one person."))
+        if not all(policy.can_view_user(actor, user) for user in data.users):
+            raise AssignmentError(_l("You can assign courses only to people in your agencies."))
+    assignment = Assignment(
+        course=data.course, due_at=data.due_at, target_kind=data.target_kind,
+        agency=data.agency if data.target_kind != "users" else None,
+        include_subagencies=data.include_subagencies if data.target_kind != "users" else False,
+        position=(data.position or "").strip() if data.target_kind == "position" else None,
+        created_by_id=actor.id, created_at=now,
+    )
+    assignment.people = [AssignmentUser(user_id=user.id) for user in data.users] \
+        if data.target_kind == "users" else []
+    db.session.add(assignment)
+    db.session.flush()
+    record("assignment_created", user_id=actor.id, actor_id=actor.id, at=now, course=data.course,
+           details={"assignment_id": assignment.id, "target": data.target_kind,
+                    "agency": data.agency.code if data.agency else None,
+                    "include_subagencies": data.include_subagencies, "position": assignment.position,
+                    "users": [user.id for user in data.users], "due_at": data.due_at.isoformat()})
+    return assignment
+
+
+def end_of_day(day: date, timezone: str) -> datetime:
+    """The last second of `day` in the platform's time zone, as a UTC datetime (a due date means "by the end of")."""
+    return datetime.combine(day, time(23, 59, 59), tzinfo=ZoneInfo(timezone)).astimezone(UTC)
+
+
+def _applies_to(user: User):
+    """SQL condition: the assignment applies to `user` (by agency chain, position or name)."""
+    chain = [user.agency_id] if user.agency_id else []
+    if user.agency is not None:
+        chain += [a.id for a in agencies.list_ancestors(user.agency)]
+    by_agency = and_(
+        Assignment.target_kind.in_(("agency", "position")),
+        or_(Assignment.agency_id == user.agency_id,
+            and_(Assignment.include_subagencies.is_(True), Assignment.agency_id.in_(chain))),
+        or_(Assignment.target_kind == "agency",
+            func.lower(Assignment.position) == (user.position or "").strip().lower()),
+    )
+    by_name = and_(Assignment.target_kind == "users",
+                   exists().where(AssignmentUser.assignment_id == Assignment.id, AssignmentUser.user_id == user.id))
+    return or_(by_agency, by_name) if chain else by_name
+
+
+@dataclass(frozen=True)
+class AssignedCourse:
+    """A course the user must complete: the earliest due date among the assignments that name it."""
+
+    course: Course
+    due_at: datetime
+    completed_at: datetime | None
+
+    def is_overdue(self, now: datetime) -> bool:
+        """Due date passed and not completed."""
+        return self.completed_at is None and now > self.due_at
+
+
+def list_assigned_courses(user: User) -> list[AssignedCourse]:
+    """The live courses assigned to `user`, earliest due date first, with the completion if any."""
+    rows = db.session.execute(
+        select(Course, func.min(Assignment.due_at))
+        .join(Assignment, Assignment.course_id == Course.id)
+        .where(Assignment.cancelled_at.is_(None), Course.is_retired.is_(False), _applies_to(user))
+        .group_by(Course.id).order_by(func.min(Assignment.due_at))
+    ).all()
+    if not rows:
+        return []
+    completions = dict(db.session.execute(
+        select(CourseCompletion.course_id, func.max(CourseCompletion.completed_at))
+        .where(CourseCompletion.user_id == user.id, CourseCompletion.course_id.in_([c.id for c, _ in rows]))
+        .group_by(CourseCompletion.course_id)
+    ).all())
+    return [AssignedCourse(course, _aware(due), _aware(completions.get(course.id))) for course, due in rows]
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    # Aggregates (min/max) bypass the column type, so SQLite hands back naive UTC values.
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=UTC)
+
+
+def list_assignees(assignment: Assignment) -> list[User]:
+    """The active people an assignment applies to now (so later joiners are included)."""
+    query = select(User).where(User.is_active.is_(True))
+    if assignment.target_kind == "users":
+        query = query.join(AssignmentUser, AssignmentUser.user_id == User.id).where(
+            AssignmentUser.assignment_id == assignment.id)
+    else:
+        ids = agencies.subtree_ids_query(assignment.agency_id) if assignment.include_subagencies \
+            else select(Agency.id).where(Agency.id == assignment.agency_id)
+        query = query.where(User.agency_id.in_(ids))
+        if assignment.target_kind == "position":
+            query = query.where(func.lower(User.position) == assignment.position.lower())
+    return list(db.session.scalars(query.order_by(User.full_name)))
+
+
+def list_assignments(actor: User) -> list[Assignment]:
+    """Assignments the actor may see: all for admins, those on agencies in an HR officer's subtree or made by them."""
+    query = select(Assignment).where(Assignment.cancelled_at.is_(None)).order_by(Assignment.due_at)
+    scope = policy.agency_scope(actor)
+    if scope is not None:
+        query = query.where(or_(Assignment.agency_id.in_(scope), Assignment.created_by_id == actor.id))
+    return list(db.session.scalars(query))

@@ -1,0 +1,90 @@
+"""`lms assignments ...` and `lms reminders ...` commands."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from lms.db import begin_write, utcnow
+from lms.extensions import db
+
+
+@click.group()
+def assignments():
+    """Mandatory course assignments."""
+
+
+@assignments.command("create")
+@click.option("--course", "course_key", required=True, help="Course id (from its course.yml).")
+@click.option("--due", "due", required=True, type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Due date, YYYY-MM-DD (by the end of that day, platform time zone).")
+@click.option("--agency", "agency_code", help="Assign to everyone in this agency.")
+@click.option("--include-subagencies", is_flag=True, help="With --agency: also everyone in agencies below it.")
+@click.option("--position", help="With --agency: only people holding this position.")
+@click.option("--user", "emails", multiple=True, help="Assign to this person (repeatable); instead of --agency.")
+@click.option("--by", "actor_email", required=True, help="Email of the admin or HR officer making the assignment.")
+@with_appcontext
+def create_command(course_key, due: datetime, agency_code, include_subagencies, position, emails, actor_email):
+    """Assign a course to an agency, to people holding a position in it, or to named people."""
+    from lms.accounts.services import get_user_by_email
+    from lms.agencies.services import get_agency_by_code
+    from lms.courses.services import get_live_course
+    from lms.learning.assignments import AssignmentError, NewAssignment, create_assignment, end_of_day, list_assignees
+
+    begin_write(db.session)
+    actor = get_user_by_email(actor_email)
+    course = get_live_course(course_key)
+    if actor is None:
+        raise click.ClickException(f"no user {actor_email}")
+    if course is None:
+        raise click.ClickException(f"no live course {course_key!r}")
+    if bool(agency_code) == bool(emails):
+        raise click.ClickException("give either --agency or --user")
+    agency = get_agency_by_code(agency_code) if agency_code else None
+    if agency_code and agency is None:
+        raise click.ClickException(f"no agency {agency_code!r}")
+    people = []
+    for email in emails:
+        person = get_user_by_email(email)
+        if person is None:
+            raise click.ClickException(f"no user {email}")
+        people.append(person)
+    kind = "users" if emails else ("position" if position else "agency")
+    data = NewAssignment(course=course, due_at=end_of_day(due.date(), current_app.config["TIMEZONE"]),
+                         target_kind=kind, agency=agency, include_subagencies=include_subagencies,
+                         position=position, users=tuple(people))
+    try:
+        assignment = create_assignment(data, actor=actor, now=utcnow())
+    except (AssignmentError, PermissionError) as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from None
+    count = len(list_assignees(assignment))
+    db.session.commit()
+    click.echo(f"Assigned {course_key} to {count} people now (and to those who join later), due {due.date()}.")
+
+
+@click.group()
+def reminders():
+    """Email reminders about due and overdue assignments."""
+
+
+@reminders.command("send")
+@with_appcontext
+def send_command():
+    """Queue due-date reminders (30, 7 and 1 days before, and overdue) and HR digests; each is sent once."""
+    from lms.learning.reminders import send_reminders
+    from lms.mail.services import deliver_pending
+
+    begin_write(db.session)
+    # Links in the emails point at the public address (there is no request to take it from).
+    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
+        counts = send_reminders(now=utcnow(), default_locale=current_app.config["DEFAULT_LOCALE"])
+    db.session.commit()
+    begin_write(db.session)
+    sent, failed = deliver_pending(current_app.config, limit=10_000)
+    db.session.commit()
+    click.echo(f"{counts['reminders']} reminder(s) and {counts['digests']} HR digest(s) queued; "
+               f"{sent} email(s) sent, {failed} failed.")

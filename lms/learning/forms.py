@@ -1,0 +1,26 @@
+"""The assignment form."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional
+
+TARGET_CHOICES = [
+    SelectChoice("agency", _l("Everyone in an agency")),
+    SelectChoice("position", _l("People holding a position in an agency")),
+    SelectChoice("users", _l("Named people")),
+]
+
+
+class AssignmentForm(FlaskForm):
+    course = SelectField(_l("Course"), validators=[DataRequired()])
+    target_kind = RadioField(_l("Assign to"), choices=TARGET_CHOICES, default="agency", validators=[DataRequired()])
+    agency = SelectField(_l("Agency"), validators=[Optional()])
+    include_subagencies = BooleanField(_l("Include sub-agencies"), default=True)
+    position = StringField(_l("Position"), validators=[Optional(), Length(max=200)])
+    emails = TextAreaField(_l("Email addresses, one per line"), validators=[Optional(), Length(max=100_000)])
+    due_date = DateField(_l("Due date"), validators=[DataRequired()])
+    submit = SubmitField(_l("Assign the course"))
