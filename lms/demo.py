@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import click
 from flask import current_app
 from flask.cli import with_appcontext
@@ -10,8 +12,10 @@ from sqlalchemy import func, select
 from lms.accounts.models import Role, User
 from lms.accounts.services import NewUser, create_user
 from lms.agencies.models import Agency
-from lms.db import begin_write
+from lms.courses.services import get_live_course
+from lms.db import begin_write, utcnow
 from lms.extensions import db
+from lms.learning.assignments import NewAssignment, create_assignment
 
 #: (code, parent code, kk, ru, en)
 DEMO_AGENCIES = [
@@ -28,6 +32,9 @@ DEMO_AGENCIES = [
      "Academy of Public Administration"),
 ]
 
+#: The starter course the demo HR officer assigns to the ministry.
+DEMO_ASSIGNED_COURSE = "ai-foundations"
+
 #: (email, full name, agency, position, roles, password). Printed by `lms demo-data`; for local use only.
 DEMO_ACCOUNTS = [
     ("learner@demo.lms.kz", "Әлия Нұрғалиқызы Қасымова", "MDAI-IT", "Главный специалист",
@@ -41,7 +48,7 @@ DEMO_ACCOUNTS = [
 ]
 
 
-def seed_demo(*, min_length: int) -> list[tuple[str, str, str]]:
+def seed_demo(*, min_length: int, now: datetime) -> list[tuple[str, str, str]]:
     """Create the demo agencies and accounts in an empty database; return (role, email, password) rows.
 
     Returns [] and changes nothing when the database already has users.
@@ -55,11 +62,22 @@ def seed_demo(*, min_length: int) -> list[tuple[str, str, str]]:
             db.session.add(by_code[code])
     db.session.flush()
     logins = []
+    users = {}
     for email, name, agency, position, roles, password in DEMO_ACCOUNTS:
-        create_user(NewUser(email=email, full_name=name, agency_code=agency, position=position,
-                            roles=frozenset(roles), password=password), min_length=min_length)
+        users[email] = create_user(NewUser(email=email, full_name=name, agency_code=agency, position=position,
+                                           roles=frozenset(roles), password=password), min_length=min_length)
         logins.append((", ".join(sorted(roles)), email, password))
+    _assign_demo_course(users["hr@demo.lms.kz"], by_code["MDAI"], now=now)
     return logins
+
+
+def _assign_demo_course(hr: User, agency: Agency, *, now: datetime) -> None:
+    # The ministry's HR officer makes the foundations course mandatory for the whole ministry, so that a new
+    # learner's "My learning" shows an assigned course with a due date (when the starter courses are synced).
+    course = get_live_course(DEMO_ASSIGNED_COURSE)
+    if course is not None:
+        create_assignment(NewAssignment(course=course, due_at=now + timedelta(days=30), target_kind="agency",
+                                        agency=agency, include_subagencies=True), actor=hr, now=now)
 
 
 @click.command("demo-data")
@@ -70,7 +88,7 @@ def demo_data(force: bool):
     if current_app.config["ENV"] == "production" and not force:
         raise click.ClickException("refusing to create demo accounts with known passwords in production")
     begin_write(db.session)
-    logins = seed_demo(min_length=current_app.config["PASSWORD_MIN_LENGTH"])
+    logins = seed_demo(min_length=current_app.config["PASSWORD_MIN_LENGTH"], now=utcnow())
     db.session.commit()
     if not logins:
         existing = set(db.session.scalars(select(User.email).where(User.email.in_([a[0] for a in DEMO_ACCOUNTS]))))

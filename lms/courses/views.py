@@ -19,6 +19,7 @@ from lms.courses.markdown import CALLOUTS, render_lesson
 from lms.extensions import db
 from lms.i18n import LANGUAGE_NAMES, LANGUAGE_NAMES_TRANSLATED
 from lms.learning import services as learning
+from lms.learning.assignments import list_assigned_courses
 
 AREA_NAMES = {
     "foundations": _l("AI foundations"),
@@ -81,8 +82,9 @@ def course(key: str):
     quiz = services.get_current_quiz(course)
     enrollment = learning.get_enrollment(current_user, course)
     progress = learning.get_progress(current_user, course) if enrollment else None
+    assignment = next((item for item in list_assigned_courses(current_user) if item.course.id == course.id), None)
     return render_template("courses/course.html", course=course, lessons=lessons, quiz=quiz, enrollment=enrollment,
-                           progress=progress, locale=str(get_locale()))
+                           progress=progress, assignment=assignment, locale=str(get_locale()))
 
 
 @bp.get("/<key>/lessons/<lesson_key>")

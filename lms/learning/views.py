@@ -41,8 +41,9 @@ def enroll(key: str):
     course = _live_course_or_404(key)
     if not FlaskForm().validate_on_submit():
         abort(400)
+    assigned = any(item.course.id == course.id for item in list_assigned_courses(current_user))
     try:
-        created = services.enroll(current_user, course, now=utcnow())
+        created = services.enroll(current_user, course, now=utcnow(), source="assignment" if assigned else "self")
     except services.EnrollmentClosed as exc:
         flash(str(exc.message), "error")
         return redirect(url_for("courses.course", key=key), 303)

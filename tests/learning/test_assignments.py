@@ -155,3 +155,28 @@ def test_cli_refuses_a_past_due_date(app, runner, tree, course_key):
                                  "--agency", "P", "--by", "hr@example.kz"])
     assert result.exit_code != 0
     assert "future" in result.output
+
+
+def test_an_assigned_learner_can_enrol_in_a_course_closed_to_self_enrolment(app, login_as, tree, course_key):
+    with app.app_context():
+        course = db.session.scalar(select(Course))
+        course.self_enrollment = False
+        db.session.commit()
+        _assign(course_key, "hr@example.kz", agency="C")
+    client = login_as("in-c@example.kz")
+    assert "mandatory for you" in client.get(f"/courses/{course_key}").get_data(as_text=True)
+    response = post_form(client, f"/courses/{course_key}/enroll", {}, token_from=f"/courses/{course_key}")
+    assert response.status_code == 303
+    with app.app_context():
+        enrollment = db.session.scalar(select(services.Enrollment))
+        assert enrollment.source == "assignment"
+
+
+def test_self_enrolment_is_refused_when_the_course_is_assignment_only(app, login_as, tree, course_key):
+    with app.app_context():
+        db.session.scalar(select(Course)).self_enrollment = False
+        db.session.commit()
+    client = login_as("in-u@example.kz")
+    post_form(client, f"/courses/{course_key}/enroll", {}, token_from=f"/courses/{course_key}")
+    with app.app_context():
+        assert db.session.scalar(select(services.Enrollment)) is None
