@@ -113,6 +113,8 @@ class Quiz:
     draw: int | None = None
     draw_per_topic: dict[str, int] = field(default_factory=dict)
     shuffle_options: bool = True
+    #: When learners see right answers and explanations: always | after_passing | after_last_attempt | never.
+    review: str = "after_passing"
 
 
 @dataclass(frozen=True)

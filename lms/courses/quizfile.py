@@ -45,7 +45,8 @@ def load_quiz(path: Path, default: str, out: Collector) -> c.Quiz | None:
         return None
     return c.Quiz(id=spec.id, pass_mark=spec.pass_mark, questions=tuple(questions), max_attempts=spec.max_attempts,
                   wait_minutes=spec.wait_minutes, time_limit_minutes=spec.time_limit_minutes, draw=spec.draw,
-                  draw_per_topic=dict(spec.draw_per_topic or {}), shuffle_options=spec.shuffle_options)
+                  draw_per_topic=dict(spec.draw_per_topic or {}), shuffle_options=spec.shuffle_options,
+                  review=spec.review)
 
 
 def _question(q, default: str, path: Path, line: int, out: Collector) -> c.Question | None:

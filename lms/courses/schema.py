@@ -128,4 +128,5 @@ class QuizSpec(Strict):
     draw: Annotated[int, Field(ge=1)] | None = None
     draw_per_topic: dict[Id, Annotated[int, Field(ge=1)]] | None = None
     shuffle_options: bool = True
+    review: Literal["always", "after_passing", "after_last_attempt", "never"] = "after_passing"
     questions: Annotated[list[QuestionSpec], Field(min_length=1, max_length=1_000)]

@@ -56,7 +56,8 @@ def quiz_snapshot(quiz: c.Quiz) -> tuple[dict, list]:
     """The stored form of a quiz: (settings, questions)."""
     settings = {"max_attempts": quiz.max_attempts, "wait_minutes": quiz.wait_minutes,
                 "time_limit_minutes": quiz.time_limit_minutes, "draw": quiz.draw,
-                "draw_per_topic": dict(quiz.draw_per_topic), "shuffle_options": quiz.shuffle_options}
+                "draw_per_topic": dict(quiz.draw_per_topic), "shuffle_options": quiz.shuffle_options,
+                "review": quiz.review}
     questions = [asdict(q) for q in quiz.questions]
     return settings, questions
 

@@ -1,0 +1,1 @@
+"""Quizzes: grading and drawing questions for attempts."""
