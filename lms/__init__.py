@@ -104,6 +104,7 @@ def _import_models() -> None:
     from lms.learning import assignments as _assignments  # noqa: F401
     from lms.learning import models as _learning  # noqa: F401
     from lms.mail import models as _mail  # noqa: F401
+    from lms.quizzes import models as _quizzes  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -116,6 +117,8 @@ def _register_blueprints(app: Flask) -> None:
     from lms.learning import assign_views as _assign_views  # noqa: F401
     from lms.learning import bp as learning_bp
     from lms.learning import views as _learning_views  # noqa: F401
+    from lms.quizzes import bp as quizzes_bp
+    from lms.quizzes import views as _quizzes_views  # noqa: F401
     from lms.site import bp as site_bp
     from lms.site import views as _site_views  # noqa: F401
 
@@ -124,3 +127,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(agencies_bp)
     app.register_blueprint(courses_bp)
     app.register_blueprint(learning_bp)
+    app.register_blueprint(quizzes_bp)

@@ -134,6 +134,10 @@ CASES = [
     Case("learning.dashboard", "GET", "/my-learning", signed_in(200)),
     Case("learning.enroll", "POST", "/courses/no-such-course/enroll", signed_in(404)),
     Case("learning.complete_lesson", "POST", "/courses/no-such-course/lessons/intro/complete", signed_in(404)),
+    Case("quizzes.overview", "GET", "/courses/no-such-course/quiz", signed_in(404)),
+    Case("quizzes.start", "POST", "/courses/no-such-course/quiz/start", signed_in(404)),
+    Case("quizzes.attempt", "GET", "/quiz/attempts/999999", signed_in(404)),
+    Case("quizzes.submit", "POST", "/quiz/attempts/999999/submit", signed_in(404)),
     Case("learning.assignments", "GET", "/assignments/", (LOGIN, 403, 403, 200, 200, 200)),
     Case("learning.new_assignment", "GET", "/assignments/new", (LOGIN, 403, 403, 200, 200, 200)),
     Case("learning.new_assignment", "POST", "/assignments/new", (LOGIN, 403, 403, 400, 400, 400)),  # empty form

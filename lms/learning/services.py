@@ -101,17 +101,11 @@ def is_lesson_done(user: User, lesson: Lesson) -> bool:
                                                              LessonProgress.lesson_id == lesson.id)) is not None
 
 
-def final_quiz_passed(user: User, course: Course) -> bool:
-    """True when the course has no final quiz. Taking quizzes arrives with the assessments feature; until then
-    a course with a quiz cannot be completed, which is the rule, not a shortcut."""
-    return courses.get_current_quiz(course) is None
+def complete_lesson(user: User, lesson: Lesson, *, now: datetime, language: str) -> bool:
+    """Mark `lesson` complete for `user`; return True when newly completed.
 
-
-def complete_lesson(user: User, lesson: Lesson, *, now: datetime,
-                    language: str) -> tuple[bool, CourseCompletion | None]:
-    """Mark `lesson` complete for `user`; return (newly completed, course completion if this finished the course).
-
-    A second call (double click, second tab) changes nothing. Raises NotEnrolled.
+    A second call (double click, second tab) changes nothing. Raises NotEnrolled. The caller then asks
+    complete_course_if_done(), which needs to know whether the final quiz is passed.
     """
     course = lesson.course
     if get_enrollment(user, course) is None:
@@ -120,15 +114,17 @@ def complete_lesson(user: User, lesson: Lesson, *, now: datetime,
         "user_id": user.id, "lesson_id": lesson.id, "course_id": course.id, "completed_at": now,
         "lesson_version": lesson.version, "language": language,
     }, unique=["user_id", "lesson_id"])
-    if not created:
-        return False, None
-    record("lesson_completed", user_id=user.id, at=now, course=course, object_key=lesson.key,
-           content_version=lesson.version, details={"language": language})
-    return True, complete_course_if_done(user, course, now=now, language=language)
+    if created:
+        record("lesson_completed", user_id=user.id, at=now, course=course, object_key=lesson.key,
+               content_version=lesson.version, details={"language": language})
+    return created
 
 
-def complete_course_if_done(user: User, course: Course, *, now: datetime, language: str) -> CourseCompletion | None:
+def complete_course_if_done(user: User, course: Course, *, now: datetime, language: str,
+                            quiz_passed: bool) -> CourseCompletion | None:
     """Record the course as completed when every live lesson is done and the final quiz (if any) is passed.
+
+    `quiz_passed` says whether the learner has passed the course's final quiz (quizzes.services.has_passed).
 
     Returns the new completion, or None (not done yet, or completed before: a lesson added to the course later does
     not undo a completion, and completing again does not duplicate it).
@@ -136,7 +132,8 @@ def complete_course_if_done(user: User, course: Course, *, now: datetime, langua
     if latest_completion(user, course) is not None:
         return None
     progress = get_progress(user, course)
-    if progress.done < progress.total or not final_quiz_passed(user, course):
+    has_quiz = courses.get_current_quiz(course) is not None
+    if progress.done < progress.total or (has_quiz and not quiz_passed):
         return None
     completion = CourseCompletion(user_id=user.id, course_id=course.id, completed_at=now,
                                   course_version=course.version, language=language)

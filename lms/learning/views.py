@@ -13,6 +13,7 @@ from lms.db import utcnow
 from lms.extensions import db
 from lms.learning import bp, services
 from lms.learning.assignments import list_assigned_courses
+from lms.quizzes import services as quizzes
 
 
 @bp.get("/my-learning")
@@ -66,11 +67,14 @@ def complete_lesson(key: str, lesson_key: str):
     if not FlaskForm().validate_on_submit():
         abort(400)
     language = lesson.variant(str(get_locale()), course.default_language)[0]
+    now = utcnow()
     try:
-        _newly, completion = services.complete_lesson(current_user, lesson, now=utcnow(), language=language)
+        services.complete_lesson(current_user, lesson, now=now, language=language)
     except services.NotEnrolled as exc:
         flash(str(exc.message), "error")
         return redirect(url_for("courses.course", key=key), 303)
+    completion = services.complete_course_if_done(current_user, course, now=now, language=language,
+                                                  quiz_passed=quizzes.has_passed(current_user, course))
     # The certificates feature issues the certificate here, in the same transaction as the completion.
     db.session.commit()
     if completion is not None:

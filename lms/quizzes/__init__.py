@@ -1,1 +1,5 @@
-"""Quizzes: grading and drawing questions for attempts."""
+"""Quizzes: drawing questions, attempts with server-side time limits, grading, review."""
+
+from flask import Blueprint
+
+bp = Blueprint("quizzes", __name__)

@@ -1,0 +1,301 @@
+"""Quiz attempts: start (one open attempt, enforced by the database), answer validation, grading, review rules.
+
+Request-free: callers pass the user, the time and the form data already split by question.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from lms.accounts.models import User
+from lms.courses import services as courses
+from lms.courses.models import Course, QuizVersion
+from lms.errors import DomainError
+from lms.extensions import db
+from lms.learning.services import get_enrollment, record
+from lms.quizzes.draw import draw_questions, shuffle_layout
+from lms.quizzes.grading import grade, passed, percent
+from lms.quizzes.models import QuizAttempt
+
+#: Answers that arrive this long after the deadline still count (network and clock skew); later ones do not.
+GRACE = timedelta(seconds=30)
+MAX_TEXT_ANSWER = 1000
+
+
+class QuizError(DomainError):
+    """A quiz action is refused; `message` is a translated sentence for the learner."""
+
+    message = _l("This action is not possible.")
+
+    def __init__(self, message=None):
+        super().__init__(str(message or self.message))
+        if message is not None:
+            self.message = message
+
+
+class NoQuiz(QuizError):
+    message = _l("This course has no final quiz.")
+
+
+class AttemptLimitReached(QuizError):
+    message = _l("You have used all your attempts at this quiz.")
+
+
+class MustWait(QuizError):
+    """A new attempt is allowed only after the quiz's waiting time."""
+
+    def __init__(self, until: datetime):
+        super().__init__(_l("You can start a new attempt after the waiting time."))
+        self.until = until
+
+
+class AlreadyPassed(QuizError):
+    message = _l("You have already passed this quiz.")
+
+
+class AlreadySubmitted(QuizError):
+    message = _l("This attempt has already been submitted. Nothing was changed.")
+
+
+class AnswerRejected(QuizError):
+    """The submitted form does not fit the attempt (unknown ids, oversized text)."""
+
+    message = _l("The answers could not be accepted: the form does not match this attempt. Reload the page.")
+
+
+# --- reading ---------------------------------------------------------------------------------------
+
+def get_attempt_for(user: User, attempt_id: int) -> QuizAttempt | None:
+    """The attempt with this id if it belongs to `user` (someone else's attempt is None: a 404)."""
+    attempt = db.session.get(QuizAttempt, attempt_id)
+    return attempt if attempt is not None and attempt.user_id == user.id else None
+
+
+def list_attempts(user: User, course: Course, *, preview: bool = False) -> list[QuizAttempt]:
+    """The user's attempts at the course's quiz, newest first."""
+    return list(db.session.scalars(select(QuizAttempt).where(
+        QuizAttempt.user_id == user.id, QuizAttempt.course_id == course.id, QuizAttempt.is_preview.is_(preview),
+    ).order_by(QuizAttempt.number.desc())))
+
+
+def has_passed(user: User, course: Course) -> bool:
+    """True when the user has passed the course's final quiz in a counted attempt (any version)."""
+    return db.session.scalar(select(QuizAttempt.id).where(
+        QuizAttempt.user_id == user.id, QuizAttempt.course_id == course.id, QuizAttempt.is_preview.is_(False),
+        QuizAttempt.passed.is_(True)).limit(1)) is not None
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where the user stands with a quiz: attempts used and left, and whether and when they may start."""
+
+    used: int
+    left: int | None  # None: no limit
+    passed: bool
+    wait_until: datetime | None
+
+
+def get_standing(user: User, quiz: QuizVersion, course: Course, *, now: datetime) -> Standing:
+    """Attempts used and left, passed or not, and the time before which no new attempt may start."""
+    settings = quiz.settings
+    attempts = [a for a in list_attempts(user, course) if a.status != "open"]
+    limit = settings.get("max_attempts")
+    wait = settings.get("wait_minutes") or 0
+    last = max((a.submitted_at for a in attempts if a.submitted_at), default=None)
+    wait_until = last + timedelta(minutes=wait) if last and wait and not any(a.passed for a in attempts) else None
+    return Standing(used=len(attempts), left=None if limit is None else max(limit - len(attempts), 0),
+                    passed=any(a.passed for a in attempts), wait_until=wait_until if wait_until and
+                    wait_until > now else None)
+
+
+def questions_by_id(attempt: QuizAttempt) -> dict[str, dict]:
+    """The attempt's questions from the quiz version it was drawn from, by id."""
+    return {q["id"]: q for q in attempt.quiz_version.questions}
+
+
+def may_review(attempt: QuizAttempt, standing: Standing) -> bool:
+    """May the learner see right answers and explanations of this submitted attempt (the quiz's review rule)."""
+    rule = attempt.quiz_version.settings.get("review", "after_passing")
+    if attempt.status == "open" or rule == "never":
+        return False
+    if attempt.is_preview or rule == "always":
+        return True
+    if rule == "after_passing":
+        return standing.passed
+    return standing.left == 0 or standing.passed  # after_last_attempt
+
+
+# --- starting --------------------------------------------------------------------------------------
+
+def start_attempt(user: User, course: Course, *, now: datetime, language: str, preview: bool = False) -> QuizAttempt:
+    """Return the user's open attempt, or start a new one (drawn and shuffled now, stored with the attempt).
+
+    Raises NoQuiz, QuizError (not enrolled), AlreadyPassed, AttemptLimitReached or MustWait. Two concurrent calls
+    leave one open attempt: the database refuses the second and this returns the first.
+    """
+    quiz = courses.get_current_quiz(course)
+    if quiz is None:
+        raise NoQuiz()
+    close_if_expired(user, course, now=now, preview=preview)
+    existing = _open_attempt(user, course, preview)
+    if existing is not None:
+        return existing
+    if not preview:
+        if get_enrollment(user, course) is None:
+            raise QuizError(_l("Enrol in the course first."))
+        standing = get_standing(user, quiz, course, now=now)
+        if standing.passed:
+            raise AlreadyPassed()
+        if standing.left == 0:
+            raise AttemptLimitReached()
+        if standing.wait_until is not None:
+            raise MustWait(standing.wait_until)
+    seed = secrets.randbits(64)
+    rng = random.Random(seed)
+    settings = quiz.settings
+    ids = draw_questions(quiz.questions, draw=settings.get("draw"), draw_per_topic=settings.get("draw_per_topic") or {},
+                         rng=rng)
+    by_id = {q["id"]: q for q in quiz.questions}
+    layouts = {qid: shuffle_layout(by_id[qid], shuffle=settings.get("shuffle_options", True), rng=rng) for qid in ids}
+    number = (db.session.scalar(select(func.max(QuizAttempt.number)).where(
+        QuizAttempt.user_id == user.id, QuizAttempt.course_id == course.id,
+        QuizAttempt.is_preview.is_(preview))) or 0) + 1
+    limit = settings.get("time_limit_minutes")
+    attempt = QuizAttempt(user_id=user.id, course_id=course.id, quiz_version_id=quiz.id, number=number,
+                          is_preview=preview, status="open", pass_mark=quiz.pass_mark, started_at=now,
+                          deadline_at=now + timedelta(minutes=limit) if limit else None,
+                          layout={"seed": seed, "questions": ids, "layouts": layouts}, answers={}, results={},
+                          language=language)
+    try:
+        with db.session.begin_nested():
+            db.session.add(attempt)
+    except IntegrityError:
+        # Another request started an attempt at the same moment; the database kept exactly one.
+        existing = _open_attempt(user, course, preview)
+        if existing is None:
+            raise
+        return existing
+    if not preview:
+        record("quiz_started", user_id=user.id, at=now, course=course, object_key=quiz.key,
+               content_version=quiz.version, details={"attempt": number})
+    return attempt
+
+
+def _open_attempt(user: User, course: Course, preview: bool) -> QuizAttempt | None:
+    return db.session.scalar(select(QuizAttempt).where(
+        QuizAttempt.user_id == user.id, QuizAttempt.course_id == course.id, QuizAttempt.is_preview.is_(preview),
+        QuizAttempt.status == "open"))
+
+
+def close_if_expired(user: User, course: Course, *, now: datetime, preview: bool = False) -> None:
+    """Close the user's open attempt whose deadline (plus grace) has passed: it counts, with no answers."""
+    attempt = _open_attempt(user, course, preview)
+    if attempt is not None and attempt.deadline_at is not None and now > attempt.deadline_at + GRACE:
+        _finish(attempt, {}, now=attempt.deadline_at, status="expired")
+
+
+# --- submitting ------------------------------------------------------------------------------------
+
+def parse_answers(attempt: QuizAttempt, form: dict[str, list[str]]) -> dict[str, object]:
+    """Turn form fields (name -> values) into answers by question id, accepting only this attempt's ids.
+
+    Fields are named "q-<question id>" (and "q-<question id>-<item or pair id>" for ordering and matching).
+    Fields that are not answers (e.g. a forged "score") are ignored. Raises AnswerRejected for ids that do
+    not belong to the attempt and for oversized text. An unanswered question simply scores 0.
+    """
+    questions = questions_by_id(attempt)
+    answers: dict[str, object] = {}
+    for qid in attempt.layout["questions"]:
+        q = questions[qid]
+        kind = q["type"]
+        values = form.get(f"q-{qid}", [])
+        if kind in ("single", "true_false"):
+            if len(values) > 1:
+                raise AnswerRejected()
+            if values:
+                allowed = {o["id"] for o in q["options"]} if kind == "single" else {"true", "false"}
+                if values[0] not in allowed:
+                    raise AnswerRejected()
+                answers[qid] = values[0] if kind == "single" else values[0] == "true"
+        elif kind == "multiple":
+            allowed = {o["id"] for o in q["options"]}
+            if not set(values) <= allowed:
+                raise AnswerRejected()
+            answers[qid] = sorted(set(values))
+        elif kind in ("short_text", "numeric"):
+            if len(values) > 1 or any(len(v) > MAX_TEXT_ANSWER for v in values):
+                raise AnswerRejected()
+            if values and values[0].strip():
+                answers[qid] = values[0]
+        elif kind == "ordering":
+            ranks = {}
+            for item in q["items"]:
+                raw = form.get(f"q-{qid}-{item['id']}", [])
+                if raw:
+                    if len(raw) > 1 or not raw[0].isdigit() or not 1 <= int(raw[0]) <= len(q["items"]):
+                        raise AnswerRejected()
+                    ranks[item["id"]] = int(raw[0])
+            if ranks:
+                order = attempt.layout["layouts"][qid]["items"]
+                answers[qid] = sorted(ranks, key=lambda item_id: (ranks[item_id], order.index(item_id)))
+        elif kind == "matching":
+            allowed = {p["id"] for p in q["pairs"]}
+            chosen = {}
+            for pair in q["pairs"]:
+                raw = form.get(f"q-{qid}-{pair['id']}", [])
+                if raw and raw[0]:
+                    if len(raw) > 1 or raw[0] not in allowed:
+                        raise AnswerRejected()
+                    chosen[pair["id"]] = raw[0]
+            if chosen:
+                answers[qid] = chosen
+    return answers
+
+
+def submit_attempt(attempt: QuizAttempt, answers: dict[str, object], *, now: datetime) -> QuizAttempt:
+    """Grade and close an open attempt; return it.
+
+    Raises AlreadySubmitted when it is closed already (double click, second tab, replay: nothing changes).
+    After the deadline plus grace the answers are not counted and the attempt closes as expired.
+    """
+    if attempt.status != "open":
+        raise AlreadySubmitted()
+    if attempt.deadline_at is not None and now > attempt.deadline_at + GRACE:
+        return _finish(attempt, {}, now=attempt.deadline_at, status="expired")
+    return _finish(attempt, answers, now=now, status="submitted")
+
+
+def _finish(attempt: QuizAttempt, answers: dict[str, object], *, now: datetime, status: str) -> QuizAttempt:
+    questions = questions_by_id(attempt)
+    results, earned, possible = {}, 0.0, 0.0
+    for qid in attempt.layout["questions"]:
+        q = questions[qid]
+        graded = grade(q, answers.get(qid))
+        results[qid] = {"score": graded.score, "correct": graded.correct, "points": q["points"]}
+        earned += graded.score * q["points"]
+        possible += q["points"]
+    score = percent(earned, possible)
+    did_pass = passed(score, attempt.pass_mark)
+    # Close the attempt only if it is still open: of two racing submissions exactly one gets here first.
+    closed = db.session.execute(
+        update(QuizAttempt).where(QuizAttempt.id == attempt.id, QuizAttempt.status == "open").values(
+            status=status, submitted_at=now, answers=answers, results=results, score_percent=score,
+            passed=did_pass)
+    ).rowcount
+    if closed != 1:
+        raise AlreadySubmitted()
+    db.session.refresh(attempt)
+    if not attempt.is_preview:
+        record("quiz_passed" if did_pass else "quiz_failed", user_id=attempt.user_id, at=now,
+               course=attempt.course, object_key=attempt.quiz_version.key,
+               content_version=attempt.quiz_version.version,
+               details={"attempt": attempt.number, "score": score, "pass_mark": attempt.pass_mark,
+                        "status": status})
+    return attempt

@@ -1,0 +1,118 @@
+"""Quiz pages: rules and history, start, take (no answers in the page), submit, result and review."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+
+from lms.accounts import policy
+from lms.courses import services as courses
+from lms.db import utcnow
+from lms.extensions import db
+from lms.learning import services as learning
+from lms.quizzes import bp, services
+
+
+def _course_and_quiz(key: str):
+    course = courses.get_live_course(key)
+    quiz = courses.get_current_quiz(course) if course else None
+    if quiz is None:
+        abort(404)
+    return course, quiz
+
+
+@bp.get("/courses/<key>/quiz")
+@login_required
+def overview(key: str):
+    course, quiz = _course_and_quiz(key)
+    now = utcnow()
+    return render_template("quizzes/overview.html", course=course, quiz=quiz,
+                           standing=services.get_standing(current_user, quiz, course, now=now),
+                           attempts=services.list_attempts(current_user, course),
+                           enrolled=learning.get_enrollment(current_user, course) is not None,
+                           may_preview=policy.can_manage_courses(current_user))
+
+
+@bp.post("/courses/<key>/quiz/start")
+@login_required
+def start(key: str):
+    course, _quiz = _course_and_quiz(key)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    preview = request.form.get("preview") == "1"
+    if preview and not policy.can_manage_courses(current_user):
+        abort(403)
+    try:
+        attempt = services.start_attempt(current_user, course, now=utcnow(), language=str(get_locale()),
+                                         preview=preview)
+    except services.QuizError as exc:
+        db.session.rollback()
+        flash(str(exc.message), "error")
+        return redirect(url_for("quizzes.overview", key=key), 303)
+    db.session.commit()
+    return redirect(url_for("quizzes.attempt", attempt_id=attempt.id), 303)
+
+
+@bp.get("/quiz/attempts/<int:attempt_id>")
+@login_required
+def attempt(attempt_id: int):
+    attempt = services.get_attempt_for(current_user, attempt_id)
+    if attempt is None:
+        abort(404)
+    questions = services.questions_by_id(attempt)
+    if attempt.status == "open":
+        return render_template("quizzes/take.html", attempt=attempt, questions=questions, now=utcnow())
+    standing = services.get_standing(current_user, attempt.quiz_version, attempt.course, now=utcnow())
+    return render_template("quizzes/result.html", attempt=attempt, questions=questions,
+                           review=services.may_review(attempt, standing), standing=standing)
+
+
+@bp.post("/quiz/attempts/<int:attempt_id>/submit")
+@login_required
+def submit(attempt_id: int):
+    attempt = services.get_attempt_for(current_user, attempt_id)
+    if attempt is None:
+        abort(404)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    now = utcnow()
+    try:
+        answers = services.parse_answers(attempt, request.form.to_dict(flat=False))
+        attempt = services.submit_attempt(attempt, answers, now=now)
+    except services.AlreadySubmitted as exc:
+        db.session.rollback()
+        flash(str(exc.message), "info")
+        return redirect(url_for("quizzes.attempt", attempt_id=attempt_id), 303)
+    except services.AnswerRejected as exc:
+        db.session.rollback()
+        flash(str(exc.message), "error")
+        return render_template("quizzes/take.html", attempt=attempt, questions=services.questions_by_id(attempt),
+                               now=now), 400
+    course = attempt.course
+    completion = None
+    if attempt.passed and not attempt.is_preview:
+        language = attempt.language
+        completion = learning.complete_course_if_done(current_user, course, now=now, language=language,
+                                                      quiz_passed=True)
+        # The certificates feature issues the certificate here, in the same transaction as the completion.
+    db.session.commit()
+    if attempt.status == "expired":
+        flash(_("The time limit had passed, so the answers were not counted."), "error")
+    elif completion is not None:
+        flash(_("Congratulations! You have completed the course “%(title)s”.",
+                title=course.title_in(str(get_locale()))), "success")
+    return redirect(url_for("quizzes.attempt", attempt_id=attempt_id), 303)
+
+
+@bp.app_context_processor
+def _quiz_helpers():
+    from lms.i18n import localized
+
+    def text(texts: dict | None) -> str:
+        """A question's text in the current language, or another when that one is missing."""
+        return localized(texts or {}, str(get_locale()))
+
+    return {"qtext": text}
