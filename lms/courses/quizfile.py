@@ -18,7 +18,7 @@ def load_quiz(path: Path, default: str, out: Collector) -> c.Quiz | None:
     if spec is None:
         return None
     errors_before = len(out.problems)
-    questions = []
+    questions: list[c.Question] = []
     seen: set[str] = set()
     for i, q in enumerate(spec.questions):
         line = doc.line_of(("questions", i))
@@ -29,6 +29,7 @@ def load_quiz(path: Path, default: str, out: Collector) -> c.Quiz | None:
         question = _question(q, default, path, line, out)
         if question is not None:
             questions.append(question)
+            _check_languages(question, path, line, out)
     topics: dict[str, int] = {}
     for q in questions:
         if q.topic:
@@ -47,6 +48,17 @@ def load_quiz(path: Path, default: str, out: Collector) -> c.Quiz | None:
                   wait_minutes=spec.wait_minutes, time_limit_minutes=spec.time_limit_minutes, draw=spec.draw,
                   draw_per_topic=dict(spec.draw_per_topic or {}), shuffle_options=spec.shuffle_options,
                   review=spec.review)
+
+
+def _check_languages(q: c.Question, path: Path, line: int, out: Collector) -> None:
+    """Warn when a question's options, items or pairs lack a language its text has (it would mix languages)."""
+    parts = [o.text for o in q.options] + [i.text for i in q.items] + \
+        [p.left for p in q.pairs] + [p.right for p in q.pairs]
+    for lang in sorted(q.text):
+        if any(lang not in part for part in parts):
+            out.warning(path, line, f"question {q.id!r} has {lang} text but not every choice has a {lang} text")
+    if q.type == "numeric" and q.answer and q.tolerance >= abs(q.answer):
+        out.warning(path, line, f"question {q.id!r}: tolerance {q.tolerance:g} accepts even 0 for {q.answer:g}")
 
 
 def _question(q, default: str, path: Path, line: int, out: Collector) -> c.Question | None:

@@ -115,7 +115,7 @@ def normalise(text: str) -> str:
     internal whitespace collapsed to one space, whitespace/punctuation/quotes stripped from both ends.
     Idempotent: the steps are repeated until the text no longer changes (NFKC after a letter mapping can compose).
     """
-    for _ in range(1):
+    for _ in range(8):
         again = _normalise_once(text)
         if again == text:
             break

@@ -236,10 +236,11 @@ def parse_answers(attempt: QuizAttempt, form: dict[str, list[str]]) -> dict[str,
                 answers[qid] = values[0]
         elif kind == "ordering":
             ranks = {}
+            allowed_ranks = {str(n) for n in range(1, len(q["items"]) + 1)}
             for item in q["items"]:
                 raw = form.get(f"q-{qid}-{item['id']}", [])
-                if raw:
-                    if len(raw) > 1 or not raw[0].isdigit() or not 1 <= int(raw[0]) <= len(q["items"]):
+                if raw and raw[0]:  # "" is the unranked "—" choice of the select
+                    if len(raw) > 1 or raw[0] not in allowed_ranks:
                         raise AnswerRejected()
                     ranks[item["id"]] = int(raw[0])
             if ranks:

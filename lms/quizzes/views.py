@@ -49,7 +49,8 @@ def start(key: str):
         attempt = services.start_attempt(current_user, course, now=utcnow(), language=str(get_locale()),
                                          preview=preview)
     except services.QuizError as exc:
-        db.session.rollback()
+        # Keep what start_attempt did before refusing: closing an attempt whose time ran out (it counts as used).
+        db.session.commit()
         flash(str(exc.message), "error")
         return redirect(url_for("quizzes.overview", key=key), 303)
     db.session.commit()
@@ -80,6 +81,8 @@ def submit(attempt_id: int):
         abort(400)
     now = utcnow()
     try:
+        if attempt.status != "open":  # a replay to a closed attempt: say so, whatever the form holds
+            raise services.AlreadySubmitted()
         answers = services.parse_answers(attempt, request.form.to_dict(flat=False))
         attempt = services.submit_attempt(attempt, answers, now=now)
     except services.AlreadySubmitted as exc:

@@ -216,6 +216,21 @@ def test_ordering_items_never_show_the_answer_for_three_items():
     assert all(layout(ordering(3), seed)["items"] != ["i0", "i1", "i2"] for seed in range(500))
 
 
+class _StuckShuffle(random.Random):
+    """A generator whose shuffle never moves anything."""
+
+    def shuffle(self, x):
+        pass
+
+
+@pytest.mark.parametrize(("question", "shown"), [(ordering(3), "items"), (matching(3), "rights")])
+def test_layout_rotates_when_every_reshuffle_shows_the_answer(question, shown):
+    result = shuffle_layout(question, shuffle=True, rng=_StuckShuffle(0))
+    entries = question.get("items") or question["pairs"]
+    ids = [e["id"] for e in entries]
+    assert result[shown] == [*ids[1:], ids[0]]
+
+
 def test_ordering_items_are_a_permutation():
     assert sorted(layout(ordering(6))["items"]) == [f"i{i}" for i in range(6)]
 

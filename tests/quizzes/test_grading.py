@@ -416,6 +416,11 @@ def test_normalise_composes_a_decomposed_yo():
     assert normalise("е\u0308лка") == "елка"
 
 
+def test_normalise_repeats_until_stable_when_mapping_lets_nfkc_compose_again():
+    """ё + combining diaeresis -> е + diaeresis (first pass) -> ё (NFKC) -> е."""
+    assert normalise("ё\u0308") == "е"
+
+
 def test_normalise_keeps_other_cyrillic_letters():
     assert normalise("ЙЦУКЕН шщзхъ эюя") == "йцукен шщзхъ эюя"
 
