@@ -20,6 +20,7 @@ from lms.extensions import db
 from lms.i18n import LANGUAGE_NAMES, LANGUAGE_NAMES_TRANSLATED
 from lms.learning import services as learning
 from lms.learning.assignments import list_assigned_courses
+from lms.quizzes import services as quizzes
 
 AREA_NAMES = {
     "foundations": _l("AI foundations"),
@@ -83,8 +84,9 @@ def course(key: str):
     enrollment = learning.get_enrollment(current_user, course)
     progress = learning.get_progress(current_user, course) if enrollment else None
     assignment = next((item for item in list_assigned_courses(current_user) if item.course.id == course.id), None)
+    attempts = quizzes.list_attempts(current_user, course) if quiz is not None else []
     return render_template("courses/course.html", course=course, lessons=lessons, quiz=quiz, enrollment=enrollment,
-                           progress=progress, assignment=assignment, locale=str(get_locale()))
+                           progress=progress, assignment=assignment, attempts=attempts, locale=str(get_locale()))
 
 
 @bp.get("/<key>/lessons/<lesson_key>")
