@@ -16,10 +16,11 @@ from lms.courses.cli import courses_root
 from lms.courses.content import COMPETENCY_AREAS, LANGUAGES, LEVELS
 from lms.courses.loader import MEDIA_SUFFIXES
 from lms.courses.markdown import CALLOUTS, render_lesson
+from lms.db import utcnow
 from lms.extensions import db
 from lms.i18n import LANGUAGE_NAMES, LANGUAGE_NAMES_TRANSLATED
 from lms.learning import services as learning
-from lms.learning.assignments import list_assigned_courses
+from lms.learning.assignments import list_assigned_courses, renewal_since
 from lms.quizzes import services as quizzes
 
 AREA_NAMES = {
@@ -82,7 +83,8 @@ def course(key: str):
     lessons = services.list_live_lessons(course)
     quiz = services.get_current_quiz(course)
     enrollment = learning.get_enrollment(current_user, course)
-    progress = learning.get_progress(current_user, course) if enrollment else None
+    since = renewal_since(current_user, course, now=utcnow())
+    progress = learning.get_progress(current_user, course, since=since) if enrollment else None
     assignment = next((item for item in list_assigned_courses(current_user) if item.course.id == course.id), None)
     attempts = quizzes.list_attempts(current_user, course) if quiz is not None else []
     return render_template("courses/course.html", course=course, lessons=lessons, quiz=quiz, enrollment=enrollment,
@@ -115,7 +117,7 @@ def lesson(key: str, lesson_key: str):
         previous=lessons[index - 1] if index > 0 else None,
         next=lessons[index + 1] if index + 1 < len(lessons) else None,
         enrollment=learning.get_enrollment(current_user, course),
-        is_done=learning.is_lesson_done(current_user, current),
+        is_done=learning.is_lesson_done(current_user, current, since=renewal_since(current_user, course, now=utcnow())),
     )
 
 

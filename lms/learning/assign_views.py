@@ -88,4 +88,5 @@ def _to_input(form: AssignmentForm) -> tuple[NewAssignment | None, str | None]:
     due_at = end_of_day(form.due_date.data, current_app.config["TIMEZONE"])
     return NewAssignment(course=course, due_at=due_at, target_kind=form.target_kind.data, agency=agency,
                          include_subagencies=form.include_subagencies.data, position=form.position.data,
-                         users=tuple(people)), None
+                         users=tuple(people), recurrence_months=int(form.recurrence.data) if form.recurrence.data
+                         else None), None

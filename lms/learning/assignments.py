@@ -5,8 +5,9 @@ agency later are assigned too. A completion in any language satisfies an assignm
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
@@ -25,6 +26,8 @@ from lms.learning.models import CourseCompletion
 from lms.learning.services import record
 
 TARGET_KINDS = ("agency", "position", "users")
+#: Recurring training opens for renewal this long before the previous completion expires.
+RENEWAL_WINDOW = timedelta(days=30)
 
 
 class Assignment(db.Model):
@@ -38,6 +41,8 @@ class Assignment(db.Model):
     target_kind: Mapped[str] = mapped_column(String(20))
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), index=True)
     include_subagencies: Mapped[bool] = mapped_column(default=False)
+    #: Recurring training: each completion is valid this many months, then the course is due again.
+    recurrence_months: Mapped[int | None]
     position: Mapped[str | None] = mapped_column(String(200))
     due_at: Mapped[datetime]
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
@@ -77,6 +82,7 @@ class NewAssignment:
     include_subagencies: bool = False
     position: str | None = None
     users: tuple[User, ...] = ()
+    recurrence_months: int | None = None
 
 
 def create_assignment(data: NewAssignment, *, actor: User, now: datetime) -> Assignment:
@@ -91,6 +97,8 @@ def create_assignment(data: NewAssignment, *, actor: User, now: datetime) -> Ass
         raise AssignmentError(_l("This course is no longer offered."))
     if data.due_at <= now:
         raise AssignmentError(_l("The due date must be in the future."))
+    if data.recurrence_months is not None and not 1 <= data.recurrence_months <= 120:
+        raise AssignmentError(_l("A recurring assignment repeats every 1 to 120 months."))
     if data.target_kind not in TARGET_KINDS:
         raise AssignmentError(_l("Choose whom to assign the course to."))
     if data.target_kind in ("agency", "position"):
@@ -110,7 +118,7 @@ def create_assignment(data: NewAssignment, *, actor: User, now: datetime) -> Ass
         agency=data.agency if data.target_kind != "users" else None,
         include_subagencies=data.include_subagencies if data.target_kind != "users" else False,
         position=(data.position or "").strip() if data.target_kind == "position" else None,
-        created_by_id=actor.id, created_at=now,
+        recurrence_months=data.recurrence_months, created_by_id=actor.id, created_at=now,
     )
     assignment.people = [AssignmentUser(user_id=user.id) for user in data.users] \
         if data.target_kind == "users" else []
@@ -120,7 +128,8 @@ def create_assignment(data: NewAssignment, *, actor: User, now: datetime) -> Ass
            details={"assignment_id": assignment.id, "target": data.target_kind,
                     "agency": data.agency.code if data.agency else None,
                     "include_subagencies": data.include_subagencies, "position": assignment.position,
-                    "users": [user.id for user in data.users], "due_at": data.due_at.isoformat()})
+                    "users": [user.id for user in data.users], "due_at": data.due_at.isoformat(),
+                    "recurrence_months": data.recurrence_months})
     return assignment
 
 
@@ -148,36 +157,82 @@ def _applies_to(user: User):
 
 @dataclass(frozen=True)
 class AssignedCourse:
-    """A course the user must complete: the earliest due date among the assignments that name it."""
+    """A course the user must complete: the earliest due date among the assignments that name it.
+
+    For recurring training a completion counts for `recurrence_months`; after that the course is due again,
+    `recurrence_months` after that completion.
+    """
 
     course: Course
     due_at: datetime
     completed_at: datetime | None
+    recurrence_months: int | None = None
 
     def is_overdue(self, now: datetime) -> bool:
         """Due date passed and not completed."""
         return self.completed_at is None and now > self.due_at
 
 
-def list_assigned_courses(user: User) -> list[AssignedCourse]:
-    """The live courses assigned to `user`, earliest due date first, with the completion if any."""
+def add_months(moment: datetime, months: int) -> datetime:
+    """`moment` plus whole calendar months (the day is clamped to the month's length)."""
+    month = moment.month - 1 + months
+    year, month = moment.year + month // 12, month % 12 + 1
+    day = min(moment.day, calendar.monthrange(year, month)[1])
+    return moment.replace(year=year, month=month, day=day)
+
+
+def assignment_status(assignment: Assignment, latest: datetime | None, now: datetime) -> AssignedCourse:
+    """Where one learner stands with one assignment, given their latest completion of its course."""
+    return _status(assignment.course, assignment.due_at, assignment.recurrence_months, latest, now)
+
+
+def _status(course: Course, due: datetime, months: int | None, latest: datetime | None,
+            now: datetime) -> AssignedCourse:
+    if latest is None:
+        return AssignedCourse(course, due, None, months)
+    if months is None:
+        return AssignedCourse(course, due, latest, months)
+    expires = add_months(latest, months)
+    if now < expires - RENEWAL_WINDOW:
+        return AssignedCourse(course, max(due, expires), latest, months)
+    return AssignedCourse(course, max(due, expires), None, months)  # due again
+
+
+def list_assigned_courses(user: User, *, now: datetime | None = None) -> list[AssignedCourse]:
+    """The live courses assigned to `user`, earliest due date first, with the completion that satisfies them."""
+    now = now or utcnow()
     rows = db.session.execute(
-        select(Course, func.min(Assignment.due_at))
+        select(Course, func.min(Assignment.due_at), func.min(Assignment.recurrence_months))
         .join(Assignment, Assignment.course_id == Course.id)
         .where(Assignment.cancelled_at.is_(None), Course.is_retired.is_(False), _applies_to(user))
-        .group_by(Course.id).order_by(func.min(Assignment.due_at))
+        .group_by(Course.id)
     ).all()
     if not rows:
         return []
     completions = dict(db.session.execute(
         select(CourseCompletion.course_id, func.max(CourseCompletion.completed_at))
-        .where(CourseCompletion.user_id == user.id, CourseCompletion.course_id.in_([c.id for c, _ in rows]))
+        .where(CourseCompletion.user_id == user.id, CourseCompletion.course_id.in_([row[0].id for row in rows]))
         .group_by(CourseCompletion.course_id)
     ).all())
-    return [AssignedCourse(course, _aware(due), _aware(completions.get(course.id))) for course, due in rows]
+    items = [_status(course, aware(due), months, aware(completions.get(course.id)), now)
+             for course, due, months in rows]
+    return sorted(items, key=lambda item: item.due_at)
 
 
-def _aware(value: datetime | None) -> datetime | None:
+def renewal_since(user: User, course: Course, *, now: datetime) -> datetime | None:
+    """When recurring training is due again, the time of the completion it renews; else None.
+
+    Lessons and quiz attempts from before that time do not count towards the renewed completion.
+    """
+    item = next((a for a in list_assigned_courses(user, now=now) if a.course.id == course.id), None)
+    if item is None or item.recurrence_months is None or item.completed_at is not None:
+        return None
+    latest = aware(db.session.scalar(select(func.max(CourseCompletion.completed_at)).where(
+        CourseCompletion.user_id == user.id, CourseCompletion.course_id == course.id)))
+    return latest
+
+
+def aware(value: datetime | None) -> datetime | None:
     # Aggregates (min/max) bypass the column type, so SQLite hands back naive UTC values.
     if value is None or value.tzinfo is not None:
         return value

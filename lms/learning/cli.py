@@ -25,9 +25,12 @@ def assignments():
 @click.option("--include-subagencies", is_flag=True, help="With --agency: also everyone in agencies below it.")
 @click.option("--position", help="With --agency: only people holding this position.")
 @click.option("--user", "emails", multiple=True, help="Assign to this person (repeatable); instead of --agency.")
+@click.option("--every-months", "every_months", type=click.IntRange(1, 120),
+              help="Recurring: each completion is valid this many months, then the course is due again.")
 @click.option("--by", "actor_email", required=True, help="Email of the admin or HR officer making the assignment.")
 @with_appcontext
-def create_command(course_key, due: datetime, agency_code, include_subagencies, position, emails, actor_email):
+def create_command(course_key, due: datetime, agency_code, include_subagencies, position, emails, every_months,
+                   actor_email):
     """Assign a course to an agency, to people holding a position in it, or to named people."""
     from lms.accounts.services import get_user_by_email
     from lms.agencies.services import get_agency_by_code
@@ -55,7 +58,7 @@ def create_command(course_key, due: datetime, agency_code, include_subagencies, 
     kind = "users" if emails else ("position" if position else "agency")
     data = NewAssignment(course=course, due_at=end_of_day(due.date(), current_app.config["TIMEZONE"]),
                          target_kind=kind, agency=agency, include_subagencies=include_subagencies,
-                         position=position, users=tuple(people))
+                         position=position, users=tuple(people), recurrence_months=every_months)
     try:
         assignment = create_assignment(data, actor=actor, now=utcnow())
     except (AssignmentError, PermissionError) as exc:

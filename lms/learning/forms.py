@@ -23,4 +23,8 @@ class AssignmentForm(FlaskForm):
     position = StringField(_l("Position"), validators=[Optional(), Length(max=200)])
     emails = TextAreaField(_l("Email addresses, one per line"), validators=[Optional(), Length(max=100_000)])
     due_date = DateField(_l("Due date"), validators=[DataRequired()])
+    recurrence = SelectField(_l("Repeat"), choices=[
+        SelectChoice("", _l("Once")), SelectChoice("6", _l("Every 6 months")),
+        SelectChoice("12", _l("Every 12 months")), SelectChoice("24", _l("Every 24 months")),
+    ], default="", validators=[Optional()])
     submit = SubmitField(_l("Assign the course"))

@@ -96,6 +96,7 @@ class ReminderSent(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    #: "30", "7", "1" (days before the due date) or "overdue".
-    stage: Mapped[str] = mapped_column(String(10))
+    #: "30", "7", "1" (days before the due date) or "overdue", then "@" and the due date it was about
+    #: (a recurring assignment has a new due date each period).
+    stage: Mapped[str] = mapped_column(String(40))
     sent_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -9,13 +9,13 @@ from datetime import datetime
 from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from lms.accounts.models import Role, User, UserRole
 from lms.agencies import services as agencies
 from lms.db import insert_if_absent
 from lms.extensions import db
-from lms.learning.assignments import Assignment, list_assignees
+from lms.learning.assignments import Assignment, assignment_status, aware, list_assignees
 from lms.learning.models import CourseCompletion, ReminderSent
 from lms.mail.services import queue_email
 
@@ -38,42 +38,48 @@ def send_reminders(*, now: datetime, default_locale: str) -> dict[str, int]:
     """Queue the reminders due at `now` (each (assignment, learner, stage) once) and one overdue digest per HR
     officer for the learners who became overdue. Deactivated users get nothing. Returns counts; flushes only."""
     counts = {"reminders": 0, "digests": 0}
-    newly_overdue: list[tuple[User, Assignment]] = []
+    newly_overdue: list[tuple[User, Assignment, datetime]] = []
     assignments = db.session.scalars(select(Assignment).where(Assignment.cancelled_at.is_(None))).all()
     for assignment in assignments:
         if assignment.course.is_retired:
             continue
-        stage = stage_for(assignment.due_at, now)
-        if stage is None:
-            continue
         assignees = list_assignees(assignment)
-        done = set(db.session.scalars(select(CourseCompletion.user_id).where(
-            CourseCompletion.course_id == assignment.course_id,
-            CourseCompletion.user_id.in_([user.id for user in assignees]))))
+        latest = dict(db.session.execute(
+            select(CourseCompletion.user_id, func.max(CourseCompletion.completed_at))
+            .where(CourseCompletion.course_id == assignment.course_id,
+                   CourseCompletion.user_id.in_([user.id for user in assignees]))
+            .group_by(CourseCompletion.user_id)).all())
         for user in assignees:
-            if user.id in done:
+            # Each learner's own due date: recurring training is due again a period after their last completion.
+            status = assignment_status(assignment, aware(latest.get(user.id)), now)
+            if status.completed_at is not None:
+                continue
+            stage = stage_for(status.due_at, now)
+            if stage is None:
                 continue
             if not insert_if_absent(db.session, ReminderSent, {
-                "assignment_id": assignment.id, "user_id": user.id, "stage": stage, "sent_at": now,
+                "assignment_id": assignment.id, "user_id": user.id, "sent_at": now,
+                "stage": f"{stage}@{status.due_at.date().isoformat()}",
             }, unique=["assignment_id", "user_id", "stage"]):
                 continue
-            _queue_reminder(user, assignment, stage, now=now, default_locale=default_locale)
+            _queue_reminder(user, assignment, stage, due_at=status.due_at, now=now, default_locale=default_locale)
             counts["reminders"] += 1
             if stage == "overdue":
-                newly_overdue.append((user, assignment))
+                newly_overdue.append((user, assignment, status.due_at))
     counts["digests"] = _queue_digests(newly_overdue, default_locale=default_locale)
     return counts
 
 
-def _queue_reminder(user: User, assignment: Assignment, stage: str, *, now: datetime, default_locale: str) -> None:
+def _queue_reminder(user: User, assignment: Assignment, stage: str, *, due_at: datetime, now: datetime,
+                    default_locale: str) -> None:
     locale = user.locale or default_locale
     with force_locale(locale):
         title = assignment.course.title_in(locale)
         subject = (_("Overdue: %(title)s", title=title) if stage == "overdue"
                    else _("Reminder: %(title)s is due soon", title=title))
-        days_left = max(math.ceil((assignment.due_at - now).total_seconds() / 86400), 0)
+        days_left = max(math.ceil((due_at - now).total_seconds() / 86400), 0)
         body = render_template("mail/reminder.txt", user=user, assignment=assignment, title=title, stage=stage,
-                               days=days_left)
+                               days=days_left, due_at=due_at)
     queue_email(user.email, subject, body)
 
 
@@ -88,16 +94,16 @@ def _hr_officers_for(agency_id: int) -> list[User]:
     ))
 
 
-def _queue_digests(overdue: list[tuple[User, Assignment]], *, default_locale: str) -> int:
-    by_officer: dict[int, list[tuple[User, Assignment]]] = defaultdict(list)
+def _queue_digests(overdue: list[tuple[User, Assignment, datetime]], *, default_locale: str) -> int:
+    by_officer: dict[int, list[tuple[User, Assignment, datetime]]] = defaultdict(list)
     officers: dict[int, User] = {}
-    for learner, assignment in overdue:
+    for learner, assignment, due_at in overdue:
         if learner.agency_id is None:
             continue
         for officer in _hr_officers_for(learner.agency_id):
             if officer.id != learner.id:
                 officers[officer.id] = officer
-                by_officer[officer.id].append((learner, assignment))
+                by_officer[officer.id].append((learner, assignment, due_at))
     for officer_id, rows in by_officer.items():
         officer = officers[officer_id]
         locale = officer.locale or default_locale

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from lms.accounts.models import User
 from lms.courses import services as courses
@@ -84,27 +84,38 @@ def latest_completion(user: User, course: Course) -> CourseCompletion | None:
     ).order_by(CourseCompletion.completed_at.desc()).limit(1))
 
 
-def get_progress(user: User, course: Course) -> Progress:
-    """Lessons done out of the live lessons, the lesson to continue with, and the latest completion."""
+def get_progress(user: User, course: Course, *, since: datetime | None = None) -> Progress:
+    """Lessons done out of the live lessons, the lesson to continue with, and the latest completion.
+
+    With `since` (recurring training due again: assignments.renewal_since) only lessons completed after that
+    time count, and the earlier completion is not the current one.
+    """
     lessons = courses.list_live_lessons(course)
-    done_ids = set(db.session.scalars(select(LessonProgress.lesson_id).where(
-        LessonProgress.user_id == user.id, LessonProgress.course_id == course.id)))
+    query = select(LessonProgress.lesson_id).where(LessonProgress.user_id == user.id,
+                                                   LessonProgress.course_id == course.id)
+    if since is not None:
+        query = query.where(LessonProgress.completed_at > since)
+    done_ids = set(db.session.scalars(query))
     live_done = frozenset(lesson.id for lesson in lessons if lesson.id in done_ids)
     next_lesson = next((lesson for lesson in lessons if lesson.id not in live_done), None)
     return Progress(done=len(live_done), total=len(lessons), completed_lesson_ids=live_done,
-                    next_lesson=next_lesson, completion=latest_completion(user, course))
+                    next_lesson=next_lesson, completion=None if since else latest_completion(user, course))
 
 
-def is_lesson_done(user: User, lesson: Lesson) -> bool:
-    """True when the user has marked the lesson complete."""
-    return db.session.scalar(select(LessonProgress.id).where(LessonProgress.user_id == user.id,
-                                                             LessonProgress.lesson_id == lesson.id)) is not None
+def is_lesson_done(user: User, lesson: Lesson, *, since: datetime | None = None) -> bool:
+    """True when the user has marked the lesson complete (after `since`, when given)."""
+    query = select(LessonProgress.id).where(LessonProgress.user_id == user.id, LessonProgress.lesson_id == lesson.id)
+    if since is not None:
+        query = query.where(LessonProgress.completed_at > since)
+    return db.session.scalar(query) is not None
 
 
-def complete_lesson(user: User, lesson: Lesson, *, now: datetime, language: str) -> bool:
+def complete_lesson(user: User, lesson: Lesson, *, now: datetime, language: str,
+                    since: datetime | None = None) -> bool:
     """Mark `lesson` complete for `user`; return True when newly completed.
 
-    A second call (double click, second tab) changes nothing. Raises NotEnrolled. The caller then asks
+    A second call (double click, second tab) changes nothing. With `since` (recurring training due again), a
+    completion from before that time is renewed. Raises NotEnrolled. The caller then asks
     complete_course_if_done(), which needs to know whether the final quiz is passed.
     """
     course = lesson.course
@@ -114,24 +125,32 @@ def complete_lesson(user: User, lesson: Lesson, *, now: datetime, language: str)
         "user_id": user.id, "lesson_id": lesson.id, "course_id": course.id, "completed_at": now,
         "lesson_version": lesson.version, "language": language,
     }, unique=["user_id", "lesson_id"])
+    if not created and since is not None:
+        # Renewal: only one of two racing requests finds the old date and moves it.
+        created = db.session.execute(update(LessonProgress).where(
+            LessonProgress.user_id == user.id, LessonProgress.lesson_id == lesson.id,
+            LessonProgress.completed_at <= since,
+        ).values(completed_at=now, lesson_version=lesson.version, language=language)).rowcount == 1
     if created:
         record("lesson_completed", user_id=user.id, at=now, course=course, object_key=lesson.key,
                content_version=lesson.version, details={"language": language})
     return created
 
 
-def complete_course_if_done(user: User, course: Course, *, now: datetime, language: str,
-                            quiz_passed: bool) -> CourseCompletion | None:
+def complete_course_if_done(user: User, course: Course, *, now: datetime, language: str, quiz_passed: bool,
+                            since: datetime | None = None) -> CourseCompletion | None:
     """Record the course as completed when every live lesson is done and the final quiz (if any) is passed.
 
     `quiz_passed` says whether the learner has passed the course's final quiz (quizzes.services.has_passed).
 
     Returns the new completion, or None (not done yet, or completed before: a lesson added to the course later does
-    not undo a completion, and completing again does not duplicate it).
+    not undo a completion, and completing again does not duplicate it). With `since` (recurring training due
+    again) a new completion is recorded once the work after that time is done; the earlier one stays in history.
     """
-    if latest_completion(user, course) is not None:
+    latest = latest_completion(user, course)
+    if latest is not None and (since is None or latest.completed_at > since):
         return None
-    progress = get_progress(user, course)
+    progress = get_progress(user, course, since=since)
     has_quiz = courses.get_current_quiz(course) is not None
     if progress.done < progress.total or (has_quiz and not quiz_passed):
         return None

@@ -12,21 +12,26 @@ from lms.courses import services as courses
 from lms.db import utcnow
 from lms.extensions import db
 from lms.learning import bp, services
-from lms.learning.assignments import list_assigned_courses
+from lms.learning.assignments import list_assigned_courses, renewal_since
 from lms.quizzes import services as quizzes
 
 
 @bp.get("/my-learning")
 @login_required
 def dashboard():
-    assigned = list_assigned_courses(current_user)
+    now = utcnow()
+    assigned = list_assigned_courses(current_user, now=now)
     assigned_ids = {item.course.id for item in assigned if item.completed_at is None}
     enrollments = services.list_enrollments(current_user)
     progress = {e.course_id: p for e, p in enrollments}
+    for item in assigned:
+        since = renewal_since(current_user, item.course, now=now)
+        if since is not None and item.course.id in progress:  # recurring training due again: count afresh
+            progress[item.course.id] = services.get_progress(current_user, item.course, since=since)
     in_progress = [(e, p) for e, p in enrollments if p.completion is None and e.course_id not in assigned_ids]
     completed = [(e, p) for e, p in enrollments if p.completion is not None]
     return render_template("learning/dashboard.html", assigned=[a for a in assigned if a.completed_at is None],
-                           progress_by_course=progress, in_progress=in_progress, completed=completed, now=utcnow())
+                           progress_by_course=progress, in_progress=in_progress, completed=completed, now=now)
 
 
 def _live_course_or_404(key: str):
@@ -68,20 +73,21 @@ def complete_lesson(key: str, lesson_key: str):
         abort(400)
     language = lesson.variant(str(get_locale()), course.default_language)[0]
     now = utcnow()
+    since = renewal_since(current_user, course, now=now)
     try:
-        services.complete_lesson(current_user, lesson, now=now, language=language)
+        services.complete_lesson(current_user, lesson, now=now, language=language, since=since)
     except services.NotEnrolled as exc:
         flash(str(exc.message), "error")
         return redirect(url_for("courses.course", key=key), 303)
-    completion = services.complete_course_if_done(current_user, course, now=now, language=language,
-                                                  quiz_passed=quizzes.has_passed(current_user, course))
+    completion = services.complete_course_if_done(current_user, course, now=now, language=language, since=since,
+                                                  quiz_passed=quizzes.has_passed(current_user, course, since=since))
     # The certificates feature issues the certificate here, in the same transaction as the completion.
     db.session.commit()
     if completion is not None:
         flash(_("Congratulations! You have completed the course “%(title)s”.",
                 title=course.title_in(str(get_locale()))), "success")
         return redirect(url_for("courses.course", key=key), 303)
-    progress = services.get_progress(current_user, course)
+    progress = services.get_progress(current_user, course, since=since)
     if progress.next_lesson is not None:
         return redirect(url_for("courses.lesson", key=key, lesson_key=progress.next_lesson.key), 303)
     return redirect(url_for("courses.course", key=key), 303)

@@ -78,18 +78,27 @@ def get_attempt_for(user: User, attempt_id: int) -> QuizAttempt | None:
     return attempt if attempt is not None and attempt.user_id == user.id else None
 
 
-def list_attempts(user: User, course: Course, *, preview: bool = False) -> list[QuizAttempt]:
-    """The user's attempts at the course's quiz, newest first."""
-    return list(db.session.scalars(select(QuizAttempt).where(
-        QuizAttempt.user_id == user.id, QuizAttempt.course_id == course.id, QuizAttempt.is_preview.is_(preview),
-    ).order_by(QuizAttempt.number.desc())))
+def list_attempts(user: User, course: Course, *, preview: bool = False,
+                  since: datetime | None = None) -> list[QuizAttempt]:
+    """The user's attempts at the course's quiz (started after `since`, when given), newest first."""
+    query = select(QuizAttempt).where(
+        QuizAttempt.user_id == user.id, QuizAttempt.course_id == course.id, QuizAttempt.is_preview.is_(preview))
+    if since is not None:
+        query = query.where(QuizAttempt.started_at > since)
+    return list(db.session.scalars(query.order_by(QuizAttempt.number.desc())))
 
 
-def has_passed(user: User, course: Course) -> bool:
-    """True when the user has passed the course's final quiz in a counted attempt (any version)."""
-    return db.session.scalar(select(QuizAttempt.id).where(
+def has_passed(user: User, course: Course, *, since: datetime | None = None) -> bool:
+    """True when the user has passed the course's final quiz in a counted attempt (any version).
+
+    With `since` (recurring training due again) only attempts started after that time count.
+    """
+    query = select(QuizAttempt.id).where(
         QuizAttempt.user_id == user.id, QuizAttempt.course_id == course.id, QuizAttempt.is_preview.is_(False),
-        QuizAttempt.passed.is_(True)).limit(1)) is not None
+        QuizAttempt.passed.is_(True))
+    if since is not None:
+        query = query.where(QuizAttempt.started_at > since)
+    return db.session.scalar(query.limit(1)) is not None
 
 
 @dataclass(frozen=True)
@@ -102,10 +111,14 @@ class Standing:
     wait_until: datetime | None
 
 
-def get_standing(user: User, quiz: QuizVersion, course: Course, *, now: datetime) -> Standing:
-    """Attempts used and left, passed or not, and the time before which no new attempt may start."""
+def get_standing(user: User, quiz: QuizVersion, course: Course, *, now: datetime,
+                 since: datetime | None = None) -> Standing:
+    """Attempts used and left, passed or not, and the time before which no new attempt may start.
+
+    With `since` (recurring training due again) only attempts after that time count: each period starts afresh.
+    """
     settings = quiz.settings
-    attempts = [a for a in list_attempts(user, course) if a.status != "open"]
+    attempts = [a for a in list_attempts(user, course, since=since) if a.status != "open"]
     limit = settings.get("max_attempts")
     wait = settings.get("wait_minutes") or 0
     last = max((a.submitted_at for a in attempts if a.submitted_at), default=None)
@@ -134,7 +147,8 @@ def may_review(attempt: QuizAttempt, standing: Standing) -> bool:
 
 # --- starting --------------------------------------------------------------------------------------
 
-def start_attempt(user: User, course: Course, *, now: datetime, language: str, preview: bool = False) -> QuizAttempt:
+def start_attempt(user: User, course: Course, *, now: datetime, language: str, preview: bool = False,
+                  since: datetime | None = None) -> QuizAttempt:
     """Return the user's open attempt, or start a new one (drawn and shuffled now, stored with the attempt).
 
     Raises NoQuiz, QuizError (not enrolled), AlreadyPassed, AttemptLimitReached or MustWait. Two concurrent calls
@@ -150,7 +164,7 @@ def start_attempt(user: User, course: Course, *, now: datetime, language: str, p
     if not preview:
         if get_enrollment(user, course) is None:
             raise QuizError(_l("Enrol in the course first."))
-        standing = get_standing(user, quiz, course, now=now)
+        standing = get_standing(user, quiz, course, now=now, since=since)
         if standing.passed:
             raise AlreadyPassed()
         if standing.left == 0:

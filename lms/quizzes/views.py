@@ -13,6 +13,7 @@ from lms.courses import services as courses
 from lms.db import utcnow
 from lms.extensions import db
 from lms.learning import services as learning
+from lms.learning.assignments import renewal_since
 from lms.quizzes import bp, services
 
 
@@ -29,8 +30,9 @@ def _course_and_quiz(key: str):
 def overview(key: str):
     course, quiz = _course_and_quiz(key)
     now = utcnow()
+    since = renewal_since(current_user, course, now=now)
     return render_template("quizzes/overview.html", course=course, quiz=quiz,
-                           standing=services.get_standing(current_user, quiz, course, now=now),
+                           standing=services.get_standing(current_user, quiz, course, now=now, since=since),
                            attempts=services.list_attempts(current_user, course),
                            enrolled=learning.get_enrollment(current_user, course) is not None,
                            may_preview=policy.can_manage_courses(current_user))
@@ -46,8 +48,9 @@ def start(key: str):
     if preview and not policy.can_manage_courses(current_user):
         abort(403)
     try:
-        attempt = services.start_attempt(current_user, course, now=utcnow(), language=str(get_locale()),
-                                         preview=preview)
+        now = utcnow()
+        attempt = services.start_attempt(current_user, course, now=now, language=str(get_locale()),
+                                         preview=preview, since=renewal_since(current_user, course, now=now))
     except services.QuizError as exc:
         # Keep what start_attempt did before refusing: closing an attempt whose time ran out (it counts as used).
         db.session.commit()
@@ -66,7 +69,9 @@ def attempt(attempt_id: int):
     questions = services.questions_by_id(attempt)
     if attempt.status == "open":
         return render_template("quizzes/take.html", attempt=attempt, questions=questions, now=utcnow())
-    standing = services.get_standing(current_user, attempt.quiz_version, attempt.course, now=utcnow())
+    now = utcnow()
+    standing = services.get_standing(current_user, attempt.quiz_version, attempt.course, now=now,
+                                     since=renewal_since(current_user, attempt.course, now=now))
     return render_template("quizzes/result.html", attempt=attempt, questions=questions,
                            review=services.may_review(attempt, standing), standing=standing)
 
@@ -99,7 +104,8 @@ def submit(attempt_id: int):
     if attempt.passed and not attempt.is_preview:
         language = attempt.language
         completion = learning.complete_course_if_done(current_user, course, now=now, language=language,
-                                                      quiz_passed=True)
+                                                      quiz_passed=True, since=renewal_since(current_user, course,
+                                                                                            now=now))
         # The certificates feature issues the certificate here, in the same transaction as the completion.
     db.session.commit()
     if attempt.status == "expired":

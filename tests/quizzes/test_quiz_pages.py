@@ -686,7 +686,7 @@ def test_a_learner_cannot_start_a_preview(app, login_as, quiz_course_key):
 # --- other people's attempts -----------------------------------------------------------------------------------------
 
 def _someone_elses_attempt(app, login_as, key: str) -> int:
-    """An open attempt of another learner, made through the service; the client stays signed in as LEARNER."""
+    """An open attempt of another learner (made through the service); then the client signs in as LEARNER."""
     _user(app)
     other_id = _user(app, "other@example.kz")
     with app.app_context():
