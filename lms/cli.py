@@ -54,6 +54,17 @@ def read_import_file(path: Path, max_bytes: int) -> bytes:
     return path.read_bytes()
 
 
+def finish_import(report: ImportReport, *, dry_run: bool, key: str) -> None:
+    """Commit a clean, real import (roll back a dry run or a bad file), then print the report."""
+    from lms.extensions import db
+
+    if report.ok and not dry_run:
+        db.session.commit()
+    else:
+        db.session.rollback()
+    print_import_report(report, dry_run=dry_run, key=key)
+
+
 def print_import_report(report: ImportReport, *, dry_run: bool, key: str) -> None:
     """Print what an import changed (or would change); exit with status 1 when rows were bad."""
     if report.errors:

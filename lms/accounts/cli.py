@@ -62,7 +62,7 @@ def import_command(path: Path, dry_run: bool):
     All or nothing: one bad row and nothing is written.
     """
     from lms.accounts.importer import import_users
-    from lms.cli import print_import_report, read_import_file
+    from lms.cli import finish_import, read_import_file
 
     max_bytes = current_app.config["MAX_IMPORT_BYTES"]
     data = read_import_file(path, max_bytes)
@@ -81,8 +81,4 @@ def import_command(path: Path, dry_run: bool):
         except CSVFormatError as exc:
             db.session.rollback()
             raise click.ClickException(f"{path}: {exc}") from None
-    if report.ok and not dry_run:
-        db.session.commit()
-    else:
-        db.session.rollback()
-    print_import_report(report, dry_run=dry_run, key="user")
+    finish_import(report, dry_run=dry_run, key="user")

@@ -69,7 +69,8 @@ def catalogue():
                            language_names=LANGUAGE_NAMES)
 
 
-def _course_or_404(key: str):
+def live_course_or_404(key: str):
+    """The live course with this key, or a 404 (for every view that takes a course key)."""
     course = services.get_live_course(key)
     if course is None:
         abort(404)
@@ -79,7 +80,7 @@ def _course_or_404(key: str):
 @bp.get("/<key>")
 @login_required
 def course(key: str):
-    course = _course_or_404(key)
+    course = live_course_or_404(key)
     lessons = services.list_live_lessons(course)
     quiz = services.get_current_quiz(course)
     enrollment = learning.get_enrollment(current_user, course)
@@ -94,7 +95,7 @@ def course(key: str):
 @bp.get("/<key>/lessons/<lesson_key>")
 @login_required
 def lesson(key: str, lesson_key: str):
-    course = _course_or_404(key)
+    course = live_course_or_404(key)
     lessons = services.list_live_lessons(course)
     index = next((i for i, item in enumerate(lessons) if item.key == lesson_key), None)
     if index is None:
@@ -125,7 +126,7 @@ def lesson(key: str, lesson_key: str):
 @login_required
 def media(key: str, filename: str):
     """A course's media file (images, PDFs) with cache headers. Never the course's YAML or Markdown files."""
-    course = _course_or_404(key)
+    course = live_course_or_404(key)
     filename = posixpath.normpath(filename)  # "media/../lessons/x.svg" is not under media/
     if not filename.startswith("media/") or "." + filename.rsplit(".", 1)[-1].lower() not in MEDIA_SUFFIXES:
         abort(404)

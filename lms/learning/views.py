@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from lms.courses import services as courses
+from lms.courses.views import live_course_or_404
 from lms.db import utcnow
 from lms.extensions import db
 from lms.learning import bp, services
@@ -34,17 +35,10 @@ def dashboard():
                            progress_by_course=progress, in_progress=in_progress, completed=completed, now=now)
 
 
-def _live_course_or_404(key: str):
-    course = courses.get_live_course(key)
-    if course is None:
-        abort(404)
-    return course
-
-
 @bp.post("/courses/<key>/enroll")
 @login_required
 def enroll(key: str):
-    course = _live_course_or_404(key)
+    course = live_course_or_404(key)
     if not FlaskForm().validate_on_submit():
         abort(400)
     assigned = any(item.course.id == course.id for item in list_assigned_courses(current_user))
@@ -65,7 +59,7 @@ def enroll(key: str):
 @bp.post("/courses/<key>/lessons/<lesson_key>/complete")
 @login_required
 def complete_lesson(key: str, lesson_key: str):
-    course = _live_course_or_404(key)
+    course = live_course_or_404(key)
     lesson = next((item for item in courses.list_live_lessons(course) if item.key == lesson_key), None)
     if lesson is None:
         abort(404)

@@ -10,6 +10,7 @@ from flask_wtf import FlaskForm
 
 from lms.accounts import policy
 from lms.courses import services as courses
+from lms.courses.views import live_course_or_404
 from lms.db import utcnow
 from lms.extensions import db
 from lms.learning import services as learning
@@ -18,8 +19,8 @@ from lms.quizzes import bp, services
 
 
 def _course_and_quiz(key: str):
-    course = courses.get_live_course(key)
-    quiz = courses.get_current_quiz(course) if course else None
+    course = live_course_or_404(key)
+    quiz = courses.get_current_quiz(course)
     if quiz is None:
         abort(404)
     return course, quiz
