@@ -66,6 +66,10 @@ class TimestampMixin:
 WRITE_OPTION = "lms_begin_immediate"
 
 
+def _unicode_lower(value):
+    return value.lower() if isinstance(value, str) else value
+
+
 def install_sqlite_pragmas(engine: Engine) -> None:
     """Turn on WAL, foreign keys and a busy timeout, and let write transactions begin immediately."""
 
@@ -79,6 +83,8 @@ def install_sqlite_pragmas(engine: Engine) -> None:
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+        # SQLite's own lower() knows only ASCII; PostgreSQL's knows Cyrillic. Make them agree.
+        dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):

@@ -181,3 +181,13 @@ def test_self_enrolment_is_refused_when_the_course_is_assignment_only(app, login
     post_form(client, f"/courses/{course_key}/enroll", {}, token_from=f"/courses/{course_key}")
     with app.app_context():
         assert db.session.scalar(select(services.Enrollment)) is None
+
+
+def test_position_matching_ignores_case_in_cyrillic_too(app, ctx, tree, course_key):
+    from lms.agencies.services import get_agency_by_code
+
+    factories.user("kz-pos@example.kz", agency=get_agency_by_code("C"), position="Главный специалист")
+    _assign(course_key, "hr@example.kz", kind="position", agency="P", sub=True, position="ГЛАВНЫЙ СПЕЦИАЛИСТ")
+    assignment = db.session.scalars(select(Assignment)).one()
+    assert [u.email for u in list_assignees(assignment)] == ["kz-pos@example.kz"]
+    assert len(list_assigned_courses(_user("kz-pos@example.kz"))) == 1
