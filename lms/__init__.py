@@ -100,6 +100,7 @@ def _import_models() -> None:
     # Every model module, so that migrations and create_all see all tables.
     from lms.accounts import models as _accounts  # noqa: F401
     from lms.agencies import models as _agencies  # noqa: F401
+    from lms.certificates import models as _certificates  # noqa: F401
     from lms.courses import models as _courses  # noqa: F401
     from lms.learning import assignments as _assignments  # noqa: F401
     from lms.learning import models as _learning  # noqa: F401
@@ -112,6 +113,8 @@ def _register_blueprints(app: Flask) -> None:
     from lms.accounts import views as _accounts_views  # noqa: F401 - registers routes
     from lms.agencies import bp as agencies_bp
     from lms.agencies import views as _agencies_views  # noqa: F401
+    from lms.certificates import bp as certificates_bp
+    from lms.certificates import views as _certificates_views  # noqa: F401
     from lms.courses import bp as courses_bp
     from lms.courses import views as _courses_views  # noqa: F401
     from lms.learning import assign_views as _assign_views  # noqa: F401
@@ -128,3 +131,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(courses_bp)
     app.register_blueprint(learning_bp)
     app.register_blueprint(quizzes_bp)
+    app.register_blueprint(certificates_bp)

@@ -18,6 +18,7 @@ def register_commands(app: Flask) -> None:
     """Attach the platform's command groups to app.cli."""
     from lms.accounts.cli import users
     from lms.agencies.cli import agencies
+    from lms.certificates.cli import certificates
     from lms.courses.cli import courses
     from lms.demo import demo_data
     from lms.learning.cli import assignments, reminders
@@ -25,6 +26,7 @@ def register_commands(app: Flask) -> None:
 
     app.cli.add_command(users)
     app.cli.add_command(agencies)
+    app.cli.add_command(certificates)
     app.cli.add_command(courses)
     app.cli.add_command(demo_data)
     app.cli.add_command(assignments)

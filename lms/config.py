@@ -41,7 +41,11 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_FROM": "noreply@lms.local",
     "MAX_IMPORT_BYTES": 20 * 1024 * 1024,
     "COURSES_DIR": "",  # empty: courses/ at the project root
-    "BASE_URL": "http://127.0.0.1:5000",  # public address, for links in emails sent from commands
+    "BASE_URL": "http://127.0.0.1:5000",  # public address, for links in emails and on certificates
+    "ISSUER_NAME": "AI Competency Academy",  # printed on certificates and named in credentials
+    "ISSUER_LOGO": "",  # optional PNG/SVG path for certificates
+    "SIGNING_KEY_PATH": "",  # Ed25519 key for credentials; empty: instance/signing-key.jwk, created at first use
+    "CERTIFICATE_CACHE_DIR": "",  # generated PDFs; empty: instance/certificates
 }
 
 _TRUE = {"1", "true", "yes", "on"}

@@ -39,8 +39,10 @@ def db_url(tmp_path_factory) -> str:
 
 
 @pytest.fixture(scope="session")
-def app(db_url):
-    app = create_app(settings_for_tests(db_url))
+def app(db_url, tmp_path_factory):
+    files = tmp_path_factory.mktemp("instance")
+    app = create_app(settings_for_tests(db_url, SIGNING_KEY_PATH=str(files / "signing-key.jwk"),
+                                        CERTIFICATE_CACHE_DIR=str(files / "certificates")))
     with app.app_context():
         _db.drop_all()
         _db.create_all()

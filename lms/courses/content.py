@@ -140,6 +140,8 @@ class Course:
     lessons: tuple[Lesson, ...]
     self_enrollment: bool = True
     certificate: bool = False
+    #: How long a certificate stays valid (None: no expiry).
+    certificate_valid_months: int | None = None
     ai_content: AIContent | None = None
     quiz: Quiz | None = None
     media: tuple[Media, ...] = ()

@@ -118,6 +118,7 @@ def load_course(folder: Path, out: Collector) -> c.Course | None:
         id=spec.id, folder=folder, default_language=default, title=title, summary=summary,
         competency_area=spec.competency_area, level=spec.level, estimated_minutes=spec.estimated_minutes,
         lessons=tuple(lessons), self_enrollment=spec.self_enrollment, certificate=spec.certificate,
+        certificate_valid_months=spec.certificate_valid_months,
         ai_content=ai_content(spec.ai_content), quiz=quiz, media=media,
     )
 

@@ -37,6 +37,8 @@ class Course(db.Model):
     languages: Mapped[str] = mapped_column(String(20))
     self_enrollment: Mapped[bool] = mapped_column(default=True)
     has_certificate: Mapped[bool] = mapped_column(default=False)
+    #: Months a certificate stays valid; None: no expiry.
+    certificate_valid_months: Mapped[int | None]
     ai_content: Mapped[dict | None] = mapped_column(JSON)
     #: {relative media path: ai_content dict} for media files declared in the manifest.
     media: Mapped[dict] = mapped_column(JSON, default=dict)

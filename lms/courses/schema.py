@@ -37,6 +37,7 @@ class CourseSpec(Strict):
     estimated_minutes: Annotated[int, Field(ge=1, le=10_000)]
     self_enrollment: bool = True
     certificate: bool = False
+    certificate_valid_months: Annotated[int, Field(ge=1, le=600)] | None = None
     ai_content: AIContentSpec | None = None
     lessons: Annotated[list[Id], Field(min_length=1, max_length=200)]
     quiz: Annotated[str, StringConstraints(min_length=1, max_length=300)] | None = None

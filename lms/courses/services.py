@@ -92,6 +92,7 @@ def _sync_course(course: Course | None, content: c.Course, *, root: Path, now: d
         "competency_area": content.competency_area, "level": content.level,
         "estimated_minutes": content.estimated_minutes, "languages": ",".join(content.languages),
         "self_enrollment": content.self_enrollment, "has_certificate": content.certificate,
+        "certificate_valid_months": content.certificate_valid_months,
         "ai_content": _ai(content.ai_content),
         "media": {m.file: _ai(m.ai_content) for m in content.media if m.ai_content},
         "search_text": " ".join(content.title.values()).lower(), "is_retired": False,

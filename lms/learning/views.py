@@ -8,6 +8,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
+from lms.certificates.services import issue_certificate
+from lms.certificates.services import list_for_user as list_certificates
 from lms.courses import services as courses
 from lms.courses.views import live_course_or_404
 from lms.db import utcnow
@@ -31,7 +33,12 @@ def dashboard():
             progress[item.course.id] = services.get_progress(current_user, item.course, since=since)
     in_progress = [(e, p) for e, p in enrollments if p.completion is None and e.course_id not in assigned_ids]
     completed = [(e, p) for e, p in enrollments if p.completion is not None]
+    certificates = {}
+    for certificate in list_certificates(current_user):
+        if certificate.revoked_at is None:
+            certificates.setdefault(certificate.course_id, certificate)
     return render_template("learning/dashboard.html", assigned=[a for a in assigned if a.completed_at is None],
+                           certificates=certificates,
                            progress_by_course=progress, in_progress=in_progress, completed=completed, now=now)
 
 
@@ -75,7 +82,8 @@ def complete_lesson(key: str, lesson_key: str):
         return redirect(url_for("courses.course", key=key), 303)
     completion = services.complete_course_if_done(current_user, course, now=now, language=language, since=since,
                                                   quiz_passed=quizzes.has_passed(current_user, course, since=since))
-    # The certificates feature issues the certificate here, in the same transaction as the completion.
+    if completion is not None:
+        issue_certificate(completion, user=current_user, course=course, now=now)  # same transaction
     db.session.commit()
     if completion is not None:
         flash(_("Congratulations! You have completed the course “%(title)s”.",

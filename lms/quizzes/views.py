@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from lms.accounts import policy
+from lms.certificates.services import issue_certificate
 from lms.courses import services as courses
 from lms.courses.views import live_course_or_404
 from lms.db import utcnow
@@ -107,7 +108,8 @@ def submit(attempt_id: int):
         completion = learning.complete_course_if_done(current_user, course, now=now, language=language,
                                                       quiz_passed=True, since=renewal_since(current_user, course,
                                                                                             now=now))
-        # The certificates feature issues the certificate here, in the same transaction as the completion.
+        if completion is not None:
+            issue_certificate(completion, user=current_user, course=course, now=now)  # same transaction
     db.session.commit()
     if attempt.status == "expired":
         flash(_("The time limit had passed, so the answers were not counted."), "error")

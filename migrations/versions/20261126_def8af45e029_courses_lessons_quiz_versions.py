@@ -32,6 +32,7 @@ def upgrade():
     sa.Column('languages', sa.String(length=20), nullable=False),
     sa.Column('self_enrollment', sa.Boolean(), nullable=False),
     sa.Column('has_certificate', sa.Boolean(), nullable=False),
+    sa.Column('certificate_valid_months', sa.Integer(), nullable=True),
     sa.Column('ai_content', sa.JSON(), nullable=True),
     sa.Column('media', sa.JSON(), nullable=False),
     sa.Column('search_text', sa.Text(), nullable=False),

@@ -1,0 +1,22 @@
+"""What a certificate says, independent of how it is rendered (PDF) or signed (Open Badges credential)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class CertificateData:
+    """The facts printed on a certificate and put into its credential, in one language."""
+
+    serial: str  # display form, e.g. "K7QF-2M9D-...-X"
+    learner_name: str  # as it was at issue
+    course_title: str  # in the certificate's language
+    agency_name: str | None
+    issued_at: datetime  # UTC, aware
+    hours: float  # estimated study hours
+    language: str  # kk | ru | en
+    issuer_name: str
+    verify_url: str  # the public verification page of this certificate
+    expires_at: datetime | None = None

@@ -1,0 +1,54 @@
+"""Issued certificates. The facts are copied at issue (name, titles, agency), so later edits never change them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms.accounts.models import User
+from lms.courses.models import Course
+from lms.db import utcnow
+from lms.extensions import db
+
+
+class Certificate(db.Model):
+    """A certificate for one course completion."""
+
+    __tablename__ = "certificates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: 128 random bits, Crockford base32 plus a check symbol (lms.certificates.serials); never derived from ids.
+    serial: Mapped[str] = mapped_column(String(27), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
+    completion_id: Mapped[int] = mapped_column(ForeignKey("course_completions.id"), index=True)
+    #: The learner's name as it was at issue.
+    learner_name: Mapped[str] = mapped_column(String(200))
+    #: {lang: title} of the course at issue, so the certificate can be printed in any of its languages.
+    course_titles: Mapped[dict] = mapped_column(JSON)
+    #: {lang: name} of the learner's agency at issue (empty when none).
+    agency_names: Mapped[dict] = mapped_column(JSON, default=dict)
+    hours: Mapped[float]
+    content_version: Mapped[str] = mapped_column(String(64))
+    #: The language the learner completed the course in; the default for the PDF.
+    language: Mapped[str] = mapped_column(String(2))
+    issued_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+    revoked_reason: Mapped[str | None] = mapped_column(Text)
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: The certificate issued in place of this one (a re-issue after a name correction).
+    replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id"))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    course: Mapped[Course] = relationship()
+
+    def status(self, now: datetime) -> str:
+        """valid | expired | revoked."""
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at is not None and now >= self.expires_at:
+            return "expired"
+        return "valid"

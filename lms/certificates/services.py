@@ -1,0 +1,180 @@
+"""Issuing, finding, revoking and re-issuing certificates; their PDF and signed credential.
+
+Request-free: callers pass the time, the actor, URLs and settings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from flask_babel import force_locale, format_date, format_decimal
+from flask_babel import gettext as _
+from sqlalchemy import or_, select
+
+from lms.accounts.models import User
+from lms.certificates import serials
+from lms.certificates.document import CertificateData
+from lms.certificates.models import Certificate
+from lms.courses.models import Course
+from lms.errors import DomainError
+from lms.extensions import db
+from lms.i18n import localized
+from lms.learning.assignments import add_months
+from lms.learning.models import CourseCompletion
+from lms.learning.services import record
+
+
+class CertificateError(DomainError):
+    """A certificate action is refused; `message` says why."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+def issue_certificate(completion: CourseCompletion, *, user: User, course: Course, now: datetime) -> Certificate | None:
+    """Issue the certificate for a course completion (once per completion); None when the course gives none."""
+    if not course.has_certificate:
+        return None
+    existing = db.session.scalar(select(Certificate).where(Certificate.completion_id == completion.id,
+                                                           Certificate.revoked_at.is_(None)))
+    if existing is not None:
+        return existing
+    return _new_certificate(user, course, completion, now=now)
+
+
+def _new_certificate(user: User, course: Course, completion: CourseCompletion, *, now: datetime) -> Certificate:
+    certificate = Certificate(
+        serial=serials.new_serial(), user_id=user.id, course_id=course.id, completion_id=completion.id,
+        learner_name=user.full_name, course_titles=dict(course.title),
+        agency_names=user.agency.names if user.agency else {}, hours=round(course.estimated_minutes / 60, 1),
+        content_version=completion.course_version, language=completion.language, issued_at=now,
+        expires_at=add_months(now, course.certificate_valid_months) if course.certificate_valid_months else None,
+    )
+    db.session.add(certificate)
+    db.session.flush()
+    record("certificate_issued", user_id=user.id, at=now, course=course, content_version=completion.course_version,
+           details={"serial": certificate.serial})
+    return certificate
+
+
+def get_by_serial(text: str) -> Certificate | None:
+    """The certificate whose serial is typed as `text` (dashes, spaces and case ignored); None when malformed,
+    mistyped (check symbol) or unknown: the caller shows the same "not found" for all three."""
+    serial = serials.parse(text)
+    return db.session.scalar(select(Certificate).where(Certificate.serial == serial)) if serial else None
+
+
+def list_for_user(user: User) -> list[Certificate]:
+    """The user's certificates, newest first (revoked ones included, marked as such)."""
+    return list(db.session.scalars(select(Certificate).where(Certificate.user_id == user.id)
+                                   .order_by(Certificate.issued_at.desc())))
+
+
+def search(query: str, *, limit: int = 100) -> list[Certificate]:
+    """Certificates whose serial or learner name matches `query` (admins), newest first."""
+    query = query.strip()
+    statement = select(Certificate).order_by(Certificate.issued_at.desc()).limit(limit)
+    if query:
+        serial = serials.parse(query)
+        statement = statement.where(or_(Certificate.serial == (serial or ""),
+                                        Certificate.learner_name.ilike(f"%{query}%")))
+    return list(db.session.scalars(statement))
+
+
+def revoke(certificate: Certificate, *, actor: User, reason: str, now: datetime) -> None:
+    """Revoke a certificate with a reason (recorded with the actor). Raises CertificateError if already revoked."""
+    reason = reason.strip()
+    if not reason:
+        raise CertificateError(_("Give a reason for the revocation."))
+    if certificate.revoked_at is not None:
+        raise CertificateError(_("This certificate is already revoked."))
+    certificate.revoked_at, certificate.revoked_reason, certificate.revoked_by_id = now, reason[:2000], actor.id
+    record("certificate_revoked", user_id=certificate.user_id, actor_id=actor.id, at=now, course=certificate.course,
+           details={"serial": certificate.serial, "reason": certificate.revoked_reason})
+
+
+def reissue(certificate: Certificate, *, actor: User, reason: str, now: datetime) -> Certificate:
+    """Issue a new certificate for the same completion with the learner's current name; revoke the old one with
+    `reason`. Returns the new certificate."""
+    completion = db.session.get(CourseCompletion, certificate.completion_id)
+    revoke(certificate, actor=actor, reason=reason, now=now)
+    replacement = _new_certificate(certificate.user, certificate.course, completion, now=now)
+    certificate.replaced_by_id = replacement.id
+    return replacement
+
+
+@dataclass(frozen=True)
+class Urls:
+    """Where things are published, for documents that leave the platform."""
+
+    verify: Callable[[str], str]  # serial -> public verification page
+    status: Callable[[str], str]  # serial -> credential status (JSON)
+    credential: Callable[[str], str]  # serial -> credential id
+    issuer: str  # issuer profile
+    achievement: Callable[[str], str]  # course key -> achievement id
+
+
+def certificate_data(certificate: Certificate, language: str, *, urls: Urls, issuer_name: str) -> CertificateData:
+    """The facts of a certificate in `language` (titles fall back to another language when missing)."""
+    return CertificateData(
+        serial=serials.display(certificate.serial), learner_name=certificate.learner_name,
+        course_title=localized(certificate.course_titles, language),
+        agency_name=localized(certificate.agency_names, language) or None, issued_at=certificate.issued_at,
+        hours=certificate.hours, language=language, issuer_name=issuer_name,
+        verify_url=urls.verify(certificate.serial), expires_at=certificate.expires_at,
+    )
+
+
+def pdf_labels(data: CertificateData) -> dict[str, str]:
+    """The printed words of a certificate, translated into its language."""
+    with force_locale(data.language):
+        labels = {
+            "title": _("Certificate of completion"),
+            "certifies": _("This certifies that"),
+            "completed": _("has completed the course"),
+            "agency": _("Agency"),
+            "date": _("Date"),
+            "date_value": format_date(data.issued_at, "long"),
+            "hours": _("Study hours"),
+            "hours_value": format_decimal(data.hours),
+            "serial": _("Certificate number"),
+            "verify": _("Check this certificate"),
+            "valid_until": _("Valid until"),
+            "valid_until_value": format_date(data.expires_at, "long") if data.expires_at else "",
+        }
+    return {key: str(value) for key, value in labels.items()}
+
+
+def get_pdf(certificate: Certificate, language: str, *, urls: Urls, issuer_name: str, cache_dir: Path,
+            logo: Path | None) -> bytes:
+    """The certificate's PDF in `language`, generated once and then served from `cache_dir`."""
+    from lms.certificates.pdf import render_pdf
+
+    path = cache_dir / f"{certificate.serial}-{language}.pdf"
+    if path.is_file():
+        return path.read_bytes()
+    data = certificate_data(certificate, language, urls=urls, issuer_name=issuer_name)
+    pdf = render_pdf(data, pdf_labels(data), issuer_logo=logo)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    temporary.write_bytes(pdf)
+    temporary.replace(path)  # atomic: a concurrent reader never sees half a file
+    return pdf
+
+
+def get_credential(certificate: Certificate, *, urls: Urls, issuer_name: str, key) -> str:
+    """The certificate as a signed Open Badges 3.0 credential (compact VC-JWT)."""
+    from lms.certificates.credential import build_credential, sign_credential
+
+    data = certificate_data(certificate, certificate.language, urls=urls, issuer_name=issuer_name)
+    credential = build_credential(
+        data, credential_id=urls.credential(certificate.serial), issuer_id=urls.issuer, issuer_name=issuer_name,
+        achievement_id=urls.achievement(certificate.course.key), achievement_name=data.course_title,
+        achievement_description=localized(certificate.course.summary, certificate.language),
+        status_url=urls.status(certificate.serial),
+    )
+    return sign_credential(credential, key)

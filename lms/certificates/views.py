@@ -1,0 +1,178 @@
+"""My certificates, downloads, the public verification page, the issuer profile and keys, admin revocation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+
+from lms.accounts import policy
+from lms.certificates import bp, serials, services
+from lms.config import LOCALES
+from lms.db import utcnow
+from lms.extensions import db, limiter
+
+
+def _public_limit() -> str:
+    return current_app.config["PUBLIC_RATE_LIMIT"]
+
+
+def urls() -> services.Urls:
+    """Absolute URLs of the published certificate resources, on the configured public address."""
+    base = current_app.config["BASE_URL"].rstrip("/")
+    return services.Urls(
+        verify=lambda serial: base + url_for("certificates.verify", serial=serials.display(serial)),
+        status=lambda serial: base + url_for("certificates.status", serial=serial),
+        credential=lambda serial: base + url_for("certificates.verify", serial=serials.display(serial)),
+        issuer=base + url_for("certificates.issuer"),
+        achievement=lambda key: base + url_for("courses.course", key=key),
+    )
+
+
+def signing_key():
+    """The issuer's signing key, loaded (or created at first use) once per process."""
+    from lms.certificates.keys import load_or_create_signing_key
+
+    key = current_app.extensions.get("lms_signing_key")
+    if key is None:
+        path = current_app.config["SIGNING_KEY_PATH"] or str(Path(current_app.instance_path) / "signing-key.jwk")
+        key = current_app.extensions["lms_signing_key"] = load_or_create_signing_key(Path(path))
+    return key
+
+
+def _own_or_404(serial: str):
+    certificate = services.get_by_serial(serial)
+    if certificate is None or not (certificate.user_id == current_user.id or policy.is_admin(current_user)):
+        abort(404)
+    return certificate
+
+
+@bp.get("/certificates/")
+@login_required
+def mine():
+    return render_template("certificates/mine.html", certificates=services.list_for_user(current_user), now=utcnow(),
+                           display=serials.display, locales=LOCALES)
+
+
+@bp.get("/certificates/<serial>.pdf")
+@login_required
+def pdf(serial: str):
+    certificate = _own_or_404(serial)
+    language = request.args.get("lang", certificate.language)
+    if language not in LOCALES:
+        abort(404)
+    logo = current_app.config["ISSUER_LOGO"]
+    data = services.get_pdf(certificate, language, urls=urls(), issuer_name=current_app.config["ISSUER_NAME"],
+                            cache_dir=Path(current_app.config["CERTIFICATE_CACHE_DIR"]
+                                           or Path(current_app.instance_path) / "certificates"),
+                            logo=Path(logo) if logo else None)
+    response = Response(data, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="certificate-{certificate.serial}-{language}.pdf"'
+    response.cache_control.private = True
+    return response
+
+
+@bp.get("/certificates/<serial>/credential.json")
+@login_required
+def credential(serial: str):
+    certificate = _own_or_404(serial)
+    token = services.get_credential(certificate, urls=urls(), issuer_name=current_app.config["ISSUER_NAME"],
+                                    key=signing_key())
+    # A W3C VC 2.0 "enveloped" credential: the signed VC-JWT inside a JSON document.
+    body = {"@context": "https://www.w3.org/ns/credentials/v2", "type": "EnvelopedVerifiableCredential",
+            "id": f"data:application/vc+jwt,{token}"}
+    response = current_app.response_class(current_app.json.dumps(body), mimetype="application/json")
+    response.headers["Content-Disposition"] = f'attachment; filename="credential-{certificate.serial}.json"'
+    return response
+
+
+@bp.get("/verify")
+@limiter.limit(_public_limit)
+def verify_form():
+    typed = request.args.get("serial", "").strip()[:100]
+    if typed:
+        return redirect(url_for("certificates.verify", serial=typed))
+    return render_template("certificates/verify.html", certificate=None, typed="", searched=False)
+
+
+@bp.get("/verify/<serial>")
+@limiter.limit(_public_limit)
+def verify(serial: str):
+    """Public: valid / expired / revoked / not found, with only what an employer needs."""
+    certificate = services.get_by_serial(serial)
+    return render_template("certificates/verify.html", certificate=certificate, typed=serial[:100], searched=True,
+                           status=certificate.status(utcnow()) if certificate else None,
+                           display=serials.display), 200 if certificate else 404
+
+
+@bp.get("/credentials/<serial>/status")
+@limiter.limit(_public_limit)
+def status(serial: str):
+    """Public, for verifiers of a credential: is it revoked, and why."""
+    certificate = services.get_by_serial(serial)
+    if certificate is None:
+        return {"error": "not found"}, 404
+    return {"id": url_for("certificates.status", serial=certificate.serial, _external=True),
+            "revoked": certificate.revoked_at is not None, "reason": certificate.revoked_reason,
+            "revoked_at": certificate.revoked_at.isoformat() if certificate.revoked_at else None}
+
+
+@bp.get("/issuer")
+def issuer():
+    """The issuer profile (Open Badges 3.0 Profile) that credentials name."""
+    base = current_app.config["BASE_URL"].rstrip("/")
+    return {"@context": ["https://www.w3.org/ns/credentials/v2",
+                         "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
+            "id": base + url_for("certificates.issuer"), "type": ["Profile"],
+            "name": current_app.config["ISSUER_NAME"], "url": base + "/",
+            "publicKeys": base + url_for("certificates.jwks")}
+
+
+@bp.get("/issuer/jwks.json")
+def jwks():
+    """The public keys that verify credentials (JWKS)."""
+    from lms.certificates.keys import public_jwks
+
+    return public_jwks(signing_key())
+
+
+@bp.get("/admin/certificates/")
+@login_required
+def admin_list():
+    if not policy.is_admin(current_user):
+        abort(403)
+    query = request.args.get("q", "")[:200]
+    return render_template("certificates/admin.html", certificates=services.search(query), q=query, now=utcnow(),
+                           display=serials.display)
+
+
+@bp.post("/admin/certificates/<serial>/revoke")
+@login_required
+def admin_revoke(serial: str):
+    if not policy.is_admin(current_user):
+        abort(403)
+    certificate = services.get_by_serial(serial)
+    if certificate is None:
+        abort(404)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    action = request.form.get("action", "revoke")
+    try:
+        if action == "reissue":
+            new = services.reissue(certificate, actor=current_user, reason=request.form.get("reason", ""),
+                                   now=utcnow())
+            message = _("Re-issued as %(serial)s; the old certificate is revoked.", serial=serials.display(new.serial))
+        else:
+            services.revoke(certificate, actor=current_user, reason=request.form.get("reason", ""), now=utcnow())
+            message = _("The certificate is revoked.")
+    except services.CertificateError as exc:
+        db.session.rollback()
+        flash(str(exc.message), "error")
+        return redirect(url_for("certificates.admin_list", q=serial), 303)
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("certificates.admin_list", q=serial), 303)
+
