@@ -139,14 +139,70 @@ def bench_pdf(count: int) -> bool:
 
 
 #: The sections main() runs, in order: (title, function taking the parsed arguments, returning target met).
+def bench_verification_page(requests: int) -> bool:
+    """Requests/s of the public verification page (in-process test client, SQLite in a temporary folder), with
+    the /healthz endpoint measured the same way as the baseline (one trivial query, no template)."""
+    import tempfile
+    from datetime import UTC, datetime
+
+    from lms import create_app
+    from lms.accounts.models import User
+    from lms.certificates import serials
+    from lms.certificates.models import Certificate
+    from lms.courses.models import Course
+    from lms.extensions import db
+    from lms.learning.models import CourseCompletion
+
+    with tempfile.TemporaryDirectory() as tmp:
+        app = create_app({"ENV": "testing", "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3",
+                          "PUBLIC_RATE_LIMIT": "1000000 per minute", "DEFAULT_LOCALE": "kk"})
+        now = datetime.now(UTC)
+        with app.app_context():
+            db.create_all()
+            user = User(email="a@example.kz", full_name="Әлия Нұрғалиқызы Қасымова")
+            course = Course(key="c", folder="c", version="v", default_language="en", title={"en": "Course"},
+                            summary={"en": "S"}, competency_area="foundations", level="beginner",
+                            estimated_minutes=60, languages="en")
+            db.session.add_all([user, course])
+            db.session.flush()
+            completion = CourseCompletion(user_id=user.id, course_id=course.id, completed_at=now, course_version="v",
+                                          language="en")
+            db.session.add(completion)
+            db.session.flush()
+            serial = serials.new_serial()
+            db.session.add(Certificate(serial=serial, user_id=user.id, course_id=course.id,
+                                       completion_id=completion.id, learner_name=user.full_name,
+                                       course_titles={"en": "Course"}, hours=1.0, content_version="v",
+                                       language="en", issued_at=now))
+            db.session.commit()
+        client = app.test_client()
+
+        def rate(path: str) -> float:
+            client.get(path)  # warm up
+            start = time.perf_counter()
+            for _ in range(requests):
+                assert client.get(path).status_code == 200
+            return requests / (time.perf_counter() - start)
+
+        baseline = rate("/healthz")
+        page = rate(f"/verify/{serials.display(serial)}")
+        with app.app_context():
+            db.engine.dispose()
+    print(f"  baseline /healthz:        {baseline:8.0f} requests/s")
+    print(f"  verification page:        {page:8.0f} requests/s ({page / baseline:.2f}x the baseline)")
+    return True
+
+
 SECTIONS: list[tuple[str, Callable[[argparse.Namespace], bool]]] = [
     ("certificate PDF", lambda args: bench_pdf(args.count)),
+    ("verification page", lambda args: bench_verification_page(args.requests)),
 ]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=50, help="certificates to render (default 50)")
+    parser.add_argument("--requests", type=int, default=500, help="verification page requests (default 500)")
     args = parser.parse_args()
     if args.count < 1:
         parser.error("--count must be at least 1")
