@@ -46,6 +46,7 @@ DEFAULTS: dict[str, Any] = {
     "ISSUER_LOGO": "",  # optional PNG/SVG path for certificates
     "SIGNING_KEY_PATH": "",  # Ed25519 key for credentials; empty: instance/signing-key.jwk, created at first use
     "CERTIFICATE_CACHE_DIR": "",  # generated PDFs; empty: instance/certificates
+    "RETIRED_SIGNING_KEYS": "",  # comma-separated JWK files of earlier keys, still published for verification
 }
 
 _TRUE = {"1", "true", "yes", "on"}

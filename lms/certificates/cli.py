@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
 from lms.db import begin_write, utcnow
@@ -87,7 +86,7 @@ def verify_command(path: Path, jwks_path: Path | None):
     """Verify a downloaded credential offline: signature, validity dates and revocation (from this database)."""
     from lms.certificates import services
     from lms.certificates.credential import verify_credential
-    from lms.certificates.keys import load_or_create_signing_key, public_jwks
+    from lms.certificates.views import published_jwks
 
     text = path.read_text(encoding="utf-8").strip()
     token = text
@@ -96,11 +95,7 @@ def verify_command(path: Path, jwks_path: Path | None):
             token = json.loads(text).get("id", "").removeprefix("data:application/vc+jwt,")
         except (ValueError, AttributeError):
             raise click.ClickException(f"{path}: not a credential file") from None
-    if jwks_path:
-        jwks = json.loads(jwks_path.read_text(encoding="utf-8"))
-    else:
-        key_path = current_app.config["SIGNING_KEY_PATH"] or str(Path(current_app.instance_path) / "signing-key.jwk")
-        jwks = public_jwks(load_or_create_signing_key(Path(key_path)))
+    jwks = json.loads(jwks_path.read_text(encoding="utf-8")) if jwks_path else published_jwks()
 
     def is_revoked(credential_id: str):
         certificate = services.get_by_serial(credential_id.rstrip("/").rsplit("/", 1)[-1])

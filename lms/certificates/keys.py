@@ -119,3 +119,13 @@ def _warn_if_readable_by_others(path: Path) -> None:
     with contextlib.suppress(OSError):
         if stat.S_IMODE(path.stat().st_mode) & 0o077:
             logger.warning("Credential signing key %s is accessible by group/others; chmod 600 it", path)
+
+
+def load_public_keys(paths: list[Path]) -> list[OKPKey]:
+    """Retired keys (JWK files, private or public) still published so that credentials they signed verify."""
+    keys = []
+    for path in paths:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        data.pop("d", None)  # only the public half is ever needed again
+        keys.append(with_thumbprint_kid(OKPKey.import_key(data)))
+    return keys

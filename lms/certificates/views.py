@@ -131,12 +131,18 @@ def issuer():
             "publicKeys": base + url_for("certificates.jwks")}
 
 
+def published_jwks() -> dict:
+    """The current signing key and every retired one (key rotation), public halves only."""
+    from lms.certificates.keys import load_public_keys, public_jwks
+
+    retired = [Path(p.strip()) for p in current_app.config["RETIRED_SIGNING_KEYS"].split(",") if p.strip()]
+    return public_jwks(signing_key(), *load_public_keys(retired))
+
+
 @bp.get("/issuer/jwks.json")
 def jwks():
     """The public keys that verify credentials (JWKS)."""
-    from lms.certificates.keys import public_jwks
-
-    return public_jwks(signing_key())
+    return published_jwks()
 
 
 @bp.get("/admin/certificates/")

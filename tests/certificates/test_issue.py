@@ -153,3 +153,16 @@ def test_cli_verifies_a_downloaded_credential_offline(app, runner, login_as, cer
     result = runner.invoke(args=["certificates", "verify", str(path)])
     assert result.exit_code == 1
     assert re.search(r"revoked", result.output)
+
+
+def test_retired_keys_stay_published_after_a_rotation(app, client, tmp_path):
+    from lms.certificates.keys import load_or_create_signing_key
+
+    old = load_or_create_signing_key(tmp_path / "old.jwk")
+    app.config["RETIRED_SIGNING_KEYS"] = str(tmp_path / "old.jwk")
+    try:
+        kids = [key["kid"] for key in client.get("/issuer/jwks.json").json["keys"]]
+    finally:
+        app.config["RETIRED_SIGNING_KEYS"] = ""
+    assert len(kids) == 2 and old.kid in kids
+    assert all("d" not in key for key in client.get("/issuer/jwks.json").json["keys"])
