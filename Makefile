@@ -4,7 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 LMS := $(BIN)/lms
 LMS_PORT ?= 5000
-export LMS_PORT
+LMS_BASE_URL ?= http://127.0.0.1:$(LMS_PORT)
+export LMS_PORT LMS_BASE_URL
 
 .PHONY: run dev test lint i18n translations install clean
 
