@@ -100,6 +100,7 @@ def _import_models() -> None:
     # Every model module, so that migrations and create_all see all tables.
     from lms.accounts import models as _accounts  # noqa: F401
     from lms.agencies import models as _agencies  # noqa: F401
+    from lms.audit import models as _audit  # noqa: F401
     from lms.certificates import models as _certificates  # noqa: F401
     from lms.courses import models as _courses  # noqa: F401
     from lms.learning import assignments as _assignments  # noqa: F401
@@ -111,6 +112,8 @@ def _import_models() -> None:
 def _register_blueprints(app: Flask) -> None:
     from lms.accounts import bp as accounts_bp
     from lms.accounts import views as _accounts_views  # noqa: F401 - registers routes
+    from lms.admin import bp as admin_bp
+    from lms.admin import views as _admin_views  # noqa: F401
     from lms.agencies import bp as agencies_bp
     from lms.agencies import views as _agencies_views  # noqa: F401
     from lms.certificates import bp as certificates_bp
@@ -132,3 +135,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(learning_bp)
     app.register_blueprint(quizzes_bp)
     app.register_blueprint(certificates_bp)
+    app.register_blueprint(admin_bp)

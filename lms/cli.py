@@ -17,6 +17,7 @@ LIST_LIMIT = 50
 def register_commands(app: Flask) -> None:
     """Attach the platform's command groups to app.cli."""
     from lms.accounts.cli import users
+    from lms.admin.cli import backup
     from lms.agencies.cli import agencies
     from lms.certificates.cli import certificates
     from lms.courses.cli import courses
@@ -25,6 +26,7 @@ def register_commands(app: Flask) -> None:
     from lms.mail.cli import outbox
 
     app.cli.add_command(users)
+    app.cli.add_command(backup)
     app.cli.add_command(agencies)
     app.cli.add_command(certificates)
     app.cli.add_command(courses)
@@ -58,9 +60,14 @@ def read_import_file(path: Path, max_bytes: int) -> bytes:
 
 def finish_import(report: ImportReport, *, dry_run: bool, key: str) -> None:
     """Commit a clean, real import (roll back a dry run or a bad file), then print the report."""
+    from lms.audit.services import audit
+    from lms.db import utcnow
     from lms.extensions import db
 
     if report.ok and not dry_run:
+        audit(f"import.{key}.applied", actor=None, now=utcnow(), object_type="import",
+              details={"created": len(report.created), "updated": len(report.updated),
+                       "unchanged": report.unchanged})
         db.session.commit()
     else:
         db.session.rollback()

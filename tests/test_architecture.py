@@ -15,10 +15,12 @@ LAYERS = {
     "agencies": 1,
     "accounts": 2,
     "courses": 3,
+    "audit": 3,
     "learning": 4,
     "quizzes": 5,
     "certificates": 6,
     "site": 7,
+    "admin": 8,
 }
 #: Outer modules may import anything: views and commands call any service.
 OUTER = {"views.py", "cli.py"}

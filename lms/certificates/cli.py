@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
+from lms.audit.services import audit
 from lms.db import begin_write, utcnow
 from lms.extensions import db
 
@@ -46,6 +47,8 @@ def revoke_command(serial: str, reason: str, actor_email: str):
         services.revoke(certificate, actor=actor, reason=reason, now=utcnow())
     except services.CertificateError as exc:
         raise click.ClickException(str(exc.message)) from None
+    audit("certificate.revoked", actor=actor, now=utcnow(), object_type="certificate", object_id=certificate.serial,
+          details={"reason": reason, "via": "command line"})
     db.session.commit()
     click.echo(f"Revoked {serial}.")
 
@@ -71,6 +74,8 @@ def reissue_command(email: str, reason: str, actor_email: str):
     with click.progressbar(current, label="Re-issuing", file=sys.stderr) as bar:
         for certificate in bar:
             issued.append(services.reissue(certificate, actor=actor, reason=reason, now=now))
+            audit("certificate.reissued", actor=actor, now=now, object_type="certificate",
+                  object_id=certificate.serial, after={"serial": issued[-1].serial}, details={"reason": reason})
     db.session.commit()
     for old, new in zip(current, issued, strict=True):
         click.echo(f"  {serials.display(old.serial)} -> {serials.display(new.serial)}")

@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from lms.accounts import policy
+from lms.audit.services import audit
 from lms.certificates import bp, serials, services
 from lms.config import LOCALES
 from lms.db import utcnow
@@ -171,9 +172,16 @@ def admin_revoke(serial: str):
             new = services.reissue(certificate, actor=current_user, reason=request.form.get("reason", ""),
                                    now=utcnow())
             message = _("Re-issued as %(serial)s; the old certificate is revoked.", serial=serials.display(new.serial))
+            audit("certificate.reissued", actor=current_user, now=utcnow(), ip=request.remote_addr or "",
+                  object_type="certificate", object_id=certificate.serial,
+                  before={"name": certificate.learner_name}, after={"serial": new.serial, "name": new.learner_name},
+                  details={"reason": certificate.revoked_reason})
         else:
             services.revoke(certificate, actor=current_user, reason=request.form.get("reason", ""), now=utcnow())
             message = _("The certificate is revoked.")
+            audit("certificate.revoked", actor=current_user, now=utcnow(), ip=request.remote_addr or "",
+                  object_type="certificate", object_id=certificate.serial,
+                  details={"reason": certificate.revoked_reason})
     except services.CertificateError as exc:
         db.session.rollback()
         flash(str(exc.message), "error")

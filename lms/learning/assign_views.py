@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -11,6 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from lms.accounts import policy
 from lms.accounts.services import get_user_by_email
 from lms.agencies import services as agencies
+from lms.audit.services import audit
 from lms.courses import services as courses
 from lms.db import utcnow
 from lms.extensions import db
@@ -64,6 +65,11 @@ def new_assignment():
                 problem = str(exc.message)
             else:
                 count = len(list_assignees(assignment))
+                audit("assignment.created", actor=current_user, now=utcnow(), ip=request.remote_addr or "",
+                      object_type="assignment", object_id=assignment.id,
+                      after={"course": assignment.course.key, "target": assignment.target_kind,
+                             "agency": assignment.agency.code if assignment.agency else None,
+                             "due_at": assignment.due_at.isoformat(), "people_now": count})
                 db.session.commit()
                 flash(_("The course is assigned to %(count)d people, and to those who join later.", count=count),
                       "success")

@@ -34,6 +34,7 @@ def create_command(course_key, due: datetime, agency_code, include_subagencies, 
     """Assign a course to an agency, to people holding a position in it, or to named people."""
     from lms.accounts.services import get_user_by_email
     from lms.agencies.services import get_agency_by_code
+    from lms.audit.services import audit
     from lms.courses.services import get_live_course
     from lms.learning.assignments import AssignmentError, NewAssignment, create_assignment, end_of_day, list_assignees
 
@@ -65,6 +66,9 @@ def create_command(course_key, due: datetime, agency_code, include_subagencies, 
         db.session.rollback()
         raise click.ClickException(str(exc)) from None
     count = len(list_assignees(assignment))
+    audit("assignment.created", actor=None, now=utcnow(), object_type="assignment", object_id=assignment.id,
+          after={"course": course_key, "target": kind, "agency": agency_code, "by": actor_email,
+                 "due_at": assignment.due_at.isoformat(), "people_now": count})
     db.session.commit()
     click.echo(f"Assigned {course_key} to {count} people now (and to those who join later), due {due.date()}.")
 
