@@ -156,6 +156,9 @@ CASES = [
          data={"active": "no"}),
     Case("admin.set_active", "POST", "/admin/users/{hr_other}/active", (LOGIN, 403, 403, 404, 404, HOME_USERS),
          data={"active": "no"}),
+    Case("admin.import_people", "GET", "/admin/import", (LOGIN, 403, 403, 200, 200, 200)),
+    Case("admin.import_people", "POST", "/admin/import", (LOGIN, 403, 403, 400, 400, 400)),  # no file
+    Case("admin.confirm_import", "POST", "/admin/import/confirm", (LOGIN, 403, 403, 400, 400, 400)),  # no token
     Case("admin.audit_log", "GET", "/admin/audit/", (LOGIN, 403, 403, 403, 403, 200)),
     Case("admin.audit_export", "GET", "/admin/audit/export.csv", (LOGIN, 403, 403, 403, 403, 200)),
     Case("admin.outbox", "GET", "/admin/outbox/", (LOGIN, 403, 403, 403, 403, 200)),
