@@ -114,6 +114,7 @@ def _register_blueprints(app: Flask) -> None:
     from lms.accounts import views as _accounts_views  # noqa: F401 - registers routes
     from lms.admin import bp as admin_bp
     from lms.admin import imports as _admin_imports  # noqa: F401
+    from lms.admin import users as _admin_users  # noqa: F401
     from lms.admin import views as _admin_views  # noqa: F401
     from lms.agencies import bp as agencies_bp
     from lms.agencies import views as _agencies_views  # noqa: F401

@@ -33,7 +33,7 @@ ERROR_TEXTS = {
 }
 
 
-def _render_error(code: int, detail=None):
+def render_error(code: int, detail=None):
     title, text = ERROR_TEXTS.get(code, ERROR_TEXTS[500])
     if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
         return {"error": str(title), "status": code}, code
@@ -46,13 +46,13 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(_error):
-        return _render_error(400, _l("The form has expired or was tampered with. Reload the page and try again."))
+        return render_error(400, _l("The form has expired or was tampered with. Reload the page and try again."))
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         if error.code is None or error.code < 400:
             return error
-        response = _render_error(error.code)
+        response = render_error(error.code)
         if error.code == 405 and error.valid_methods:
             return (*response, {"Allow": ", ".join(error.valid_methods)})
         return response
@@ -61,4 +61,4 @@ def register_error_handlers(app: Flask) -> None:
     def unexpected_error(error: Exception):
         db.session.rollback()
         log.exception("unhandled error on %s %s", request.method, request.path, exc_info=error)
-        return _render_error(500)
+        return render_error(500)

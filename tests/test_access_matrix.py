@@ -159,6 +159,14 @@ CASES = [
     Case("admin.import_people", "GET", "/admin/import", (LOGIN, 403, 403, 200, 200, 200)),
     Case("admin.import_people", "POST", "/admin/import", (LOGIN, 403, 403, 400, 400, 400)),  # no file
     Case("admin.confirm_import", "POST", "/admin/import/confirm", (LOGIN, 403, 403, 400, 400, 400)),  # no token
+    Case("admin.new_user", "GET", "/admin/users/new", (LOGIN, 403, 403, 200, 200, 200)),
+    Case("admin.new_user", "POST", "/admin/users/new", (LOGIN, 403, 403, 400, 400, 400)),  # empty form
+    Case("admin.edit_user", "GET", "/admin/users/{peer}", (LOGIN, 403, 403, 404, 200, 200), shows="peer"),
+    Case("admin.edit_user", "GET", "/admin/users/{outsider}", (LOGIN, 403, 403, 200, 404, 200), shows="outsider"),
+    Case("admin.edit_user", "GET", "/admin/users/{hr_other}", (LOGIN, 403, 403, 404, 404, 200)),
+    Case("admin.edit_user", "POST", "/admin/users/{peer}", (LOGIN, 403, 403, 404, 400, 400)),  # empty form
+    Case("admin.send_reset", "POST", "/admin/users/{peer}/reset",
+         (LOGIN, 403, 403, 404, Redirect("/admin/users/{peer}"), Redirect("/admin/users/{peer}"))),
     Case("admin.audit_log", "GET", "/admin/audit/", (LOGIN, 403, 403, 403, 403, 200)),
     Case("admin.audit_export", "GET", "/admin/audit/export.csv", (LOGIN, 403, 403, 403, 403, 200)),
     Case("admin.outbox", "GET", "/admin/outbox/", (LOGIN, 403, 403, 403, 403, 200)),
@@ -241,6 +249,8 @@ def test_access(app, client, login_as, case: Case, role: str):
                 else post_form(client, path, case.data, token_from=TOKEN_PAGE))
 
     expected = case.expect[ROLES.index(role)]
+    if isinstance(expected, Redirect):
+        expected = Redirect(expected.path.format(**ids))
     _check(response, expected, path)
     if case.shows:
         shown = world["emails"][case.shows] in response.get_data(as_text=True)

@@ -35,6 +35,23 @@ def _ip() -> str:
     return request.remote_addr or ""
 
 
+@bp.app_errorhandler(403)
+def access_denied(error):
+    """Record refused requests in the audit log (best effort), then show the usual translated page."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from lms.errors import render_error
+
+    db.session.rollback()
+    try:
+        audit("access.denied", actor=current_user if current_user.is_authenticated else None, now=utcnow(),
+              ip=_ip(), object_type="url", object_id=request.path[:100], details={"method": request.method})
+        db.session.commit()
+    except SQLAlchemyError:
+        db.session.rollback()
+    return render_error(403)
+
+
 @bp.get("/users/")
 @login_required
 def users():

@@ -80,3 +80,11 @@ def test_admin_retries_a_failed_email(app, login_as):
 def test_content_status_lists_live_courses(app, login_as):
     _world(app)
     assert login_as("admin@example.kz").get("/admin/content/").status_code == 200
+
+
+def test_refused_pages_are_recorded_in_the_audit_log(app, login_as):
+    _world(app)
+    assert login_as("learner@example.kz").get("/admin/audit/").status_code == 403
+    with app.app_context():
+        entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "access.denied"))
+        assert entry.actor.email == "learner@example.kz" and entry.object_id == "/admin/audit/"

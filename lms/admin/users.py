@@ -1,0 +1,145 @@
+"""Creating and editing people in the browser; sending a password-reset email. HR officers manage learners of their
+own agencies and may not grant the HR or admin roles; admins manage everyone."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from wtforms import EmailField, SelectField, SelectMultipleField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from lms.accounts import policy
+from lms.accounts import services as accounts
+from lms.accounts.models import ROLE_NAMES, Role, User
+from lms.admin import bp
+from lms.admin.views import _managed_user_or_404
+from lms.agencies import services as agencies
+from lms.audit.services import audit
+from lms.db import utcnow
+from lms.extensions import db
+from lms.i18n import LANGUAGE_NAMES
+from lms.mail.services import deliver
+
+
+class PersonForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254), Email(check_deliverability=False)])
+    full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
+    position = StringField(_l("Position"), validators=[Optional(), Length(max=200)])
+    agency = SelectField(_l("Agency"), validators=[DataRequired()])
+    locale = SelectField(_l("Language of the platform"), validators=[Optional()])
+    roles = SelectMultipleField(_l("Roles"), option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False))
+    submit = SubmitField(_l("Save"))
+
+
+def _form(obj: User | None = None) -> PersonForm:
+    locale = str(get_locale())
+    form = PersonForm(obj=obj) if obj is not None and request.method == "GET" else PersonForm()
+    root = None if policy.is_admin(current_user) else current_user.agency_id
+    form.agency.choices = [SelectChoice(a.code, "\u2003" * depth + a.name_in(locale))
+                           for a, depth in agencies.list_tree(root) if a.is_active]
+    form.locale.choices = [SelectChoice("", _("Decide from the browser"))] + \
+        [SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()]
+    form.roles.choices = [SelectChoice(role.value, str(ROLE_NAMES[role]))
+                          for role in Role if role in policy.grantable_roles(current_user)]
+    if obj is not None and request.method == "GET":
+        form.agency.data = obj.agency.code if obj.agency else None
+        form.locale.data = obj.locale or ""
+        form.roles.data = [role.value for role in obj.roles]
+    return form
+
+
+def _require_manager() -> None:
+    if not policy.can_view_agencies(current_user):
+        abort(403)
+
+
+def _snapshot(user: User) -> dict:
+    return {"email": user.email, "full_name": user.full_name, "position": user.position,
+            "agency": user.agency.code if user.agency else None, "locale": user.locale,
+            "roles": sorted(role.value for role in user.roles)}
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@login_required
+def new_user():
+    _require_manager()
+    form = _form()
+    if form.validate_on_submit():
+        try:
+            user = accounts.create_user(accounts.NewUser(
+                email=form.email.data, full_name=form.full_name.data, agency_code=form.agency.data,
+                position=form.position.data or "", locale=form.locale.data or None,
+                roles=frozenset(Role(r) for r in form.roles.data) or frozenset({Role.LEARNER})),
+                min_length=current_app.config["PASSWORD_MIN_LENGTH"])
+        except accounts.EmailTaken:
+            form.email.errors.append(_("Another account already uses this address."))
+        else:
+            audit("user.created", actor=current_user, now=utcnow(), ip=request.remote_addr or "",
+                  object_type="user", object_id=user.id, after=_snapshot(user))
+            db.session.commit()
+            flash(_("Account created for %(name)s. Send them a password link so they can sign in.",
+                    name=user.full_name), "success")
+            return redirect(url_for("admin.edit_user", user_id=user.id), 303)
+    db.session.rollback()
+    return render_template("admin/person.html", form=form, person=None), 400 if form.errors else 200
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@login_required
+def edit_user(user_id: int):
+    _require_manager()
+    user = _managed_user_or_404(user_id)
+    form = _form(user)
+    if form.validate_on_submit():
+        before = _snapshot(user)
+        email = accounts.normalise_email(form.email.data)
+        other = accounts.get_user_by_email(email)
+        if other is not None and other.id != user.id:
+            form.email.errors.append(_("Another account already uses this address."))
+        else:
+            user.email, user.full_name = email, form.full_name.data.strip()
+            user.position, user.locale = form.position.data or "", form.locale.data or None
+            user.agency = agencies.get_agency_by_code(form.agency.data)
+            # Keep roles the actor may not grant (an HR officer editing a learner never removes or adds admin).
+            kept = {role for role in user.roles if role not in policy.grantable_roles(current_user)}
+            user.set_roles(kept | {Role(r) for r in form.roles.data} or {Role.LEARNER})
+            after = _snapshot(user)
+            if after != before:
+                audit("user.roles_changed" if after["roles"] != before["roles"] else "user.changed",
+                      actor=current_user, now=utcnow(), ip=request.remote_addr or "", object_type="user",
+                      object_id=user.id, before=before, after=after)
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("admin.edit_user", user_id=user.id), 303)
+    db.session.rollback()
+    return render_template("admin/person.html", form=form, person=user), 400 if form.errors else 200
+
+
+@bp.post("/users/<int:user_id>/reset")
+@login_required
+def send_reset(user_id: int):
+    _require_manager()
+    user = _managed_user_or_404(user_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    config = current_app.config
+    message = accounts.request_password_reset(
+        user.email, secret_key=config["SECRET_KEY"],
+        link_for=lambda token: url_for("accounts.reset_password", token=token, _external=True),
+        minutes=config["RESET_TOKEN_MINUTES"], default_locale=config["DEFAULT_LOCALE"])
+    if message is None:
+        flash(_("This account is deactivated; reactivate it first."), "error")
+        return redirect(url_for("admin.edit_user", user_id=user.id), 303)
+    audit("user.password_link_sent", actor=current_user, now=utcnow(), ip=request.remote_addr or "",
+          object_type="user", object_id=user.id)
+    db.session.commit()
+    deliver(message, config)
+    db.session.commit()
+    flash(_("A password link has been emailed to %(email)s.", email=user.email), "success")
+    return redirect(url_for("admin.edit_user", user_id=user.id), 303)
