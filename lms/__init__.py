@@ -112,6 +112,7 @@ def _import_models() -> None:
 def _register_blueprints(app: Flask) -> None:
     from lms.accounts import bp as accounts_bp
     from lms.accounts import views as _accounts_views  # noqa: F401 - registers routes
+    from lms.admin import agencies as _admin_agencies  # noqa: F401
     from lms.admin import bp as admin_bp
     from lms.admin import imports as _admin_imports  # noqa: F401
     from lms.admin import users as _admin_users  # noqa: F401

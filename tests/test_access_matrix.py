@@ -167,6 +167,11 @@ CASES = [
     Case("admin.edit_user", "POST", "/admin/users/{peer}", (LOGIN, 403, 403, 404, 400, 400)),  # empty form
     Case("admin.send_reset", "POST", "/admin/users/{peer}/reset",
          (LOGIN, 403, 403, 404, Redirect("/admin/users/{peer}"), Redirect("/admin/users/{peer}"))),
+    Case("admin.new_agency", "GET", "/admin/agencies/new", (LOGIN, 403, 403, 403, 403, 200)),
+    Case("admin.new_agency", "POST", "/admin/agencies/new", (LOGIN, 403, 403, 403, 403, 400)),  # empty form
+    Case("admin.edit_agency", "GET", "/admin/agencies/C", (LOGIN, 403, 403, 403, 403, 200)),
+    Case("admin.edit_agency", "GET", "/admin/agencies/NOPE", (LOGIN, 403, 403, 403, 403, 404)),
+    Case("admin.edit_agency", "POST", "/admin/agencies/C", (LOGIN, 403, 403, 403, 403, 400)),  # empty form
     Case("admin.audit_log", "GET", "/admin/audit/", (LOGIN, 403, 403, 403, 403, 200)),
     Case("admin.audit_export", "GET", "/admin/audit/export.csv", (LOGIN, 403, 403, 403, 403, 200)),
     Case("admin.outbox", "GET", "/admin/outbox/", (LOGIN, 403, 403, 403, 403, 200)),

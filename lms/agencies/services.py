@@ -75,3 +75,34 @@ def list_tree(root_id: int | None = None) -> list[tuple[Agency, int]]:
         ordered.append((node, depth))
         stack.extend((child, depth + 1) for child in reversed(children.get(node.id, [])))
     return ordered
+
+
+class AgencyError(ValueError):
+    """An agency change is refused; the message says why (translated by the caller's locale)."""
+
+
+def save_agency(agency: Agency | None, *, code: str, names: dict[str, str], parent: Agency | None,
+                is_active: bool) -> Agency:
+    """Create (agency None) or update an agency; a move keeps its people and history. Flushes.
+
+    Raises AgencyError for a taken code, no name, or a parent that would make a cycle.
+    """
+    from flask_babel import gettext as _
+
+    code = code.strip()
+    other = get_agency_by_code(code)
+    if other is not None and other is not agency:
+        raise AgencyError(_("The code %(code)s is already used by another agency.", code=code))
+    if not any(value.strip() for value in names.values()):
+        raise AgencyError(_("Give the agency a name in at least one language."))
+    if agency is not None and parent is not None and parent.id in list_subtree_ids(agency.id):
+        raise AgencyError(_("An agency cannot be moved under itself or one of its sub-agencies."))
+    if agency is None:
+        agency = Agency(code=code)
+        db.session.add(agency)
+    agency.code = code
+    agency.name_kk, agency.name_ru, agency.name_en = (names.get(k, "").strip() for k in ("kk", "ru", "en"))
+    agency.parent = parent
+    agency.is_active = is_active
+    db.session.flush()
+    return agency
