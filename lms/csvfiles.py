@@ -74,6 +74,15 @@ def read_rows(data: bytes, *, required: set[str], optional: set[str], max_bytes:
     return rows
 
 
+FORMULA_STARTS = ("=", "+", "@", "\t", "\r")
+
+
+def formula_columns(row: CSVRow) -> list[str]:
+    """The columns of `row` whose cell looks like a spreadsheet formula (=, +, @ ...): refused, since such a value
+    would run as a formula when a report is opened in Excel."""
+    return [name for name, value in row.cells.items() if value.startswith(FORMULA_STARTS)]
+
+
 def parse_flag(value: str) -> bool | None:
     """Read yes/no cells ("yes", "no", "1", "0", "true", "false", "да", "нет", "иә", "жоқ"); None when not one."""
     value = value.strip().lower()

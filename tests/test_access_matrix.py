@@ -177,6 +177,7 @@ CASES = [
     Case("admin.outbox", "GET", "/admin/outbox/", (LOGIN, 403, 403, 403, 403, 200)),
     Case("admin.retry", "POST", "/admin/outbox/999999/retry", (LOGIN, 403, 403, 403, 403, 404)),
     Case("admin.content", "GET", "/admin/content/", (LOGIN, 403, 403, 403, 403, 200)),
+    Case("learning.cancel_assignment", "POST", "/assignments/999999/cancel", (LOGIN, 403, 403, 404, 404, 404)),
     Case("learning.assignments", "GET", "/assignments/", (LOGIN, 403, 403, 200, 200, 200)),
     Case("learning.new_assignment", "GET", "/assignments/new", (LOGIN, 403, 403, 200, 200, 200)),
     Case("learning.new_assignment", "POST", "/assignments/new", (LOGIN, 403, 403, 400, 400, 400)),  # empty form

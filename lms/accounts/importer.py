@@ -19,7 +19,7 @@ from lms.accounts.models import Role, User
 from lms.accounts.services import end_sessions, normalise_email
 from lms.agencies.models import Agency
 from lms.config import LOCALES
-from lms.csvfiles import CSVRow, ImportReport, RowError, parse_flag, read_rows
+from lms.csvfiles import CSVRow, ImportReport, RowError, formula_columns, parse_flag, read_rows
 from lms.extensions import db
 
 REQUIRED = {"email", "full_name", "agency_code"}
@@ -102,7 +102,8 @@ def _load_users(emails: list[str]) -> dict[str, User]:
 def _parse_row(row: CSVRow, agencies: dict[str, int], allowed_roles: frozenset[Role],
                scope: set[int] | None, first_line: dict[str, int], errors: list[RowError]) -> EmployeeRow | None:
     cells = row.cells
-    problems: list[str] = []
+    problems: list[str] = [_("%(column)s looks like a spreadsheet formula", column=column)
+                           for column in formula_columns(row)]
     email = normalise_email(cells["email"])
     try:
         validate_email(email, check_deliverability=False)

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from lms.agencies.models import Agency
-from lms.csvfiles import CSVRow, ImportReport, RowError, parse_flag, read_rows
+from lms.csvfiles import CSVRow, ImportReport, RowError, formula_columns, parse_flag, read_rows
 from lms.extensions import db
 
 REQUIRED = {"code"}
@@ -80,7 +80,7 @@ def import_agencies(data: bytes, *, dry_run: bool, max_bytes: int,
 def _parse_row(row: CSVRow, errors: list[RowError], seen: dict[str, int]) -> dict | None:
     cells = row.cells
     code = cells["code"]
-    problems = []
+    problems = [_("%(column)s looks like a spreadsheet formula", column=column) for column in formula_columns(row)]
     if not CODE_RE.match(code):
         problems.append(_("code %(code)r must be 1-64 letters, digits, dots, dashes or underscores", code=code))
     elif code in seen:

@@ -6,6 +6,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
 from lms.accounts import policy
@@ -21,9 +22,11 @@ from lms.learning.assignments import (
     NewAssignment,
     create_assignment,
     end_of_day,
+    get_assignment_for,
     list_assignees,
     list_assignments,
 )
+from lms.learning.assignments import cancel_assignment as cancel
 from lms.learning.forms import AssignmentForm
 
 
@@ -96,3 +99,20 @@ def _to_input(form: AssignmentForm) -> tuple[NewAssignment | None, str | None]:
                          include_subagencies=form.include_subagencies.data, position=form.position.data,
                          users=tuple(people), recurrence_months=int(form.recurrence.data) if form.recurrence.data
                          else None), None
+
+
+@bp.post("/assignments/<int:assignment_id>/cancel")
+@login_required
+def cancel_assignment(assignment_id: int):
+    _require_assigner()
+    assignment = get_assignment_for(current_user, assignment_id)
+    if assignment is None:
+        abort(404)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    cancel(assignment, now=utcnow())
+    audit("assignment.cancelled", actor=current_user, now=utcnow(), ip=request.remote_addr or "",
+          object_type="assignment", object_id=assignment.id, details={"course": assignment.course.key})
+    db.session.commit()
+    flash(_("The assignment is cancelled."), "success")
+    return redirect(url_for("learning.assignments"), 303)

@@ -261,3 +261,13 @@ def list_assignments(actor: User) -> list[Assignment]:
     if scope is not None:
         query = query.where(or_(Assignment.agency_id.in_(scope), Assignment.created_by_id == actor.id))
     return list(db.session.scalars(query))
+
+
+def get_assignment_for(actor: User, assignment_id: int) -> Assignment | None:
+    """The live assignment with this id if `actor` may see it (see list_assignments), else None."""
+    return next((a for a in list_assignments(actor) if a.id == assignment_id), None)
+
+
+def cancel_assignment(assignment: Assignment, *, now: datetime) -> None:
+    """Cancel an assignment: nobody is asked to complete it any more; completions and history stay."""
+    assignment.cancelled_at = now

@@ -528,3 +528,12 @@ def test_import_users_collapses_whitespace_in_names(ctx, agencies):
                  max_bytes=MAX_BYTES)
 
     assert db.session.scalar(select(User.full_name)) == "Әлия Нұрғалиқызы Қасымова"
+
+
+def test_formula_like_cells_are_refused_by_row(ctx):
+    from lms.accounts.importer import import_users
+
+    factories.agency("MDAI")
+    data = b"email,full_name,agency_code,position\na@example.kz,=HYPERLINK(\"x\"),MDAI,Analyst\n"
+    report = import_users(data, dry_run=False, max_bytes=10**6)
+    assert [(e.line, e.message) for e in report.errors] == [(2, "full_name looks like a spreadsheet formula")]

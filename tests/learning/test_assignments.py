@@ -191,3 +191,27 @@ def test_position_matching_ignores_case_in_cyrillic_too(app, ctx, tree, course_k
     assignment = db.session.scalars(select(Assignment)).one()
     assert [u.email for u in list_assignees(assignment)] == ["kz-pos@example.kz"]
     assert len(list_assigned_courses(_user("kz-pos@example.kz"))) == 1
+
+
+def test_hr_cancels_an_assignment_and_it_is_audited(app, login_as, tree, course_key):
+    from lms.audit.models import AuditEntry
+
+    with app.app_context():
+        _assign(course_key, "hr@example.kz", agency="P")
+        assignment_id = db.session.scalar(select(Assignment.id))
+    client = login_as("hr@example.kz")
+    response = post_form(client, f"/assignments/{assignment_id}/cancel", {}, token_from="/assignments/")
+    assert response.status_code == 303
+    with app.app_context():
+        assert list_assigned_courses(_user("in-p@example.kz")) == []
+        assert db.session.scalar(select(AuditEntry.action)) == "assignment.cancelled"
+
+
+def test_hr_of_another_agency_cannot_cancel_it(app, login_as, tree, course_key):
+    with app.app_context():
+        factories.user("hr-u@example.kz", roles={Role.HR}, agency=db.session.scalar(
+            select(factories.Agency).where(factories.Agency.code == "U")))
+        _assign(course_key, "hr@example.kz", agency="P")
+        assignment_id = db.session.scalar(select(Assignment.id))
+    client = login_as("hr-u@example.kz")
+    assert post_form(client, f"/assignments/{assignment_id}/cancel", {}, token_from="/assignments/").status_code == 404
