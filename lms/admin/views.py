@@ -18,6 +18,7 @@ from lms.accounts.services import deactivate_user
 from lms.admin import bp
 from lms.audit.services import audit, query_entries
 from lms.courses.models import Course, QuizVersion
+from lms.courses.status import read_results
 from lms.db import begin_write, utcnow
 from lms.extensions import db
 from lms.mail.models import OutboxMessage
@@ -193,5 +194,6 @@ def content():
     courses = db.session.scalars(select(Course).order_by(Course.is_retired, Course.key)).all()
     quizzes = {q.course_id: q for q in db.session.scalars(select(QuizVersion).where(QuizVersion.is_current.is_(True)))}
     last_sync = db.session.scalar(select(func.max(Course.synced_at)))
-    return render_template("admin/content.html", courses=courses, quizzes=quizzes, last_sync=last_sync)
+    return render_template("admin/content.html", courses=courses, quizzes=quizzes, last_sync=last_sync,
+                           results=read_results(current_app.instance_path))
 

@@ -8,6 +8,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from lms.courses.status import record_result
 from lms.db import begin_write, utcnow
 from lms.extensions import db
 
@@ -41,7 +42,10 @@ def _load(path: Path | None, strict: bool):
 def check_command(path: Path | None, strict: bool):
     """Validate course files without touching the database; print path:line: message for each problem."""
     result, failed = _load(path, strict)
-    click.echo(f"{len(result.courses)} course(s), {len(result.errors)} error(s), {len(result.warnings)} warning(s).")
+    summary = f"{len(result.courses)} course(s), {len(result.errors)} error(s), {len(result.warnings)} warning(s)."
+    record_result(current_app.instance_path, "check", ok=not failed, summary=summary,
+                  problems=[str(p) for p in result.problems], now=utcnow())
+    click.echo(summary)
     if failed:
         raise SystemExit(1)
 
@@ -57,7 +61,10 @@ def sync_command(path: Path | None):
     from lms.courses.services import sync_courses
 
     result, failed = _load(path, strict=False)
+    problems = [str(p) for p in result.problems]
     if failed:
+        record_result(current_app.instance_path, "sync", ok=False, summary="Content has errors; nothing was synced.",
+                      problems=problems, now=utcnow())
         click.echo("Content has errors; nothing was synced.", err=True)
         raise SystemExit(1)
     root = courses_root().resolve()
@@ -69,9 +76,13 @@ def sync_command(path: Path | None):
     report = sync_courses(result.courses, root=root, now=utcnow(), retire_missing=target == root)
     if not report.has_changes:
         db.session.rollback()
+        record_result(current_app.instance_path, "sync", ok=True, problems=problems, now=utcnow(),
+                      summary=f"{len(result.courses)} course(s) up to date; no changes.")
         click.echo(f"{len(result.courses)} course(s) up to date; no changes.")
         return
     db.session.commit()
+    record_result(current_app.instance_path, "sync", ok=True, problems=problems, now=utcnow(),
+                  summary=f"{len(report.added)} added, {len(report.changed)} changed, {len(report.retired)} retired.")
     for label in report.added:
         click.echo(f"  + {label}")
     for label in report.changed:

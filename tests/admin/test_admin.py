@@ -88,3 +88,23 @@ def test_refused_pages_are_recorded_in_the_audit_log(app, login_as):
     with app.app_context():
         entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "access.denied"))
         assert entry.actor.email == "learner@example.kz" and entry.object_id == "/admin/audit/"
+
+
+def test_content_page_shows_the_last_check_and_sync_results(app, login_as, runner, tmp_path):
+    from tests.courses.builders import replace_in, write_course
+
+    _world(app)
+    root = tmp_path / "courses"
+    folder = write_course(root / "demo", course_id="demo")
+    previous, app.config["COURSES_DIR"] = app.config["COURSES_DIR"], str(root)
+    try:
+        replace_in(folder / "course.yml", "level: beginner", "level: expert")
+        assert runner.invoke(args=["courses", "sync"]).exit_code == 1
+        replace_in(folder / "course.yml", "level: expert", "level: beginner")
+        assert runner.invoke(args=["courses", "check"]).exit_code == 0
+    finally:
+        app.config["COURSES_DIR"] = previous
+    html = login_as("admin@example.kz").get("/admin/content/").get_data(as_text=True)
+    assert "Content has errors; nothing was synced." in html
+    assert "course.yml" in html  # the problem, with its path:line
+    assert "1 course(s), 0 error(s)" in html
