@@ -18,7 +18,7 @@ from lms.accounts import policy
 from lms.accounts import services as accounts
 from lms.accounts.models import ROLE_NAMES, Role, User
 from lms.admin import bp
-from lms.admin.views import _managed_user_or_404
+from lms.admin.views import managed_user_or_404
 from lms.agencies import services as agencies
 from lms.audit.services import audit
 from lms.db import utcnow
@@ -94,7 +94,7 @@ def new_user():
 @login_required
 def edit_user(user_id: int):
     _require_manager()
-    user = _managed_user_or_404(user_id)
+    user = managed_user_or_404(user_id)
     form = _form(user)
     if form.validate_on_submit():
         before = _snapshot(user)
@@ -125,7 +125,7 @@ def edit_user(user_id: int):
 @login_required
 def send_reset(user_id: int):
     _require_manager()
-    user = _managed_user_or_404(user_id)
+    user = managed_user_or_404(user_id)
     if not FlaskForm().validate_on_submit():
         abort(400)
     config = current_app.config

@@ -76,7 +76,8 @@ def users():
     return render_template("admin/users.html", page=page, q=q, role=role, active=active, roles=list(Role))
 
 
-def _managed_user_or_404(user_id: int) -> User:
+def managed_user_or_404(user_id: int) -> User:
+    """The person the current HR officer or admin may manage (not themselves), or a 404."""
     user = db.session.get(User, user_id)
     if user is None or not policy.can_view_user(current_user, user) or user.id == current_user.id:
         abort(404)
@@ -91,7 +92,7 @@ def _managed_user_or_404(user_id: int) -> User:
 def set_active(user_id: int):
     if not policy.can_view_agencies(current_user):
         abort(403)
-    user = _managed_user_or_404(user_id)
+    user = managed_user_or_404(user_id)
     if not FlaskForm().validate_on_submit():
         abort(400)
     wanted = request.form.get("active") == "yes"

@@ -91,7 +91,7 @@ def verify_command(path: Path, jwks_path: Path | None):
     """Verify a downloaded credential offline: signature, validity dates and revocation (from this database)."""
     from lms.certificates import services
     from lms.certificates.credential import verify_credential
-    from lms.certificates.views import published_jwks
+    from lms.certificates.issuer import published_jwks
 
     text = path.read_text(encoding="utf-8").strip()
     token = text

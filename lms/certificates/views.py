@@ -12,6 +12,7 @@ from flask_wtf import FlaskForm
 from lms.accounts import policy
 from lms.audit.services import audit
 from lms.certificates import bp, serials, services
+from lms.certificates.issuer import published_jwks, signing_key
 from lms.config import LOCALES
 from lms.db import utcnow
 from lms.extensions import db, limiter
@@ -31,17 +32,6 @@ def urls() -> services.Urls:
         issuer=base + url_for("certificates.issuer"),
         achievement=lambda key: base + url_for("courses.course", key=key),
     )
-
-
-def signing_key():
-    """The issuer's signing key, loaded (or created at first use) once per process."""
-    from lms.certificates.keys import load_or_create_signing_key
-
-    key = current_app.extensions.get("lms_signing_key")
-    if key is None:
-        path = current_app.config["SIGNING_KEY_PATH"] or str(Path(current_app.instance_path) / "signing-key.jwk")
-        key = current_app.extensions["lms_signing_key"] = load_or_create_signing_key(Path(path))
-    return key
 
 
 def _own_or_404(serial: str):
@@ -130,14 +120,6 @@ def issuer():
             "id": base + url_for("certificates.issuer"), "type": ["Profile"],
             "name": current_app.config["ISSUER_NAME"], "url": base + "/",
             "publicKeys": base + url_for("certificates.jwks")}
-
-
-def published_jwks() -> dict:
-    """The current signing key and every retired one (key rotation), public halves only."""
-    from lms.certificates.keys import load_public_keys, public_jwks
-
-    retired = [Path(p.strip()) for p in current_app.config["RETIRED_SIGNING_KEYS"].split(",") if p.strip()]
-    return public_jwks(signing_key(), *load_public_keys(retired))
 
 
 @bp.get("/issuer/jwks.json")
