@@ -107,6 +107,7 @@ def _import_models() -> None:
     from lms.learning import models as _learning  # noqa: F401
     from lms.mail import models as _mail  # noqa: F401
     from lms.quizzes import models as _quizzes  # noqa: F401
+    from lms.reports import models as _reports  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -21,6 +21,7 @@ LAYERS = {
     "certificates": 6,
     "site": 7,
     "admin": 8,
+    "reports": 9,
 }
 #: Outer modules may import anything: views and commands call any service.
 OUTER = {"views.py", "cli.py"}

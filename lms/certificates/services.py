@@ -12,7 +12,7 @@ from pathlib import Path
 
 from flask_babel import force_locale, format_date, format_decimal
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 
 from lms.accounts.models import User
 from lms.certificates import serials
@@ -23,7 +23,7 @@ from lms.errors import DomainError
 from lms.extensions import db
 from lms.i18n import localized
 from lms.learning.assignments import add_months
-from lms.learning.models import CourseCompletion
+from lms.learning.models import CourseCompletion, Enrollment
 from lms.learning.services import record
 
 
@@ -56,6 +56,8 @@ def _new_certificate(user: User, course: Course, completion: CourseCompletion, *
     )
     db.session.add(certificate)
     db.session.flush()
+    db.session.execute(update(Enrollment).where(Enrollment.user_id == user.id, Enrollment.course_id == course.id)
+                       .values(certificate_id=certificate.id))
     record("certificate_issued", user_id=user.id, at=now, course=course, content_version=completion.course_version,
            details={"serial": certificate.serial})
     return certificate

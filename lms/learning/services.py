@@ -132,6 +132,10 @@ def complete_lesson(user: User, lesson: Lesson, *, now: datetime, language: str,
             LessonProgress.completed_at <= since,
         ).values(completed_at=now, lesson_version=lesson.version, language=language)).rowcount == 1
     if created:
+        done = select(func.count()).select_from(LessonProgress).where(
+            LessonProgress.user_id == user.id, LessonProgress.course_id == course.id).scalar_subquery()
+        db.session.execute(update(Enrollment).where(Enrollment.user_id == user.id, Enrollment.course_id == course.id)
+                           .values(lessons_completed=done))
         record("lesson_completed", user_id=user.id, at=now, course=course, object_key=lesson.key,
                content_version=lesson.version, details={"language": language})
     return created
@@ -157,6 +161,8 @@ def complete_course_if_done(user: User, course: Course, *, now: datetime, langua
     completion = CourseCompletion(user_id=user.id, course_id=course.id, completed_at=now,
                                   course_version=course.version, language=language)
     db.session.add(completion)
+    db.session.execute(update(Enrollment).where(Enrollment.user_id == user.id, Enrollment.course_id == course.id)
+                       .values(completed_at=now, completion_language=language))
     record("course_completed", user_id=user.id, at=now, course=course, content_version=course.version,
            details={"language": language})
     db.session.flush()
