@@ -77,6 +77,10 @@ def _init_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=get_locale, default_translation_directories="translations")
     init_login(app)
 
+    from lms.reports.queue import init_queue
+
+    init_queue(app)
+
     @app.before_request
     def _begin_write_transactions():
         # Requests that change things take SQLite's write lock at BEGIN, so concurrent workers queue on
@@ -129,6 +133,12 @@ def _register_blueprints(app: Flask) -> None:
     from lms.learning import views as _learning_views  # noqa: F401
     from lms.quizzes import bp as quizzes_bp
     from lms.quizzes import views as _quizzes_views  # noqa: F401
+    from lms.reports import api as _api  # noqa: F401
+    from lms.reports import api_bp
+    from lms.reports import bp as reports_bp
+    from lms.reports import export_views as _export_views  # noqa: F401
+    from lms.reports import token_views as _token_views  # noqa: F401
+    from lms.reports import views as _reports_views  # noqa: F401
     from lms.site import bp as site_bp
     from lms.site import views as _site_views  # noqa: F401
 
@@ -139,4 +149,6 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(learning_bp)
     app.register_blueprint(quizzes_bp)
     app.register_blueprint(certificates_bp)
+    app.register_blueprint(reports_bp)
+    app.register_blueprint(api_bp)
     app.register_blueprint(admin_bp)

@@ -24,6 +24,7 @@ def register_commands(app: Flask) -> None:
     from lms.demo import demo_data
     from lms.learning.cli import assignments, reminders
     from lms.mail.cli import outbox
+    from lms.reports.cli import report
 
     app.cli.add_command(users)
     app.cli.add_command(backup)
@@ -34,6 +35,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(assignments)
     app.cli.add_command(reminders)
     app.cli.add_command(outbox)
+    app.cli.add_command(report)
 
 
 def _create_app() -> Flask:

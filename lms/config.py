@@ -47,6 +47,13 @@ DEFAULTS: dict[str, Any] = {
     "SIGNING_KEY_PATH": "",  # Ed25519 key for credentials; empty: instance/signing-key.jwk, created at first use
     "CERTIFICATE_CACHE_DIR": "",  # generated PDFs; empty: instance/certificates
     "RETIRED_SIGNING_KEYS": "",  # comma-separated JWK files of earlier keys, still published for verification
+    # Background jobs (report exports). "sqlite" (default): a queue file in instance/ for one machine;
+    # "redis://host:6379/1": shared by workers on several machines; "immediate": run in the request (tests).
+    "TASK_QUEUE": "sqlite",
+    "EXPORT_DIR": "",  # finished export files; empty: instance/exports (share it when workers run elsewhere)
+    "EXPORT_HOURS": 24,  # how long an export file can be downloaded
+    "NATIONAL_TARGET": 2000,  # people to train nationally (holding at least one valid certificate)
+    "API_RATE_LIMIT": "120 per minute",  # per API token
 }
 
 _TRUE = {"1", "true", "yes", "on"}

@@ -26,6 +26,7 @@ ERROR_TEXTS = {
     403: (_l("Access denied"), _l("You do not have permission to open this page.")),
     404: (_l("Page not found"), _l("The page does not exist or you do not have access to it.")),
     405: (_l("Method not allowed"), _l("This address does not accept that kind of request.")),
+    410: (_l("No longer available"), _l("This item has expired or has been removed.")),
     413: (_l("File too large"), _l("The uploaded file is larger than the allowed size.")),
     429: (_l("Too many requests"), _l("Too many attempts. Wait a minute and try again.")),
     500: (_l("Something went wrong"), _l("An unexpected error occurred. It has been logged; please try again later.")),

@@ -30,7 +30,7 @@ def database_url(tmp_path_factory) -> str:
 def settings_for_tests(url: str, **extra) -> dict:
     """Settings for a test app: isolated database, known secret, English by default."""
     return {"ENV": "testing", "TESTING": True, "DATABASE_URL": url, "DEFAULT_LOCALE": "en",
-            "SECRET_KEY": "test-secret-key-" + "x" * 32, "MAIL_BACKEND": "console", **extra}
+            "SECRET_KEY": "test-secret-key-" + "x" * 32, "MAIL_BACKEND": "console", "TASK_QUEUE": "immediate", **extra}
 
 
 @pytest.fixture(scope="session")
@@ -42,7 +42,8 @@ def db_url(tmp_path_factory) -> str:
 def app(db_url, tmp_path_factory):
     files = tmp_path_factory.mktemp("instance")
     app = create_app(settings_for_tests(db_url, SIGNING_KEY_PATH=str(files / "signing-key.jwk"),
-                                        CERTIFICATE_CACHE_DIR=str(files / "certificates")))
+                                        CERTIFICATE_CACHE_DIR=str(files / "certificates"),
+                                        EXPORT_DIR=str(files / "exports")))
     with app.app_context():
         _db.drop_all()
         _db.create_all()

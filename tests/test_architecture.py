@@ -37,7 +37,7 @@ def _layer_of(module: str) -> int | None:
 def _inner_modules():
     for path in sorted(LMS.rglob("*.py")):
         rel = path.relative_to(LMS)
-        if path.name in OUTER or rel.parts[0] in ("__init__.py", "cli.py", "demo.py"):
+        if path.name in OUTER or rel.parts[0] in ("__init__.py", "cli.py", "demo.py", "worker.py"):
             continue
         top = rel.parts[0].removesuffix(".py")
         if top in LAYERS:

@@ -3,6 +3,7 @@
 Rules:
 - admin: everything.
 - hr: the agency they belong to and every agency below it, and the people in those agencies.
+- programme (the national programme office): every agency's reports, read-only; no people management.
 - author: the course authoring pages (added with courses).
 - learner (everyone signed in): their own account and their own records.
 
@@ -71,9 +72,45 @@ def can_view_user(actor, target: User) -> bool:
     return is_hr(actor) and agencies.is_within(target.agency_id, actor.agency_id)
 
 
+def is_programme(user) -> bool:
+    """True for an active member of the national programme office."""
+    return _signed_in(user) and user.has_role(Role.PROGRAMME)
+
+
 def can_view_reports(user) -> bool:
-    """May the user open reporting pages (their scope is agency_scope())."""
-    return can_view_agencies(user)
+    """May the user open reporting pages, exports and the API (their scope is report_scope())."""
+    return is_admin(user) or is_programme(user) or is_hr(user)
+
+
+def report_scope(user) -> Select | None:
+    """The agency ids whose reports `user` may see: None means the whole country (admins, programme office).
+
+    Raises PermissionError for a user who may not see reports at all.
+    """
+    if is_admin(user) or is_programme(user):
+        return None
+    if is_hr(user):
+        return agencies.subtree_ids_query(user.agency_id)
+    raise PermissionError("no report scope")
+
+
+def can_view_agency_report(user, agency: Agency) -> bool:
+    """May the user see this agency's reports (and the rows of its people in them)."""
+    if is_admin(user) or is_programme(user):
+        return True
+    return is_hr(user) and agencies.is_within(agency.id, user.agency_id)
+
+
+def can_view_learner_report(user, target: User) -> bool:
+    """May the user see one learner's training record in the reports."""
+    if is_admin(user) or is_programme(user):
+        return True
+    return is_hr(user) and target.agency_id is not None and agencies.is_within(target.agency_id, user.agency_id)
+
+
+def can_set_agency_target(user, agency: Agency) -> bool:
+    """May the user set or clear the agency's own target: its HR officers (for their subtree) and admins."""
+    return is_admin(user) or (is_hr(user) and agencies.is_within(agency.id, user.agency_id))
 
 
 def can_manage_courses(user) -> bool:

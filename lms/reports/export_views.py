@@ -1,0 +1,78 @@
+"""Export pages: request an export, follow its progress, download the file until it expires."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from lms.audit.services import audit
+from lms.db import utcnow
+from lms.errors import render_error
+from lms.extensions import db
+from lms.reports import bp, jobs
+from lms.reports.forms import ExportForm
+from lms.reports.queue import enqueue_export, export_dir
+from lms.reports.views import _require_reports, current_filters
+
+
+@bp.post("/exports")
+@login_required
+def request_export():
+    _require_reports()
+    form = ExportForm()
+    if not form.validate_on_submit():
+        abort(400)
+    filters = current_filters(form.filter_args())
+    job = jobs.request_export(current_user, filters, form.format.data, locale=str(get_locale()), now=utcnow(),
+                              ip=request.remote_addr or "")
+    job_id, token = job.id, job.token
+    db.session.commit()
+    enqueue_export(job_id)
+    return redirect(url_for("reports.export", token=token))
+
+
+@bp.get("/exports")
+@login_required
+def exports():
+    _require_reports()
+    return render_template("reports/exports.html", jobs=jobs.list_jobs(current_user), now=utcnow(),
+                           is_downloadable=jobs.is_downloadable)
+
+
+def _job_or_404(token: str):
+    _require_reports()
+    job = jobs.get_job_for(current_user, token)
+    if job is None:
+        abort(404)
+    return job
+
+
+@bp.get("/exports/<token>")
+@login_required
+def export(token: str):
+    job = _job_or_404(token)
+    return render_template("reports/export.html", job=job, downloadable=jobs.is_downloadable(job, utcnow()))
+
+
+
+@bp.get("/exports/<token>/download")
+@login_required
+def download(token: str):
+    job = _job_or_404(token)
+    now = utcnow()
+    if not jobs.is_downloadable(job, now):
+        if job.status == "done":
+            return render_error(410, _("This export has expired. Request a new one."))
+        flash(_("The export is not ready yet."), "info")
+        return redirect(url_for("reports.export", token=job.token))
+    path = export_dir(current_app) / job.file_name
+    if not path.is_file():
+        return render_error(410, _("This export has expired. Request a new one."))
+    audit("export.downloaded", actor=current_user, now=now, ip=request.remote_addr or "", object_type="export",
+          object_id=job.id, details={"format": job.format})
+    db.session.commit()
+    name = f"report-{job.created_at.strftime('%Y%m%d-%H%M')}.{job.format}"
+    return send_file(path, mimetype=jobs.MEDIA_TYPES[job.format], as_attachment=True, download_name=name,
+                     max_age=0)

@@ -1,0 +1,114 @@
+"""Export jobs: requested on a page (or by the CLI), run by the task queue, downloaded by whoever asked for them
+until they expire. The filters are checked again against the requester's rights when the job runs."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import select, update
+
+from lms.accounts.models import User
+from lms.audit.services import audit
+from lms.extensions import db
+from lms.reports import queries
+from lms.reports.export import RowContext, write_csv, write_xlsx
+from lms.reports.filters import ReportFilters, parse_filters
+from lms.reports.models import ExportJob
+from lms.reports.tree import AgencyTree
+
+FORMATS = ("csv", "xlsx")
+MEDIA_TYPES = {"csv": "text/csv; charset=utf-8",
+               "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+log = logging.getLogger(__name__)
+
+
+def request_export(actor: User, filters: ReportFilters, fmt: str, *, locale: str, now: datetime,
+                   ip: str = "") -> ExportJob:
+    """Record a queued export of `filters` for `actor` (audited); the caller commits, then enqueues it."""
+    if fmt not in FORMATS:
+        raise ValueError(fmt)
+    job = ExportJob(token=secrets.token_hex(16), user_id=actor.id, format=fmt, created_at=now,
+                    filters={**filters.to_params(), "include_sub": "1" if filters.include_sub else "0",
+                             "locale": locale, "timezone": filters.timezone})
+    db.session.add(job)
+    db.session.flush()
+    audit("export.requested", actor=actor, now=now, ip=ip, object_type="export", object_id=job.id,
+          details={"format": fmt, "filters": filters.to_params()})
+    return job
+
+
+def write_file(path: Path, fmt: str, filters: ReportFilters, *, locale: str, now: datetime,
+               progress: Callable[[int], None] | None = None) -> int:
+    """Write the export of `filters` to `path`; return the number of detail rows."""
+    context = RowContext.load(locale=locale, timezone=filters.timezone, now=now)
+    writer = write_csv if fmt == "csv" else write_xlsx
+    return writer(path, filters, context, progress=progress)
+
+
+def run_export(job_id: int, *, export_dir: Path, hours: int, now: Callable[[], datetime]) -> str | None:
+    """Run a queued export job: write its file and mark it done (or failed, with the reason); return the status.
+
+    The session only reads (rows stream from it); the job's state is written through separate short
+    transactions, so the page polling it sees the progress and SQLite's reader never has to become a writer.
+    """
+    job = db.session.get(ExportJob, job_id)
+    if job is None or job.status != "queued":
+        return None if job is None else job.status
+    user, token, fmt, params = db.session.get(User, job.user_id), job.token, job.format, dict(job.filters)
+
+    def set_state(**values) -> None:
+        with db.engine.begin() as connection:
+            connection.execute(update(ExportJob).where(ExportJob.id == job_id).values(**values))
+
+    try:
+        filters = parse_filters(params, actor=user, timezone=params.get("timezone", "UTC"))
+        started = now()
+        total = queries.count_detail_rows(filters, queries.agency_ids(filters, AgencyTree.load()), now=started)
+        set_state(status="running", rows_total=total)
+        export_dir.mkdir(parents=True, exist_ok=True)
+        name = f"{token}.{fmt}"
+        partial = export_dir / (name + ".part")
+        count = write_file(partial, fmt, filters, locale=params.get("locale", "en"), now=started,
+                           progress=lambda done: set_state(rows_done=done))
+        partial.replace(export_dir / name)
+        db.session.rollback()  # end the read before writing the outcome
+        finished = now()
+        set_state(status="done", rows_done=count, rows_total=count, file_name=name, finished_at=finished,
+                  expires_at=finished + timedelta(hours=hours))
+        return "done"
+    except Exception as exc:  # a failed export is reported to its requester, never lost silently
+        log.exception("export %s failed", job_id)
+        db.session.rollback()
+        set_state(status="failed", error=type(exc).__name__, finished_at=now())
+        return "failed"
+
+
+def get_job_for(user: User, token: str) -> ExportJob | None:
+    """The export job with this token if `user` requested it, else None (someone else's export is not found)."""
+    return db.session.scalar(select(ExportJob).where(ExportJob.token == token, ExportJob.user_id == user.id))
+
+
+def list_jobs(user: User, *, limit: int = 20) -> list[ExportJob]:
+    """The user's recent exports, newest first."""
+    return list(db.session.scalars(select(ExportJob).where(ExportJob.user_id == user.id)
+                                   .order_by(ExportJob.created_at.desc(), ExportJob.id.desc()).limit(limit)))
+
+
+def is_downloadable(job: ExportJob, now: datetime) -> bool:
+    """Done, and its file not expired."""
+    return job.status == "done" and job.file_name is not None and job.expires_at is not None and now < job.expires_at
+
+
+def purge_expired(export_dir: Path, *, now: datetime) -> int:
+    """Delete the files of expired exports (the job rows stay, for the record); return how many."""
+    jobs = db.session.scalars(select(ExportJob).where(ExportJob.file_name.is_not(None), ExportJob.expires_at <= now))
+    count = 0
+    for job in jobs:
+        (export_dir / job.file_name).unlink(missing_ok=True)
+        job.file_name = None
+        count += 1
+    return count

@@ -1,0 +1,227 @@
+"""Reporting pages: the dashboard, the learner list, one learner's record, overdue training, agency targets."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import format_decimal, get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from lms.accounts import policy
+from lms.accounts.models import User
+from lms.agencies import services as agencies
+from lms.courses.models import Course
+from lms.db import utcnow
+from lms.errors import render_error
+from lms.extensions import db
+from lms.i18n import LANGUAGE_NAMES
+from lms.reports import bp, charts, dashboard, queries, targets
+from lms.reports.export import RowContext
+from lms.reports.filters import STATUS_NAMES, FilterError, OutOfScope, ReportFilters, parse_filters
+from lms.reports.forms import ClearTargetForm, ExportForm, TargetForm
+from lms.reports.tree import AgencyTree
+
+PAGE_SIZE = 50
+
+
+def _require_reports() -> None:
+    if not policy.can_view_reports(current_user):
+        abort(403)
+
+
+def current_filters(args=None) -> ReportFilters:
+    """The filters of this request, checked against the user's scope (aborts with 400 or 404)."""
+    _require_reports()
+    try:
+        return parse_filters(request.args if args is None else args, actor=current_user,
+                             timezone=current_app.config["TIMEZONE"])
+    except FilterError as exc:
+        abort(make_response(render_error(400, exc.message)))
+    except OutOfScope:
+        abort(404)
+
+
+def _filter_choices(tree: AgencyTree):
+    """Agencies the user may pick (depth-first, with depth), courses, statuses and languages."""
+    scope_root = None if policy.report_scope(current_user) is None else current_user.agency_id
+    ordered = []
+
+    def walk(agency_id, depth):
+        for child in tree.child_nodes(agency_id):
+            ordered.append((child, depth))
+            walk(child.id, depth + 1)
+
+    if scope_root is None:
+        walk(None, 0)
+    elif scope_root in tree.nodes:
+        ordered.append((tree.nodes[scope_root], 0))
+        walk(scope_root, 1)
+    courses = list(db.session.scalars(select(Course).order_by(Course.is_retired, Course.key)))
+    return {"agencies": ordered, "courses": courses, "statuses": STATUS_NAMES, "languages": LANGUAGE_NAMES}
+
+
+def _export_form(filters: ReportFilters) -> ExportForm:
+    params = filters.to_params()
+    return ExportForm(formdata=None, agency=params.get("agency", ""), include_sub=params.get("include_sub", "1"),
+                      course=params.get("course", ""), status=params.get("status", ""),
+                      date_from=params.get("from", ""), date_to=params.get("to", ""),
+                      language=params.get("language", ""))
+
+
+@bp.get("/")
+@login_required
+def index():
+    filters = current_filters()
+    now = utcnow()
+    board = dashboard.build_dashboard(filters, now=now)
+    national = dashboard.national_progress(target=current_app.config["NATIONAL_TARGET"], now=now)
+    tree = AgencyTree.load()
+    visible_ancestors = [node for node in board.ancestors
+                         if policy.report_scope(current_user) is None
+                         or agencies.is_within(node.id, current_user.agency_id)]
+    return render_template(
+        "reports/dashboard.html", board=board, national=national, filters=filters, params=filters.to_params(),
+        choices=_filter_choices(tree), ancestors=visible_ancestors, export_form=_export_form(filters), now=now,
+        charts=_charts(board, national),
+        can_set_target=filters.agency is not None and policy.can_set_agency_target(current_user, filters.agency),
+    )
+
+
+def _percent(value: float) -> str:
+    return format_decimal(round(value, 1)) + " %"
+
+
+def _charts(board: dashboard.Dashboard, national: dashboard.NationalProgress) -> dict:
+    """The dashboard's SVG charts; each has a table of the same figures beside it on the page."""
+    locale = str(get_locale())
+    trained = [(week, total) for week, _count, total in national.weeks]
+    return {
+        "national": charts.line_chart(
+            chart_id="chart-national", title=_("People trained towards the national target"),
+            description=_("%(trained)s of %(target)s people trained; the weekly figures are in the table below.",
+                          trained=format_decimal(national.trained), target=format_decimal(national.target)),
+            points=trained, projection=national.projection or None, target=national.target,
+            target_label=_("Target: %(target)s", target=format_decimal(national.target)),
+            value_format=lambda v: format_decimal(round(v))),
+        "courses": charts.bar_chart(
+            chart_id="chart-courses", title=_("Completion rate by course"),
+            description=_("Completed enrolments as a share of enrolments, per course; figures in the table below."),
+            items=[(row.course.title_in(locale), row.counts.completion_rate or 0) for row in board.courses],
+            max_value=100, value_format=_percent),
+        "agencies": charts.bar_chart(
+            chart_id="chart-agencies", title=_("People certified by agency"),
+            description=_("People holding a valid certificate as a share of the headcount, per agency; figures "
+                          "in the table below."),
+            items=[(row.node.name_in(locale), row.counts.certified_share or 0) for row in board.agencies],
+            max_value=100, value_format=_percent),
+    }
+
+
+@bp.get("/learners")
+@login_required
+def learners():
+    filters = current_filters()
+    page = max(1, request.args.get("page", 1, type=int))
+    now = utcnow()
+    context = RowContext.load(locale=str(get_locale()), timezone=filters.timezone, now=now)
+    ids = queries.agency_ids(filters, context.tree)
+    query = queries.detail_query(filters, ids, now=now).limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)
+    rows = [(r.user_id, context.row(r)) for r in db.session.execute(query)]
+    return render_template("reports/learners.html", filters=filters, params=filters.to_params(),
+                           rows=rows[:PAGE_SIZE], page=page, has_next=len(rows) > PAGE_SIZE,
+                           choices=_filter_choices(context.tree))
+
+
+@bp.get("/learners/<int:user_id>")
+@login_required
+def learner(user_id: int):
+    _require_reports()
+    person = db.session.get(User, user_id)
+    if person is None or not policy.can_view_learner_report(current_user, person):
+        abort(404)
+    now = utcnow()
+    context = RowContext.load(locale=str(get_locale()), timezone=current_app.config["TIMEZONE"], now=now)
+    query = queries.detail_query(ReportFilters(), None, now=now).where(User.id == person.id)
+    rows = [context.row(r) for r in db.session.execute(query)]
+    filters = ReportFilters(timezone=current_app.config["TIMEZONE"])
+    tree = context.tree
+    overdue = queries.overdue_query(filters, [person.agency_id] if person.agency_id else None, tree, now=now)
+    items = []
+    if overdue is not None:
+        courses = {course.id: course for course in db.session.scalars(select(Course))}
+        items = [item for item in dashboard.list_overdue(overdue, tree, courses, limit=None)
+                 if item.user_id == person.id]
+    return render_template("reports/learner.html", person=person, rows=rows, overdue=items,
+                           agency=tree.nodes.get(person.agency_id))
+
+
+@bp.get("/overdue")
+@login_required
+def overdue():
+    filters = current_filters()
+    page = max(1, request.args.get("page", 1, type=int))
+    now = utcnow()
+    tree = AgencyTree.load()
+    query = queries.overdue_query(filters, queries.agency_ids(filters, tree), tree, now=now)
+    items = []
+    if query is not None:
+        courses = {course.id: course for course in db.session.scalars(select(Course))}
+        items = dashboard.list_overdue(query, tree, courses, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
+    return render_template("reports/overdue.html", filters=filters, params=filters.to_params(),
+                           items=items[:PAGE_SIZE], page=page, has_next=len(items) > PAGE_SIZE)
+
+
+def _target_agency(code: str):
+    _require_reports()
+    agency = agencies.get_agency_by_code(code)
+    if agency is None or not policy.can_view_agency_report(current_user, agency):
+        abort(404)
+    if not policy.can_set_agency_target(current_user, agency):
+        abort(403)
+    return agency
+
+
+@bp.route("/agencies/<code>/target", methods=["GET", "POST"])
+@login_required
+def target(code: str):
+    agency = _target_agency(code)
+    existing = targets.get_target(agency)
+    form = TargetForm(obj=None if request.method == "POST" else existing)
+    if request.method == "GET" and existing is not None:
+        form.course.data = existing.course.key if existing.course else ""
+    locale = str(get_locale())
+    form.set_courses(db.session.scalars(select(Course).where(Course.has_certificate.is_(True),
+                                                             Course.is_retired.is_(False)).order_by(Course.key)),
+                     locale)
+    status = 200
+    if form.validate_on_submit():
+        course = db.session.scalar(select(Course).where(Course.key == form.course.data)) if form.course.data else None
+        try:
+            now = utcnow()
+            targets.set_target(agency, percent=form.percent.data, due_on=form.due_on.data, course=course,
+                               actor=current_user, now=now, today=now.date(), ip=request.remote_addr or "")
+        except targets.TargetError as exc:
+            db.session.rollback()
+            form.form_errors.append(str(exc.message))
+        else:
+            db.session.commit()
+            flash(_("The target has been saved."), "success")
+            return redirect(url_for("reports.index", agency=agency.code))
+        status = 400
+    elif request.method == "POST":
+        status = 400
+    return render_template("reports/target.html", agency=agency, form=form, existing=existing,
+                           clear_form=ClearTargetForm(formdata=None)), status
+
+
+@bp.post("/agencies/<code>/target/clear")
+@login_required
+def clear_target(code: str):
+    agency = _target_agency(code)
+    if not ClearTargetForm().validate_on_submit():
+        abort(400)
+    targets.clear_target(agency, actor=current_user, now=utcnow(), ip=request.remote_addr or "")
+    db.session.commit()
+    flash(_("The target has been removed."), "success")
+    return redirect(url_for("reports.index", agency=agency.code))
