@@ -22,9 +22,9 @@ from lms.reports.views import _require_reports, current_filters
 def request_export():
     _require_reports()
     form = ExportForm()
+    filters = current_filters(form.filter_args())  # another agency's report: 404 whatever else is wrong
     if not form.validate_on_submit():
         abort(400)
-    filters = current_filters(form.filter_args())
     job = jobs.request_export(current_user, filters, form.format.data, locale=str(get_locale()), now=utcnow(),
                               ip=request.remote_addr or "")
     job_id, token = job.id, job.token
