@@ -7,7 +7,7 @@ LMS_PORT ?= 5000
 LMS_BASE_URL ?= http://127.0.0.1:$(LMS_PORT)
 export LMS_PORT LMS_BASE_URL
 
-.PHONY: run dev test lint i18n translations install clean
+.PHONY: run dev worker test lint i18n translations install clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,14 +28,22 @@ run: install
 	$(LMS) db upgrade
 	$(LMS) courses sync
 	$(LMS) demo-data
-	@echo "Serving on http://127.0.0.1:$(LMS_PORT)"
+	@echo "Serving on http://127.0.0.1:$(LMS_PORT) (with a background worker for report exports)"
+	$(BIN)/huey_consumer lms.worker.huey --workers 2 --worker-type thread --quiet & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(LMS) run --host 127.0.0.1 --port $(LMS_PORT)
+
+# The task worker alone (report exports), as production runs it beside gunicorn.
+worker: install
+	$(BIN)/huey_consumer lms.worker.huey --workers 2 --worker-type thread
 
 dev: install
 	mkdir -p instance
 	$(LMS) db upgrade
 	$(LMS) courses sync
 	$(LMS) demo-data
+	$(BIN)/huey_consumer lms.worker.huey --workers 1 --worker-type thread --quiet & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(LMS) run --debug --host 127.0.0.1 --port $(LMS_PORT)
 
 test: install

@@ -21,7 +21,7 @@ from lms.reports.models import ExportJob
 from lms.reports.tree import AgencyTree
 
 FORMATS = ("csv", "xlsx")
-MEDIA_TYPES = {"csv": "text/csv; charset=utf-8",
+MEDIA_TYPES = {"csv": "text/csv",
                "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 log = logging.getLogger(__name__)
 

@@ -115,10 +115,12 @@ def count_detail_rows(filters: ReportFilters, ids: list[int] | None, *, now: dat
     return db.session.scalar(_where(query, filters, ids, with_status=True, now=now)) or 0
 
 
-def overdue_query(filters: ReportFilters, ids: list[int] | None, tree: AgencyTree, *, now: datetime) -> Select | None:
+def overdue_query(filters: ReportFilters, ids: list[int] | None, tree: AgencyTree, *, now: datetime,
+                  user_id: int | None = None) -> Select | None:
     """(user_id, course_id, due_at) for mandatory training past its due date and not completed (or, for recurring
     training, whose last completion has lapsed); the earliest due date when several assignments ask for the same
     course. One statement: a branch per live assignment (there are tens, not thousands). None when there are none.
+    With `user_id`, only that person's.
     """
     query = select(Assignment).where(Assignment.cancelled_at.is_(None), Assignment.due_at < now)
     if filters.course is not None:
@@ -148,6 +150,8 @@ def overdue_query(filters: ReportFilters, ids: list[int] | None, tree: AgencyTre
                 branch = branch.where(func.lower(User.position) == (assignment.position or "").lower())
         if ids is not None:
             branch = branch.where(User.agency_id.in_(ids))
+        if user_id is not None:
+            branch = branch.where(User.id == user_id)
         branches.append(branch)
     if not branches:
         return None

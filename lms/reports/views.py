@@ -146,12 +146,11 @@ def learner(user_id: int):
     rows = [context.row(r) for r in db.session.execute(query)]
     filters = ReportFilters(timezone=current_app.config["TIMEZONE"])
     tree = context.tree
-    overdue = queries.overdue_query(filters, [person.agency_id] if person.agency_id else None, tree, now=now)
+    overdue = queries.overdue_query(filters, None, tree, now=now, user_id=person.id)
     items = []
     if overdue is not None:
         courses = {course.id: course for course in db.session.scalars(select(Course))}
-        items = [item for item in dashboard.list_overdue(overdue, tree, courses, limit=None)
-                 if item.user_id == person.id]
+        items = dashboard.list_overdue(overdue, tree, courses, limit=None)
     return render_template("reports/learner.html", person=person, rows=rows, overdue=items,
                            agency=tree.nodes.get(person.agency_id))
 
