@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Select, and_, case, func, literal, not_, or_, select, union_all
+from sqlalchemy import Select, Subquery, and_, case, func, literal, not_, or_, select, union_all
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -116,7 +116,7 @@ def count_detail_rows(filters: ReportFilters, ids: list[int] | None, *, now: dat
 
 
 def overdue_query(filters: ReportFilters, ids: list[int] | None, tree: AgencyTree, *, now: datetime,
-                  user_id: int | None = None) -> Select | None:
+                  user_id: int | None = None) -> Subquery | None:
     """(user_id, course_id, due_at) for mandatory training past its due date and not completed (or, for recurring
     training, whose last completion has lapsed); the earliest due date when several assignments ask for the same
     course. One statement: a branch per live assignment (there are tens, not thousands). None when there are none.
@@ -157,7 +157,7 @@ def overdue_query(filters: ReportFilters, ids: list[int] | None, tree: AgencyTre
         return None
     both = union_all(*branches).subquery("due")
     return (select(both.c.user_id, both.c.course_id, func.min(both.c.due_at).label("due_at"))
-            .group_by(both.c.user_id, both.c.course_id))
+            .group_by(both.c.user_id, both.c.course_id).subquery("overdue"))
 
 
 class week_start(FunctionElement):
