@@ -54,7 +54,7 @@ lint: install
 
 # Extract new strings, merge them into the kk/ru/en catalogs, compile.
 i18n: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o lms/translations/messages.pot --no-location --sort-output --omit-header lms
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k _lp:1c,2 -k lazy_pgettext:1c,2 -o lms/translations/messages.pot --no-location --sort-output --omit-header lms
 	$(BIN)/pybabel update -i lms/translations/messages.pot -d lms/translations --no-fuzzy-matching --ignore-obsolete
 	$(BIN)/pybabel compile --statistics -d lms/translations
 

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 import xlsxwriter
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 from sqlalchemy import func, select
 
 from lms.courses.models import Course, Lesson
@@ -49,8 +50,9 @@ COLUMNS = [
 CERTIFICATE_STATUS_NAMES = {"valid": _l("valid"), "revoked": _l("revoked"), "expired": _l("expired")}
 SUMMARY_COLUMNS = [
     ("agency_code", _l("Agency code")), ("agency", _l("Agency")), ("parent_code", _l("Parent agency code")),
-    ("headcount", _l("Headcount")), ("enrolled", _l("Enrolled")), ("not_started", _l("Not started")),
-    ("in_progress", _l("In progress")), ("completed", _l("Completed")), ("certified", _l("Certified")),
+    ("headcount", _l("Headcount")), ("enrolled", _l("Enrolled")),
+    ("not_started", _lp("report status", "Not started")), ("in_progress", _lp("report status", "In progress")),
+    ("completed", _lp("report status", "Completed")), ("certified", _lp("report status", "Certified")),
     ("certified_people", _l("People certified")), ("overdue", _l("Overdue")),
 ]
 OVERDUE_COLUMNS = [("agency_code", _l("Agency code")), ("learner", _l("Learner")), ("email", _l("Email")),

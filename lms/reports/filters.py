@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 from sqlalchemy import select
 
 from lms.accounts import policy
@@ -23,10 +24,10 @@ from lms.i18n import LANGUAGE_NAMES
 #: Where a learner stands in a course. "certified" is a completion whose certificate is valid now.
 STATUSES = ("not_started", "in_progress", "completed", "certified")
 STATUS_NAMES = {
-    "not_started": _l("Not started"),
-    "in_progress": _l("In progress"),
-    "completed": _l("Completed"),
-    "certified": _l("Certified"),
+    "not_started": _lp("report status", "Not started"),
+    "in_progress": _lp("report status", "In progress"),
+    "completed": _lp("report status", "Completed"),
+    "certified": _lp("report status", "Certified"),
 }
 
 
