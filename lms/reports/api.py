@@ -40,8 +40,8 @@ def _token_key() -> str:
 def _authenticate():
     if request.endpoint == "api.openapi":
         return None
-    header = request.headers.get("Authorization", "")
-    user = tokens.authenticate(header[7:].strip(), now=utcnow()) if header.startswith("Bearer ") else None
+    scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
+    user = tokens.authenticate(secret.strip(), now=utcnow()) if scheme.lower() == "bearer" else None
     if user is None:
         return _error(401, "A valid API token is required (Authorization: Bearer <token>).")
     if not policy.can_view_reports(user):
@@ -107,7 +107,8 @@ def course_summary():
     board = dashboard.build_dashboard(filters, now=utcnow(), overdue_limit=0)
     return jsonify({"filters": filters.to_params(), "courses": [
         {"course_id": row.course.key, "title": row.course.title.get(lang) or row.course.key,
-         "retired": row.course.is_retired, **_counts(row.counts)} for row in board.courses]})
+         "retired": row.course.is_retired, **{key: value for key, value in _counts(row.counts).items()
+                                               if key != "headcount"}} for row in board.courses]})
 
 
 @api_bp.get("/rows")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -51,7 +52,7 @@ def export_command(agency_code, include_sub, course_key, status, date_from, date
     now = utcnow()
     total = queries.count_detail_rows(filters, queries.agency_ids(filters, AgencyTree.load()), now=now)
     partial = output.with_name(output.name + ".part")
-    with click.progressbar(length=total, label=f"Writing {total} rows", file=click.get_text_stream("stderr")) as bar:
+    with click.progressbar(length=total, label=f"Writing {total} rows", file=sys.stderr) as bar:
         done = [0]
 
         def progress(count: int) -> None:

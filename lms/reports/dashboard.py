@@ -134,6 +134,7 @@ def base_counts(filters: ReportFilters, ids: list[int] | None, tree: AgencyTree,
         row = Counts(enrolled=enrolled, not_started=not_started or 0, in_progress=in_progress or 0,
                      completed=completed or 0, certified=certified or 0)
         at(agency_id).add(row)
+        row.certified_people = row.certified  # within one course, one enrolment per person
         per_course.setdefault(course_id, Counts()).add(row)
     for agency_id, people in queries.certified_people(filters, ids, now=now):
         at(agency_id).certified_people = people

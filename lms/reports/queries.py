@@ -44,8 +44,10 @@ def _status_condition(status: str, now: datetime):
     return _valid_certificate(now)
 
 
-def _where(query: Select, filters: ReportFilters, ids: list[int] | None, *, with_status: bool, now: datetime) -> Select:
-    query = query.where(User.is_active.is_(True))
+def _where(query: Select, filters: ReportFilters, ids: list[int] | None, *, with_status: bool, now: datetime,
+           include_inactive: bool = False) -> Select:
+    if not include_inactive:
+        query = query.where(User.is_active.is_(True))
     if ids is not None:
         query = query.where(User.agency_id.in_(ids))
     if filters.course is not None:
@@ -96,8 +98,10 @@ def headcounts(ids: list[int] | None) -> dict[int | None, int]:
     return dict(db.session.execute(query).all())
 
 
-def detail_query(filters: ReportFilters, ids: list[int] | None, *, now: datetime, after_id: int = 0) -> Select:
-    """One row per enrolment (with the learner and the latest certificate), in enrolment order."""
+def detail_query(filters: ReportFilters, ids: list[int] | None, *, now: datetime, after_id: int = 0,
+                 include_inactive: bool = False) -> Select:
+    """One row per enrolment (with the learner and the latest certificate), in enrolment order. Reports count
+    active people only; `include_inactive` is for one person's record, which keeps its history."""
     query = _enrolments().add_columns(
         Enrollment.id, User.id.label("user_id"), User.full_name, User.email, User.position, User.agency_id,
         Enrollment.course_id, Enrollment.enrolled_at, Enrollment.lessons_completed, Enrollment.completed_at,
@@ -106,7 +110,7 @@ def detail_query(filters: ReportFilters, ids: list[int] | None, *, now: datetime
     ).order_by(Enrollment.id)
     if after_id:
         query = query.where(Enrollment.id > after_id)
-    return _where(query, filters, ids, with_status=True, now=now)
+    return _where(query, filters, ids, with_status=True, now=now, include_inactive=include_inactive)
 
 
 def count_detail_rows(filters: ReportFilters, ids: list[int] | None, *, now: datetime) -> int:

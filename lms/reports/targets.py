@@ -41,11 +41,14 @@ def set_target(agency: Agency, *, percent: int, due_on: date, course: Course | N
     target = get_target(agency)
     before = None if target is None else {"percent": target.percent, "due_on": target.due_on.isoformat(),
                                           "course": target.course.key if target.course else None}
+    values = {"percent": percent, "due_on": due_on, "course_id": course.id if course else None,
+              "set_by_id": actor.id, "set_at": now}
     if target is None:
-        target = AgencyTarget(agency_id=agency.id)
+        target = AgencyTarget(agency_id=agency.id, **values)
         db.session.add(target)
-    target.percent, target.due_on, target.course_id = percent, due_on, course.id if course else None
-    target.set_by_id, target.set_at = actor.id, now
+    else:
+        for name, value in values.items():
+            setattr(target, name, value)
     db.session.flush()
     audit("target.set", actor=actor, now=now, ip=ip, object_type="agency", object_id=agency.code, before=before,
           after={"percent": percent, "due_on": due_on.isoformat(), "course": course.key if course else None})

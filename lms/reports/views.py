@@ -142,7 +142,7 @@ def learner(user_id: int):
         abort(404)
     now = utcnow()
     context = RowContext.load(locale=str(get_locale()), timezone=current_app.config["TIMEZONE"], now=now)
-    query = queries.detail_query(ReportFilters(), None, now=now).where(User.id == person.id)
+    query = queries.detail_query(ReportFilters(), None, now=now, include_inactive=True).where(User.id == person.id)
     rows = [context.row(r) for r in db.session.execute(query)]
     filters = ReportFilters(timezone=current_app.config["TIMEZONE"])
     tree = context.tree

@@ -1,0 +1,233 @@
+"""Export jobs through the pages: requested with CSRF, run by the queue (immediately in tests), downloaded only by
+whoever asked, audited, expiring; and checked again against the requester's rights when they run."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import timedelta
+
+import openpyxl
+from sqlalchemy import select
+
+from lms.audit.models import AuditEntry
+from lms.db import utcnow
+from lms.extensions import db
+from lms.reports import jobs
+from lms.reports.filters import parse_filters
+from lms.reports.models import ExportJob
+from lms.reports.queue import export_dir
+from tests.conftest import csrf_token
+from tests.reports import builders as b
+from tests.reports.conftest import WORLD_TOTAL
+
+TOKEN_PATH = re.compile(r"/reports/exports/([0-9a-f]{32})$")
+
+
+def request_export(client, fmt: str = "csv", **filters):
+    data = {"csrf_token": csrf_token(client, "/reports/"), "format": fmt, **filters}
+    return client.post("/reports/exports", data=data)
+
+
+def exported(client, fmt: str = "csv", **filters) -> str:
+    """Request an export and return its token (the queue runs it before the POST returns)."""
+    response = request_export(client, fmt, **filters)
+    assert response.status_code == 302, response.get_data(as_text=True)[:1000]
+    match = TOKEN_PATH.search(response.headers["Location"])
+    assert match, response.headers["Location"]
+    return match.group(1)
+
+
+def download(client, token: str):
+    """GET the download (the response is closed: send_file holds the file open until then)."""
+    with client.get(f"/reports/exports/{token}/download") as response:
+        response.get_data()
+        return response
+
+
+def test_hr_exports_csv_and_downloads_it(world, app):
+    client = b.signed_in(app, "hr-root@example.kz")
+    token = exported(client)
+    page = client.get(f"/reports/exports/{token}")
+    assert page.status_code == 200
+    assert "The file is ready: 6 rows." in page.get_data(as_text=True)
+    response = download(client, token)
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert "attachment" in response.headers["Content-Disposition"]
+    assert ".csv" in response.headers["Content-Disposition"]
+    rows = b.csv_rows(response.data)
+    assert sorted(row["Email"] for row in rows) == ["l-cert@example.kz", "m-cert@example.kz", "m-cert@example.kz",
+                                                     "m-revoked@example.kz", "r-half@example.kz",
+                                                     "r-new@example.kz"]
+
+
+def test_export_page_lists_the_job_among_my_exports(offices, app):
+    client = b.signed_in(app, "hr-root@example.kz")
+    token = exported(client)
+    assert f"/reports/exports/{token}" in client.get("/reports/exports").get_data(as_text=True)
+    other = b.signed_in(app, "hr-other@example.kz")
+    assert token not in other.get("/reports/exports").get_data(as_text=True)
+
+
+def test_admin_exports_xlsx_of_the_whole_country(world, app):
+    client = b.signed_in(app, "admin@example.kz")
+    token = exported(client, "xlsx")
+    response = download(client, token)
+    assert response.status_code == 200
+    assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    book = openpyxl.load_workbook(io.BytesIO(response.data))
+    assert len(book.worksheets) == 3
+    assert book.worksheets[0].max_row - 1 == WORLD_TOTAL["enrolled"]
+    assert book.worksheets[2].max_row - 1 == WORLD_TOTAL["overdue"]
+
+
+def test_export_carries_the_filters_of_the_page(world, app):
+    client = b.signed_in(app, "admin@example.kz")
+    token = exported(client, agency="ROOT", include_sub="0", status="in_progress")
+    rows = b.csv_rows(download(client, token).data)
+    assert [row["Email"] for row in rows] == ["r-half@example.kz"]
+    with app.app_context():
+        job = db.session.scalar(select(ExportJob).where(ExportJob.token == token))
+        assert (job.status, job.rows_done, job.rows_total) == ("done", 1, 1)
+        assert job.filters["agency"] == "ROOT" and job.filters["include_sub"] == "0"
+
+
+def test_another_hr_officer_gets_404_for_someone_elses_export(offices, app):
+    owner = b.signed_in(app, "hr-root@example.kz")
+    token = exported(owner)
+    other = b.signed_in(app, "hr-other@example.kz")
+    assert other.get(f"/reports/exports/{token}").status_code == 404
+    assert download(other, token).status_code == 404
+    # not even an administrator downloads someone else's file
+    admin = b.signed_in(app, "admin@example.kz")
+    assert download(admin, token).status_code == 404
+
+
+def test_a_learner_may_not_open_export_pages(offices, app):
+    owner = b.signed_in(app, "hr-root@example.kz")
+    token = exported(owner)
+    learner = b.signed_in(app, "r-new@example.kz")
+    assert learner.get(f"/reports/exports/{token}").status_code == 403
+    assert download(learner, token).status_code == 403
+
+
+def test_request_and_download_are_audited(offices, app):
+    client = b.signed_in(app, "hr-root@example.kz")
+    token = exported(client, "xlsx", status="certified")
+    download(client, token)
+    with app.app_context():
+        job = db.session.scalar(select(ExportJob).where(ExportJob.token == token))
+        hr = b.person("hr-root@example.kz")
+        entries = {entry.action: entry for entry in db.session.scalars(
+            select(AuditEntry).where(AuditEntry.action.startswith("export.")))}
+        assert set(entries) == {"export.requested", "export.downloaded"}
+        for entry in entries.values():
+            assert (entry.actor_id, entry.object_type, entry.object_id) == (hr.id, "export", str(job.id))
+        assert entries["export.requested"].summary == {"format": "xlsx", "filters": {"agency": "ROOT",
+                                                                                    "status": "certified"}}
+
+
+def test_expired_export_gives_410_and_its_file_is_purged(offices, app):
+    client = b.signed_in(app, "hr-root@example.kz")
+    token = exported(client)
+    with app.app_context():
+        job = db.session.scalar(select(ExportJob).where(ExportJob.token == token))
+        path = export_dir(app) / job.file_name
+        assert path.is_file()
+        job.expires_at = utcnow() - timedelta(minutes=1)
+        db.session.commit()
+    response = download(client, token)
+    assert response.status_code == 410
+    assert "expired" in response.get_data(as_text=True)
+    assert "expired" in client.get(f"/reports/exports/{token}").get_data(as_text=True)
+    with app.app_context():
+        assert jobs.purge_expired(export_dir(app), now=utcnow()) == 1
+        db.session.commit()
+        assert not path.exists()
+        job = db.session.scalar(select(ExportJob).where(ExportJob.token == token))
+        assert job.file_name is None and job.status == "done"
+        assert jobs.purge_expired(export_dir(app), now=utcnow()) == 0
+    assert download(client, token).status_code == 410
+
+
+def test_purge_keeps_exports_that_have_not_expired(offices, app):
+    client = b.signed_in(app, "hr-root@example.kz")
+    token = exported(client)
+    with app.app_context():
+        assert jobs.purge_expired(export_dir(app), now=utcnow()) == 0
+        job = db.session.scalar(select(ExportJob).where(ExportJob.token == token))
+        assert (export_dir(app) / job.file_name).is_file()
+        # A day later (EXPORT_HOURS = 24) it goes.
+        assert jobs.purge_expired(export_dir(app), now=utcnow() + timedelta(hours=25)) == 1
+        db.session.commit()
+    assert download(client, token).status_code == 410
+
+
+def test_export_without_csrf_token_is_refused(offices, app):
+    client = b.signed_in(app, "hr-root@example.kz")
+    response = client.post("/reports/exports", data={"format": "csv"})
+    assert response.status_code == 400
+    response = client.post("/reports/exports", data={"format": "csv", "csrf_token": "forged"})
+    assert response.status_code == 400
+    with app.app_context():
+        assert db.session.scalar(select(ExportJob)) is None
+
+
+def test_unknown_format_is_refused(offices, app):
+    client = b.signed_in(app, "hr-root@example.kz")
+    assert request_export(client, "pdf").status_code == 400
+
+
+def test_hr_exporting_another_agency_through_the_hidden_field_gets_404(offices, app):
+    client = b.signed_in(app, "hr-root@example.kz")
+    assert request_export(client, agency="OTHER").status_code == 404
+    assert request_export(client, agency="NOPE").status_code == 404
+    with app.app_context():
+        assert db.session.scalar(select(ExportJob)) is None
+
+
+def test_bad_filter_in_the_hidden_fields_gets_400(offices, app):
+    client = b.signed_in(app, "hr-root@example.kz")
+    assert request_export(client, date_from="31.12.2025").status_code == 400
+
+
+def test_filters_are_checked_again_when_the_job_runs(offices, app, tmp_path):
+    with app.app_context():
+        hr = b.person("hr-root@example.kz")
+        filters = parse_filters({"agency": "MID"}, actor=hr)
+        job = jobs.request_export(hr, filters, "csv", locale="en", now=utcnow())
+        db.session.commit()
+        job_id = job.id
+        # The officer moves to another agency before the worker picks the job up.
+        hr.agency = b.agency("OTHER")
+        db.session.commit()
+    with app.app_context():
+        assert jobs.run_export(job_id, export_dir=tmp_path / "exports", hours=24, now=utcnow) == "failed"
+        db.session.commit()
+    with app.app_context():
+        job = db.session.get(ExportJob, job_id)
+        assert (job.status, job.error, job.file_name) == ("failed", "OutOfScope", None)
+        assert not (tmp_path / "exports").exists() or list((tmp_path / "exports").iterdir()) == []
+        token = job.token
+    client = b.signed_in(app, "hr-root@example.kz")
+    assert "The export failed" in client.get(f"/reports/exports/{token}").get_data(as_text=True)
+    assert download(client, token).status_code == 302
+
+
+def test_a_job_runs_once(world, app, tmp_path):
+    with app.app_context():
+        admin = b.person("admin@example.kz")
+        job = jobs.request_export(admin, parse_filters({}, actor=admin), "csv", locale="en", now=utcnow())
+        db.session.commit()
+        job_id = job.id
+    with app.app_context():
+        assert jobs.run_export(job_id, export_dir=tmp_path / "exports", hours=24, now=utcnow) == "done"
+        db.session.commit()
+    with app.app_context():
+        assert jobs.run_export(job_id, export_dir=tmp_path / "exports", hours=24, now=utcnow) == "done"
+        assert jobs.run_export(987654, export_dir=tmp_path / "exports", hours=24, now=utcnow) is None
+        job = db.session.get(ExportJob, job_id)
+        assert (job.rows_done, job.rows_total) == (WORLD_TOTAL["enrolled"], WORLD_TOTAL["enrolled"])
+        assert [p.name for p in (tmp_path / "exports").iterdir()] == [job.file_name]
