@@ -21,43 +21,17 @@ import itertools
 import os
 import platform
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 import tracemalloc
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-LMS = str(ROOT / ".venv" / "bin" / "lms")
-TMP = Path(tempfile.gettempdir())
-SQLITE_PATH = TMP / "lms-bench-reports.sqlite3"
-PG_SERVER = os.environ.get("LMS_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432")
-PG_DB = "lms_bench_reports"
+sys.path.insert(0, str(ROOT / "bench"))
+from dataset import TMP, prepare  # noqa: E402
+
 OUT = TMP / "lms-bench-reports"
-
-
-def prepare(engine: str, learners: int) -> tuple[str, float]:
-    """A fresh database with the national dataset; returns its URL and the seconds demo-data took."""
-    if engine == "sqlite":
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(SQLITE_PATH) + suffix).unlink(missing_ok=True)
-        url = f"sqlite:///{SQLITE_PATH}"
-    else:
-        import psycopg
-
-        with psycopg.connect(PG_SERVER.replace("postgresql+psycopg", "postgresql") + "/postgres",
-                             autocommit=True) as connection:
-            connection.execute(f"DROP DATABASE IF EXISTS {PG_DB}")
-            connection.execute(f"CREATE DATABASE {PG_DB}")
-        url = f"{PG_SERVER}/{PG_DB}"
-    env = {**os.environ, "LMS_DATABASE_URL": url, "LMS_TASK_QUEUE": "immediate"}
-    for args in (["db", "upgrade"], ["courses", "sync"]):
-        subprocess.run([LMS, *args], env=env, check=True, capture_output=True)
-    started = time.perf_counter()
-    subprocess.run([LMS, "demo-data", "--learners", str(learners)], env=env, check=True, capture_output=True)
-    return url, time.perf_counter() - started
 
 
 class QueryCounter:
@@ -233,7 +207,7 @@ def main() -> None:
     print(f"Machine: {platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} CPUs")
     for engine in args.engines.split(","):
         print(f"[{engine}] building the dataset ({args.learners} learners)...", flush=True)
-        url, seeded = prepare(engine, args.learners)
+        url, seeded = prepare(engine, args.learners, name="lms_bench_reports")
         print(f"[{engine}] measuring...", flush=True)
         print("\n".join(report(engine, seeded, measure(url))), flush=True)
 

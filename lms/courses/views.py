@@ -20,7 +20,7 @@ from lms.db import utcnow
 from lms.extensions import db
 from lms.i18n import LANGUAGE_NAMES, LANGUAGE_NAMES_TRANSLATED
 from lms.learning import services as learning
-from lms.learning.assignments import list_assigned_courses, renewal_since
+from lms.learning.assignments import get_assigned_course, renewal_since
 from lms.quizzes import services as quizzes
 
 AREA_NAMES = {
@@ -86,7 +86,7 @@ def course(key: str):
     enrollment = learning.get_enrollment(current_user, course)
     since = renewal_since(current_user, course, now=utcnow())
     progress = learning.get_progress(current_user, course, since=since) if enrollment else None
-    assignment = next((item for item in list_assigned_courses(current_user) if item.course.id == course.id), None)
+    assignment = get_assigned_course(current_user, course)
     attempts = quizzes.list_attempts(current_user, course) if quiz is not None else []
     return render_template("courses/course.html", course=course, lessons=lessons, quiz=quiz, enrollment=enrollment,
                            progress=progress, assignment=assignment, attempts=attempts, locale=str(get_locale()))

@@ -198,15 +198,18 @@ def _status(course: Course, due: datetime, months: int | None, latest: datetime 
     return AssignedCourse(course, max(due, expires), None, months)  # due again
 
 
-def list_assigned_courses(user: User, *, now: datetime | None = None) -> list[AssignedCourse]:
-    """The live courses assigned to `user`, earliest due date first, with the completion that satisfies them."""
+def list_assigned_courses(user: User, *, now: datetime | None = None,
+                          course_id: int | None = None) -> list[AssignedCourse]:
+    """The live courses assigned to `user` (only `course_id`, when given), earliest due date first, with the
+    completion that satisfies them."""
     now = now or utcnow()
-    rows = db.session.execute(
-        select(Course, func.min(Assignment.due_at), func.min(Assignment.recurrence_months))
-        .join(Assignment, Assignment.course_id == Course.id)
-        .where(Assignment.cancelled_at.is_(None), Course.is_retired.is_(False), _applies_to(user))
-        .group_by(Course.id)
-    ).all()
+    query = (select(Course, func.min(Assignment.due_at), func.min(Assignment.recurrence_months))
+             .join(Assignment, Assignment.course_id == Course.id)
+             .where(Assignment.cancelled_at.is_(None), Course.is_retired.is_(False), _applies_to(user))
+             .group_by(Course.id))
+    if course_id is not None:
+        query = query.where(Course.id == course_id)
+    rows = db.session.execute(query).all()
     if not rows:
         return []
     completions = dict(db.session.execute(
@@ -219,12 +222,18 @@ def list_assigned_courses(user: User, *, now: datetime | None = None) -> list[As
     return sorted(items, key=lambda item: item.due_at)
 
 
+def get_assigned_course(user: User, course: Course, *, now: datetime | None = None) -> AssignedCourse | None:
+    """Where `user` stands with `course` if it is assigned to them, else None."""
+    items = list_assigned_courses(user, now=now, course_id=course.id)
+    return items[0] if items else None
+
+
 def renewal_since(user: User, course: Course, *, now: datetime) -> datetime | None:
     """When recurring training is due again, the time of the completion it renews; else None.
 
     Lessons and quiz attempts from before that time do not count towards the renewed completion.
     """
-    item = next((a for a in list_assigned_courses(user, now=now) if a.course.id == course.id), None)
+    item = get_assigned_course(user, course, now=now)
     if item is None or item.recurrence_months is None or item.completed_at is not None:
         return None
     latest = aware(db.session.scalar(select(func.max(CourseCompletion.completed_at)).where(

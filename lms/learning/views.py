@@ -15,7 +15,7 @@ from lms.courses.views import live_course_or_404
 from lms.db import utcnow
 from lms.extensions import db
 from lms.learning import bp, services
-from lms.learning.assignments import list_assigned_courses, renewal_since
+from lms.learning.assignments import get_assigned_course, list_assigned_courses, renewal_since
 from lms.quizzes import services as quizzes
 
 
@@ -48,7 +48,7 @@ def enroll(key: str):
     course = live_course_or_404(key)
     if not FlaskForm().validate_on_submit():
         abort(400)
-    assigned = any(item.course.id == course.id for item in list_assigned_courses(current_user))
+    assigned = get_assigned_course(current_user, course) is not None
     try:
         created = services.enroll(current_user, course, now=utcnow(), source="assignment" if assigned else "self")
     except services.EnrollmentClosed as exc:

@@ -1,0 +1,196 @@
+"""Locust scenarios for bench/load/run.py, chosen by user class on the command line:
+
+Ceiling        GET /ceiling/<id> on the minimal Flask app (the framework ceiling)
+Reader         a signed-in learner reading: course page and lesson page
+Learner        the learner mix: My learning, catalogue, course page, lesson page, mark complete, quiz start and submit
+SpikeLearner   quiz-deadline spike: each user takes accounts from a shared list and starts and submits the final
+               quiz once per account; stops when the list is empty
+HrOfficer      one HR officer loading dashboards and requesting an export (run beside Learner)
+
+Signed-in sessions are prepared by run.py (LOAD_SESSIONS: a JSON file of {"cookie": ..., "email": ...}) so that
+the measured traffic is not dominated by password hashing at sign-in.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import random
+import re
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from locust import HttpUser, between, constant, events, task
+
+SESSIONS = json.loads(Path(os.environ["LOAD_SESSIONS"]).read_text()) if os.environ.get("LOAD_SESSIONS") else {}
+COURSE = os.environ.get("LOAD_COURSE", "ai-foundations")
+LESSONS = os.environ.get("LOAD_LESSONS", "what-is-ai").split(",")
+MAX_ID = int(os.environ.get("LOAD_MAX_USER_ID", "1000"))
+TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+_learners = itertools.cycle(SESSIONS.get("learners", []) or [None])
+_spike = list(SESSIONS.get("spike", []))
+
+
+def _signed_in(user: HttpUser, session: dict) -> None:
+    user.client.cookies.clear()
+    # The same domain and path as the server's Set-Cookie, so that a refreshed cookie replaces this one.
+    user.client.cookies.set("lms_session", session["cookie"], domain=urlsplit(user.host).hostname, path="/")
+
+
+def _token(response) -> str | None:
+    match = TOKEN.search(response.text or "")
+    return match.group(1) if match else None
+
+
+class Ceiling(HttpUser):
+    """The framework ceiling."""
+
+    wait_time = constant(0)
+
+    @task
+    def page(self):
+        self.client.get(f"/ceiling/{random.randint(1, MAX_ID)}", name="ceiling")
+
+
+class Reader(HttpUser):
+    """Course and lesson pages only (the pages the ceiling is compared with)."""
+
+    wait_time = constant(0)
+
+    def on_start(self):
+        _signed_in(self, next(_learners))
+
+    @task
+    def course(self):
+        self.client.get(f"/courses/{COURSE}", name="course page")
+
+    @task
+    def lesson(self):
+        self.client.get(f"/courses/{COURSE}/lessons/{random.choice(LESSONS)}", name="lesson page")
+
+
+class Learner(HttpUser):
+    """The learner mix."""
+
+    wait_time = between(0, 0.2)
+
+    def on_start(self):
+        _signed_in(self, next(_learners))
+
+    @task(3)
+    def dashboard(self):
+        self.client.get("/my-learning", name="learner: my learning")
+
+    @task(2)
+    def catalogue(self):
+        self.client.get("/courses/", name="learner: catalogue")
+
+    @task(3)
+    def course(self):
+        self.client.get(f"/courses/{COURSE}", name="learner: course page")
+
+    @task(5)
+    def lesson_and_complete(self):
+        lesson = random.choice(LESSONS)
+        page = self.client.get(f"/courses/{COURSE}/lessons/{lesson}", name="learner: lesson page")
+        token = _token(page)
+        if token:
+            self.client.post(f"/courses/{COURSE}/lessons/{lesson}/complete", data={"csrf_token": token},
+                             name="learner: mark complete", allow_redirects=False)
+
+    @task(1)
+    def quiz(self):
+        overview = self.client.get(f"/courses/{COURSE}/quiz", name="learner: quiz overview")
+        token = _token(overview)
+        if not token:
+            return
+        started = self.client.post(f"/courses/{COURSE}/quiz/start", data={"csrf_token": token},
+                                   name="learner: quiz start", allow_redirects=False)
+        location = started.headers.get("Location", "")
+        if "/quiz/attempts/" in location:
+            page = self.client.get(location, name="learner: quiz page")
+            self.client.post(location.rstrip("/") + "/submit", data={"csrf_token": _token(page) or token},
+                             name="learner: quiz submit", allow_redirects=False)
+
+
+class HrOfficer(HttpUser):
+    """One HR officer: dashboards while learners work, and one export of the whole agency."""
+
+    wait_time = between(1, 2)
+    fixed_count = 1
+
+    def on_start(self):
+        _signed_in(self, SESSIONS["hr"])
+        page = self.client.get("/reports/", name="hr: dashboard")
+        self.client.post("/reports/exports", data={"csrf_token": _token(page), "format": "csv"},
+                         name="hr: request export", allow_redirects=False)
+
+    @task
+    def dashboard(self):
+        self.client.get("/reports/", name="hr: dashboard")
+
+
+class SpikeLearner(HttpUser):
+    """The quiz-deadline spike: start and submit the final quiz once per prepared account."""
+
+    wait_time = constant(0)
+
+    @task
+    def submit_once(self):
+        if not _spike:
+            self.environment.runner.quit()
+            return
+        _signed_in(self, _spike.pop())
+        overview = self.client.get(f"/courses/{COURSE}/quiz", name="spike: quiz overview")
+        started = self.client.post(f"/courses/{COURSE}/quiz/start", data={"csrf_token": _token(overview)},
+                                   name="spike: quiz start", allow_redirects=False)
+        location = started.headers.get("Location", "")
+        if "/quiz/attempts/" not in location:
+            return
+        page = self.client.get(location, name="spike: quiz page")
+        self.client.post(location.rstrip("/") + "/submit", data={"csrf_token": _token(page)},
+                         name="spike: quiz submit", allow_redirects=False)
+
+
+# --- results: response times grouped by the part of the request name before ":" --------------------------------
+_times: dict[str, list[float]] = {}
+_errors: dict[str, int] = {}
+_clock: dict[str, float] = {}
+_statuses: dict[str, dict[str, int]] = {}
+
+
+@events.request.add_listener
+def _record(request_type, name, response_time, response_length, exception=None, response=None, **kwargs):
+    group = name.split(":")[0]
+    now = time.monotonic()
+    _clock.setdefault("start", now)
+    _clock["end"] = now
+    status = getattr(response, "status_code", 0) or 0
+    failed = exception is not None or status >= 400
+    if response is not None and "database is locked" in (getattr(response, "text", "") or ""):
+        failed = True
+    _times.setdefault(group, []).append(response_time)
+    _errors[group] = _errors.get(group, 0) + (1 if failed else 0)
+    if failed:
+        _statuses.setdefault(group, {}).setdefault(str(status), 0)
+        _statuses[group][str(status)] += 1
+
+
+@events.quitting.add_listener
+def _write(environment, **kwargs):
+    target = os.environ.get("LOAD_RESULT")
+    if not target:
+        return
+    elapsed = max(_clock.get("end", 0) - _clock.get("start", 0), 1e-9)
+    summary = {}
+    for group, times in _times.items():
+        ordered = sorted(times)
+
+        def pct(p, ordered=ordered):
+            return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
+
+        summary[group] = {"count": len(ordered), "errors": _errors.get(group, 0), "rps": len(ordered) / elapsed,
+                          "p50": pct(50), "p95": pct(95), "p99": pct(99), "failed": _statuses.get(group, {})}
+    Path(target).write_text(json.dumps(summary))
