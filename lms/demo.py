@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta
 
 import click
@@ -43,6 +44,8 @@ DEMO_ACCOUNTS = [
      {Role.LEARNER, Role.HR}, "hr-demo-2026"),
     ("author@demo.lms.kz", "Дина Сергеевна Ким", "AGCS-ACAD", "Методист",
      {Role.LEARNER, Role.AUTHOR}, "author-demo-2026"),
+    ("programme@demo.lms.kz", "Айгерім Серікқызы Бекова", "AGCS", "Эксперт проектного офиса",
+     {Role.LEARNER, Role.PROGRAMME}, "programme-demo-2026"),
     ("admin@demo.lms.kz", "Platform Administrator", None, "Администратор платформы",
      {Role.ADMIN}, "admin-demo-2026"),
 ]
@@ -82,14 +85,52 @@ def _assign_demo_course(hr: User, agency: Agency, *, now: datetime) -> None:
 
 @click.command("demo-data")
 @click.option("--force", is_flag=True, help="Allow demo accounts with known passwords in production.")
+@click.option("--learners", type=click.IntRange(min=1),
+              help="Also generate a national dataset: this many learners with enrolments, progress and certificates.")
+@click.option("--agencies", type=click.IntRange(min=1), default=200, show_default=True,
+              help="With --learners: agencies in the generated tree.")
+@click.option("--seed", type=int, default=2026, show_default=True, help="With --learners: the random seed.")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="With --learners: the anchor day (default: today, UTC); all generated history lies before it.")
 @with_appcontext
-def demo_data(force: bool):
-    """Create demo agencies and one account per role when the database has no users; print the logins."""
+def demo_data(force: bool, learners: int | None, agencies: int, seed: int, today: datetime | None):
+    """Create demo agencies and one account per role when the database has no users; print the logins.
+
+    With --learners, then generate a national dataset on top (lms.demo_national); it refuses to run twice.
+    """
     if current_app.config["ENV"] == "production" and not force:
         raise click.ClickException("refusing to create demo accounts with known passwords in production")
-    begin_write(db.session)
-    logins = seed_demo(min_length=current_app.config["PASSWORD_MIN_LENGTH"], now=utcnow())
-    db.session.commit()
+    if learners is None:
+        if agencies != 200 or seed != 2026 or today is not None:
+            raise click.UsageError("--agencies, --seed and --today need --learners")
+        begin_write(db.session)
+        logins = seed_demo(min_length=current_app.config["PASSWORD_MIN_LENGTH"], now=utcnow())
+        db.session.commit()
+        _print_logins(logins)
+        return
+    from lms import demo_national as national
+    from lms.demo_bulk import rollback_journal
+
+    began = time.perf_counter()
+    options = national.NationalOptions(learners=learners, agencies=agencies, seed=seed,
+                                       today=(today or utcnow()).date(), timezone=current_app.config["TIMEZONE"])
+    with rollback_journal(db.engine):
+        try:
+            national.check_can_generate(options)
+            begin_write(db.session)
+            logins = seed_demo(min_length=current_app.config["PASSWORD_MIN_LENGTH"], now=utcnow())
+            national.generate(options, demo_agency_codes=[row[0] for row in DEMO_AGENCIES],
+                              admin_email="admin@demo.lms.kz", echo=click.echo)
+            db.session.commit()
+        except national.NationalDataError as exc:
+            raise click.ClickException(str(exc)) from None
+        finally:
+            db.session.close()  # rolls back unless committed; hands the connection back before WAL returns
+    click.echo(f"National demo data committed; {time.perf_counter() - began:.1f} s in all.")
+    _print_logins(logins)
+
+
+def _print_logins(logins: list[tuple[str, str, str]]) -> None:
     if not logins:
         existing = set(db.session.scalars(select(User.email).where(User.email.in_([a[0] for a in DEMO_ACCOUNTS]))))
         logins = [(", ".join(sorted(roles)), email, password)
