@@ -39,7 +39,7 @@ TABLES = {
                      "agency_names", "hours", "content_version", "language", "issued_at", "expires_at", "revoked_at",
                      "revoked_reason", "revoked_by_id", "replaced_by_id"),
     "enrollments": ("id", "user_id", "course_id", "source", "enrolled_at", "lessons_completed", "completed_at",
-                    "completion_language", "certificate_id"),
+                    "completion_language", "certificate_id", "certified_at", "certificate_expires_at"),
     "lesson_progress": ("id", "user_id", "lesson_id", "course_id", "completed_at", "lesson_version", "language"),
     "quiz_attempts": ("id", "user_id", "course_id", "quiz_version_id", "number", "is_preview", "status", "pass_mark",
                       "started_at", "deadline_at", "submitted_at", "layout", "answers", "results", "score_percent",
@@ -194,18 +194,19 @@ class LearnerRows:
             else:
                 completed = self._attempts(uid, c.id, quiz, t - int(6 * 3600 * log(1.0 - rnd())) + 300, fails,
                                            want_pass, lang)
-        certificate_id = None
+        certificate = (None, None, None)
         if completed is not None:
             completion_id = ids["course_completions"] = ids["course_completions"] + 1
             self.completions.append((completion_id, uid, c.id, fmt(completed), c.version, lang))
             if c.has_certificate:
-                certificate_id = self._certificate(uid, c, completion_id, completed, lang, name, agency)
+                certificate = self._certificate(uid, c, completion_id, completed, lang, name, agency)
         ids["enrollments"] += 1
         if completed is None:
-            self.enrolments.append((ids["enrollments"], uid, c.id, source, fmt(at), done, None, None, None))
+            self.enrolments.append((ids["enrollments"], uid, c.id, source, fmt(at), done, None, None, None, None,
+                                    None))
         else:
             self.enrolments.append((ids["enrollments"], uid, c.id, source, fmt(at), done, fmt(completed), lang,
-                                    certificate_id))
+                                    *certificate))
 
     def _attempts(self, uid: int, course_id: int, quiz: QuizSpec, t: int, fails: int, want_pass: bool,
                   lang: str) -> int | None:
@@ -233,7 +234,8 @@ class LearnerRows:
         return None
 
     def _certificate(self, uid: int, c: CourseSpec, completion_id: int, issued: int, lang: str, name: str,
-                     agency: int) -> int:
+                     agency: int) -> tuple:
+        """Write a certificate; return (id, issued_at unless revoked, expires_at unless revoked) for the enrolment."""
         rng, now, fmt = self.rng, self.now, self.fmt
         value = self.serials.getrandbits(128)
         expires = None
@@ -249,4 +251,6 @@ class LearnerRows:
             certificate_id, _encode(value) + CHECK_SYMBOLS[value % 37], uid, c.id, completion_id, name, c.titles,
             self.world.agency_names[agency], c.hours, c.version, lang, fmt(issued), expires, revoked_at, reason,
             revoked_by, None))
-        return certificate_id
+        if revoked_at is not None:
+            return certificate_id, None, None
+        return certificate_id, fmt(issued), expires

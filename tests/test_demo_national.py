@@ -161,6 +161,10 @@ def test_the_rows_agree_with_one_another(app, runner, courses):
             assert e.completed_at == (latest.completed_at if latest else None)
             assert e.completion_language == (latest.language if latest else None)
             assert e.certificate_id == max((c.id for c in certificates.get(key, [])), default=None)
+            current = next((c for c in certificates.get(key, []) if c.id == e.certificate_id), None)
+            live = current is not None and current.revoked_at is None
+            assert e.certified_at == (current.issued_at if live else None)
+            assert e.certificate_expires_at == (current.expires_at if live else None)
         assert set(completions) <= {(e.user_id, e.course_id) for e in enrollments}
         quiz_courses = set(db.session.scalars(select(QuizVersion.course_id)))
         attempts = defaultdict(list)

@@ -57,7 +57,8 @@ def _new_certificate(user: User, course: Course, completion: CourseCompletion, *
     db.session.add(certificate)
     db.session.flush()
     db.session.execute(update(Enrollment).where(Enrollment.user_id == user.id, Enrollment.course_id == course.id)
-                       .values(certificate_id=certificate.id))
+                       .values(certificate_id=certificate.id, certified_at=certificate.issued_at,
+                               certificate_expires_at=certificate.expires_at))
     record("certificate_issued", user_id=user.id, at=now, course=course, content_version=completion.course_version,
            details={"serial": certificate.serial})
     return certificate
@@ -95,6 +96,8 @@ def revoke(certificate: Certificate, *, actor: User, reason: str, now: datetime)
     if certificate.revoked_at is not None:
         raise CertificateError(_("This certificate is already revoked."))
     certificate.revoked_at, certificate.revoked_reason, certificate.revoked_by_id = now, reason[:2000], actor.id
+    db.session.execute(update(Enrollment).where(Enrollment.certificate_id == certificate.id)
+                       .values(certified_at=None, certificate_expires_at=None))
     record("certificate_revoked", user_id=certificate.user_id, actor_id=actor.id, at=now, course=certificate.course,
            details={"serial": certificate.serial, "reason": certificate.revoked_reason})
 

@@ -38,6 +38,10 @@ class Enrollment(db.Model):
     completion_language: Mapped[str | None] = mapped_column(String(2))
     #: The latest certificate issued for the course (it may since have been revoked or have expired).
     certificate_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id"))
+    #: When that certificate was issued, while it is not revoked (None otherwise); with its expiry, "certified
+    #: now" needs no join to certificates.
+    certified_at: Mapped[datetime | None]
+    certificate_expires_at: Mapped[datetime | None]
 
     course: Mapped[Course] = relationship()
 

@@ -30,8 +30,9 @@ def agency_ids(filters: ReportFilters, tree: AgencyTree) -> list[int] | None:
 
 
 def _valid_certificate(now: datetime):
-    return and_(Certificate.id.is_not(None), Certificate.revoked_at.is_(None),
-                or_(Certificate.expires_at.is_(None), Certificate.expires_at > now))
+    # The enrolment's copy of its certificate's standing (issued, not revoked; expiry), so no join is needed.
+    return and_(Enrollment.certified_at.is_not(None),
+                or_(Enrollment.certificate_expires_at.is_(None), Enrollment.certificate_expires_at > now))
 
 
 def _status_condition(status: str, now: datetime):
@@ -64,9 +65,11 @@ def _where(query: Select, filters: ReportFilters, ids: list[int] | None, *, with
     return query
 
 
-def _enrolments() -> Select:
-    return (select().select_from(Enrollment).join(User, User.id == Enrollment.user_id)
-            .outerjoin(Certificate, Certificate.id == Enrollment.certificate_id))
+def _enrolments(*, with_certificate: bool = False) -> Select:
+    query = select().select_from(Enrollment).join(User, User.id == Enrollment.user_id)
+    if with_certificate:
+        query = query.outerjoin(Certificate, Certificate.id == Enrollment.certificate_id)
+    return query
 
 
 def summary_rows(filters: ReportFilters, ids: list[int] | None, *, now: datetime):
@@ -83,11 +86,11 @@ def summary_rows(filters: ReportFilters, ids: list[int] | None, *, now: datetime
 
 def certified_people(filters: ReportFilters, ids: list[int] | None, *, now: datetime, course_id: int | None = None):
     """(agency_id, people holding at least one valid certificate) per agency, within the filters."""
-    query = _enrolments().add_columns(User.agency_id, func.count(func.distinct(Enrollment.user_id))).where(
-        _valid_certificate(now)).group_by(User.agency_id)
+    people = _enrolments().add_columns(User.agency_id, Enrollment.user_id).where(_valid_certificate(now)).distinct()
     if course_id is not None:
-        query = query.where(Enrollment.course_id == course_id)
-    return db.session.execute(_where(query, filters, ids, with_status=False, now=now)).all()
+        people = people.where(Enrollment.course_id == course_id)
+    people = _where(people, filters, ids, with_status=False, now=now).subquery()
+    return db.session.execute(select(people.c.agency_id, func.count()).group_by(people.c.agency_id)).all()
 
 
 def headcounts(ids: list[int] | None) -> dict[int | None, int]:
@@ -102,7 +105,7 @@ def detail_query(filters: ReportFilters, ids: list[int] | None, *, now: datetime
                  include_inactive: bool = False) -> Select:
     """One row per enrolment (with the learner and the latest certificate), in enrolment order. Reports count
     active people only; `include_inactive` is for one person's record, which keeps its history."""
-    query = _enrolments().add_columns(
+    query = _enrolments(with_certificate=True).add_columns(
         Enrollment.id, User.id.label("user_id"), User.full_name, User.email, User.position, User.agency_id,
         Enrollment.course_id, Enrollment.enrolled_at, Enrollment.lessons_completed, Enrollment.completed_at,
         Enrollment.completion_language, Certificate.serial, Certificate.issued_at, Certificate.expires_at,
@@ -185,8 +188,8 @@ def weekly_newly_trained(*, now: datetime) -> list[tuple[str, int]]:
 
     "Trained" (the national target) means an active person holding at least one valid certificate.
     """
-    first = (select(Enrollment.user_id, func.min(Certificate.issued_at).label("first_at"))
-             .join(User, User.id == Enrollment.user_id).join(Certificate, Certificate.id == Enrollment.certificate_id)
+    first = (select(Enrollment.user_id, func.min(Enrollment.certified_at).label("first_at"))
+             .join(User, User.id == Enrollment.user_id)
              .where(User.is_active.is_(True), _valid_certificate(now)).group_by(Enrollment.user_id).subquery())
     week = week_start(first.c.first_at)
     rows = db.session.execute(select(week, func.count()).group_by(week).order_by(week)).all()

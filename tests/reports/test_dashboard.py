@@ -6,11 +6,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event, select, update
 
 from lms.accounts.models import Role
 from lms.extensions import db
 from lms.learning.assignments import Assignment, add_months, cancel_assignment
+from lms.learning.models import Enrollment
 from lms.reports import dashboard, queries, targets
 from lms.reports.dashboard import Counts, build_dashboard, national_progress, project
 from lms.reports.filters import parse_filters
@@ -65,7 +66,10 @@ def test_a_revoked_certificate_is_completed_but_not_certified(app, courses, ctx)
 def test_an_expired_certificate_is_not_certified(app, courses, ctx):
     factories.user("admin@example.kz", roles={Role.ADMIN})
     certificate = b.complete(factories.user(agency=factories.agency("A")), "alpha")
+    # Expiry is fixed at issue; the enrolment keeps a copy of it (as issue_certificate writes both).
     certificate.expires_at = b.NOW - timedelta(days=1)
+    db.session.execute(update(Enrollment).where(Enrollment.certificate_id == certificate.id)
+                       .values(certificate_expires_at=certificate.expires_at))
     db.session.commit()
     total = board_for("admin@example.kz").total
     assert (total.completed, total.certified, total.certified_people) == (1, 0, 0)
