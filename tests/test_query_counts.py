@@ -1,0 +1,87 @@
+"""SQL statements per request on the main pages do not grow with the amount of data.
+
+Each page is requested on a national demo dataset of two sizes (`lms demo-data --learners N`); the number of
+statements must be the same. bench/load/run.py reports the same figures at 2,000 and 100,000 learners.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import event, select
+
+from lms.courses.models import Lesson
+from lms.extensions import db
+from tests.courses.builders import write_course
+from tests.courses.conftest import courses_root  # noqa: F401 - fixture used below
+from tests.learning.conftest import sync
+
+SMALL, LARGE = 60, 600
+PAGES = {
+    "learner@demo.lms.kz": ["/my-learning", "/courses/", "/courses/ai-basics", "/courses/ai-basics/lessons/{lesson}",
+                            "/courses/ai-basics/quiz", "/certificates/"],
+    "hr@demo.lms.kz": ["/reports/", "/reports/learners", "/reports/overdue", "/agencies/"],
+    "admin@demo.lms.kz": ["/reports/", "/reports/?agency=MDAI", "/admin/users/"],
+}
+PASSWORDS = {"learner@demo.lms.kz": "learner-demo-2026", "hr@demo.lms.kz": "hr-demo-2026",
+             "admin@demo.lms.kz": "admin-demo-2026"}
+
+
+def _wipe() -> None:
+    for table in reversed(db.metadata.sorted_tables):
+        db.session.execute(table.delete())
+    db.session.commit()
+
+
+def _statements_per_page(app, make_client, courses_root, learners: int) -> dict[str, int]:  # noqa: F811
+    with app.app_context():
+        _wipe()
+        sync(courses_root)
+    result = app.test_cli_runner().invoke(args=["demo-data", "--learners", str(learners), "--agencies", "20",
+                                                "--today", "2026-03-01"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        lesson = db.session.scalar(select(Lesson.key).order_by(Lesson.position).limit(1))
+    counts: dict[str, int] = {}
+    seen = [0]
+
+    def count(*_args, **_kwargs):
+        seen[0] += 1
+
+    with app.app_context():
+        engine = db.engine
+    for email, paths in PAGES.items():
+        client = make_client()
+        response = client.post("/login", data={"email": email, "password": PASSWORDS[email]})
+        assert response.status_code == 302
+        for path in paths:
+            path = path.format(lesson=lesson)
+            client.get(path)  # warm caches (rendered lessons, compiled statements)
+            event.listen(engine, "before_cursor_execute", count)
+            try:
+                seen[0] = 0
+                response = client.get(path)
+            finally:
+                event.remove(engine, "before_cursor_execute", count)
+            assert response.status_code == 200, (path, response.status_code)
+            counts[f"{email} {path}"] = seen[0]
+    return counts
+
+
+@pytest.fixture
+def make_client(app):
+    def _make():
+        return app.test_client()
+
+    return _make
+
+
+def test_statements_per_page_do_not_grow_with_the_number_of_learners(app, make_client, courses_root):  # noqa: F811
+    app.config["WTF_CSRF_ENABLED"] = False
+    try:
+        write_course(courses_root / "ai-basics", course_id="ai-basics", languages=("en", "ru", "kk"))
+        small = _statements_per_page(app, make_client, courses_root, SMALL)
+        large = _statements_per_page(app, make_client, courses_root, LARGE)
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = True
+    assert large == small
+    assert max(small.values()) < 40, small
