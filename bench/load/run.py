@@ -91,6 +91,41 @@ def prepare_accounts(url: str, course_key: str) -> dict:
             "spike_ids": spike_ids, "lessons": lessons, "max_id": max_id}
 
 
+def queries_per_page(url: str, email: str, course: str, lesson: str) -> dict[str, int]:
+    """SQL statements per request on the main pages (a SQLAlchemy event counter), for one signed-in learner and
+    the demo HR officer."""
+    from sqlalchemy import event
+
+    from lms import create_app
+    from lms.extensions import db
+
+    app = create_app({"DATABASE_URL": url, "TASK_QUEUE": "immediate", "WTF_CSRF_ENABLED": False,
+                      "LOGIN_RATE_LIMIT": "1000 per minute"})
+    pages = {(email, PASSWORD): ["/my-learning", "/courses/", f"/courses/{course}",
+                                 f"/courses/{course}/lessons/{lesson}", f"/courses/{course}/quiz"],
+             ("hr@demo.lms.kz", "hr-demo-2026"): ["/reports/", "/reports/learners", "/reports/overdue"]}
+    counts, seen = {}, [0]
+
+    def count(*_args, **_kwargs):
+        seen[0] += 1
+
+    with app.app_context():
+        engine = db.engine
+    for (user, password), paths in pages.items():
+        client = app.test_client()
+        client.post("/login", data={"email": user, "password": password})
+        for path in paths:
+            client.get(path)
+            event.listen(engine, "before_cursor_execute", count)
+            seen[0] = 0
+            client.get(path)
+            event.remove(engine, "before_cursor_execute", count)
+            counts[path] = seen[0]
+    with app.app_context():
+        db.engine.dispose()
+    return counts
+
+
 def start(app_spec: str, url: str, log: Path) -> tuple[subprocess.Popen, str]:
     port = free_port()
     process = subprocess.Popen([str(BIN / "gunicorn"), *GUNICORN_ARGS, "--bind", f"127.0.0.1:{port}", app_spec],
@@ -149,6 +184,7 @@ def run_engine(engine: str, learners: int, seconds: int, course: str) -> list[st
     print(f"[{engine}] building the dataset ({learners} learners)...", flush=True)
     url, seeded = prepare(engine, learners, name="lms_bench_load")
     accounts = prepare_accounts(url, course)
+    statements = queries_per_page(url, accounts["readers"][0], course, accounts["lessons"][0])
     app_log, ceiling_log = OUT / f"{engine}-app.log", OUT / f"{engine}-ceiling.log"
     app, base = start("lms:create_app()", url, app_log)
     ceiling, ceiling_base = start("bench.load.ceiling:create_app()", url, ceiling_log)
@@ -185,10 +221,10 @@ def run_engine(engine: str, learners: int, seconds: int, course: str) -> list[st
             process.wait(timeout=30)
     submitted = count_submitted(url, accounts["spike_ids"])
     locked = sum(text.count("database is locked") for text in (app_log.read_text(), ceiling_log.read_text()))
-    return table(engine, learners, seeded, results, submitted, spike_seconds, locked)
+    return table(engine, learners, seeded, results, submitted, spike_seconds, locked, statements)
 
 
-def table(engine, learners, seeded, r, submitted, spike_seconds, locked) -> list[str]:
+def table(engine, learners, seeded, r, submitted, spike_seconds, locked, statements) -> list[str]:
     ceiling = r["ceiling"]
     lines = [f"### {engine}, {learners:,} learners (demo-data took {seeded:.0f} s), {USERS} concurrent users",
              "", "| scenario | requests | req/s | p50 ms | p95 ms | p99 ms | errors | req/s vs ceiling | "
@@ -196,12 +232,15 @@ def table(engine, learners, seeded, r, submitted, spike_seconds, locked) -> list
     for name, s in r.items():
         lines.append(f"| {name} | {s['count']} | {s['rps']:.1f} | {s['p50']:.0f} | {s['p95']:.0f} | {s['p99']:.0f} | "
                      f"{s['errors']} | {s['rps'] / ceiling['rps']:.0%} | {s['p95'] / max(ceiling['p95'], 1):.1f}x |")
+    failures = {name: s["failed"] for name, s in r.items() if s.get("failed")}
     idle, busy = r["learner mix (idle)"]["p95"], r["learner mix during HR export"]["p95"]
     lines += ["", f"Quiz spike: {submitted} of {SPIKE_ACCOUNTS} submissions stored (target: all) in "
                   f"{spike_seconds:.0f} s with {SPIKE_USERS} at a time; errors: {r['quiz spike']['errors']}; "
                   f"\"database is locked\" in the server logs: {locked}.",
               f"Learner p95 during an HR export: {busy:.0f} ms vs {idle:.0f} ms idle ({busy / max(idle, 1):.1f}x; "
-              f"target <= 2x).", ""]
+              f"target <= 2x).",
+              "SQL statements per request: " + ", ".join(f"{path} {n}" for path, n in statements.items()) + ".",
+              f"Errors by HTTP status (0: no response): {failures or 'none'}.", ""]
     return lines
 
 
