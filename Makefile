@@ -7,7 +7,7 @@ LMS_PORT ?= 5000
 LMS_BASE_URL ?= http://127.0.0.1:$(LMS_PORT)
 export LMS_PORT LMS_BASE_URL
 
-.PHONY: run dev worker test lint i18n translations install clean
+.PHONY: run dev worker test e2e lint i18n translations install clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,8 +20,13 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed translations
 
 # Compiled catalogs (.mo) are built from the committed .po files, never committed themselves.
-translations: $(VENV)/.installed
-	$(BIN)/pybabel -q compile -d lms/translations
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard lms/translations/*/LC_MESSAGES/messages.po))
+
+translations: $(MO_FILES)
+
+# Rebuilt only when the catalog changed, so that parallel runs (CI runs both engines at once) never race on them.
+%.mo: %.po $(VENV)/.installed
+	$(BIN)/pybabel -q compile -i $< -o $@
 
 run: install
 	mkdir -p instance
@@ -48,6 +53,19 @@ dev: install
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Browser tests (tests/e2e): Debian's Chromium (apt-get install chromium) and the Nu HTML Checker from npm (into
+# .ci/cache, outside git) with the machine's Java. Playwright never downloads a browser here.
+VNU_JAR := .ci/cache/npm/node_modules/vnu-jar/build/dist/vnu.jar
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+
+$(VNU_JAR):
+	mkdir -p .ci/cache/npm
+	npm install --prefix .ci/cache/npm --no-save --no-audit --no-fund --loglevel=error vnu-jar@26.9.27
+
+e2e: install $(VNU_JAR)
+	@test -x /usr/bin/chromium || { echo "e2e: /usr/bin/chromium is missing (apt-get install chromium)"; exit 1; }
+	$(BIN)/pytest -m e2e tests/e2e $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -44,6 +44,7 @@ def app(db_url, tmp_path_factory):
     app = create_app(settings_for_tests(db_url, SIGNING_KEY_PATH=str(files / "signing-key.jwk"),
                                         CERTIFICATE_CACHE_DIR=str(files / "certificates"),
                                         EXPORT_DIR=str(files / "exports")))
+    app.instance_path = str(files)  # status files and import staging of this run only (runs may overlap)
     with app.app_context():
         _db.drop_all()
         _db.create_all()

@@ -65,3 +65,43 @@ def test_translations_keep_their_placeholders(locale):
 def test_russian_has_three_plural_forms_and_kazakh_two():
     assert _catalog("ru").num_plurals == 3
     assert _catalog("kk").num_plurals == 2
+
+
+@pytest.mark.parametrize("locale", ["kk", "ru"])
+def test_plural_entries_have_every_form_of_the_language(locale):
+    catalog = _catalog(locale)
+    wrong = [m.id for m in catalog if m.id and m.pluralizable and (
+        not isinstance(m.string, tuple) or len(m.string) != catalog.num_plurals or not all(m.string))]
+    assert wrong == []
+
+
+def test_dates_and_numbers_on_a_page_follow_the_language(app, client, login_as):
+    from datetime import timedelta
+
+    from babel.dates import format_datetime
+    from babel.numbers import format_decimal
+    from flask_babel import force_locale
+
+    from lms.accounts.models import Role
+    from lms.db import utcnow
+    from tests import factories
+    from tests.conftest import post_form
+
+    with app.app_context():
+        factories.user("hr-locale@example.kz", roles={Role.HR}, agency=factories.agency("LOCALE"))
+    login_as("hr-locale@example.kz")
+    shown = {}
+    for locale in ("kk", "ru", "en"):
+        post_form(client, "/language", {"locale": locale, "next": "/reports/"}, token_from="/reports/")
+        html = client.get("/reports/").get_data(as_text=True)
+        assert f'<html lang="{locale}">' in html
+        now = utcnow()
+        # "Figures as of <date and time>", as Babel formats a short date and time in this language.
+        candidates = {format_datetime(now + timedelta(minutes=m), "short", tzinfo=app.config["TIMEZONE"],
+                                      locale=locale) for m in (-1, 0, 1)}
+        found = [c for c in candidates if c in html]
+        assert found, (locale, candidates)
+        shown[locale] = found[0]
+        with app.test_request_context(), force_locale(locale):
+            assert app.jinja_env.filters["numberformat"](1234567) == format_decimal(1234567, locale=locale)
+    assert len(set(shown.values())) == 3, shown
