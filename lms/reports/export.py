@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -79,6 +80,10 @@ class RowContext:
     now: datetime
     statuses: dict[str, str]
     certificate_statuses: dict[str, str]
+    #: (code, name in `locale`) of each agency, by id.
+    agencies: dict[int, tuple[str, str]] = field(default_factory=dict)
+    #: Dates already converted, by hour (see day()).
+    days: dict[int, str] = field(default_factory=dict)
 
     @classmethod
     def load(cls, *, locale: str, timezone: str, now: datetime, tree: AgencyTree | None = None) -> RowContext:
@@ -90,48 +95,77 @@ class RowContext:
         with force_locale(locale):
             statuses = {key: str(name) for key, name in STATUS_NAMES.items()}
             certificate_statuses = {key: str(name) for key, name in CERTIFICATE_STATUS_NAMES.items()}
-        return cls(tree or AgencyTree.load(), courses, locale, ZoneInfo(timezone), now, statuses,
-                   certificate_statuses)
+        tree = tree or AgencyTree.load()
+        return cls(tree, courses, locale, ZoneInfo(timezone), now, statuses, certificate_statuses,
+                   {node.id: (node.code, node.name_in(locale)) for node in tree.nodes.values()})
 
-    def day(self, moment: datetime | None) -> str:
-        """A date in the platform's time zone, as YYYY-MM-DD (empty when None)."""
-        return moment.astimezone(self.timezone).date().isoformat() if moment is not None else ""
+    @cached_property
+    def now_text(self) -> str:
+        """`now` as SQLite stores times (naive UTC text), to compare with raw times."""
+        return self.now.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
 
-    def row(self, r) -> dict:
-        """One detail row (a row of queries.detail_query) as a dict keyed by COLUMNS."""
-        node = self.tree.nodes.get(r.agency_id)
-        key, title, total = self.courses[r.course_id]
-        now = self.now
-        if r.serial is None:
+    def day(self, moment) -> str:
+        """A date in the platform's time zone, as YYYY-MM-DD (empty when None), from an aware datetime or from
+        SQLite's text (UTC). Cached by the hour: exports convert millions of timestamps that fall on a few thousand
+        distinct hours."""
+        if moment is None:
+            return ""
+        key = moment[:13] if isinstance(moment, str) else int(moment.timestamp()) // 3600
+        found = self.days.get(key)
+        if found is None:
+            if isinstance(moment, str):
+                moment = datetime.fromisoformat(moment[:19]).replace(tzinfo=UTC)
+            found = self.days[key] = moment.astimezone(self.timezone).date().isoformat()
+        return found
+
+    def values(self, r) -> list:
+        """One detail row (a row of queries.detail_query) as a list in COLUMNS order."""
+        (_id, _user_id, name, email, position, agency_id, course_id, enrolled_at, lessons, completed_at, language,
+         serial, expires_at, revoked_at) = r
+        key, title, total = self.courses[course_id]
+        if serial is None:
             certificate = ""
-        elif r.revoked_at is not None:
+        elif revoked_at is not None:
             certificate = "revoked"
-        elif r.expires_at is not None and r.expires_at <= now:
+        elif expires_at is not None and expires_at <= (self.now_text if isinstance(expires_at, str) else self.now):
             certificate = "expired"
         else:
             certificate = "valid"
         if certificate == "valid":
             status = "certified"
-        elif r.completed_at is not None:
+        elif completed_at is not None:
             status = "completed"
         else:
-            status = "in_progress" if r.lessons_completed else "not_started"
-        return {
-            "agency_code": node.code if node else "", "agency": node.name_in(self.locale) if node else "",
-            "learner": r.full_name, "email": r.email, "position": r.position or "", "course_id": key,
-            "course": title, "enrolled_on": self.day(r.enrolled_at), "status": self.statuses[status],
-            "lessons_done": r.lessons_completed, "lessons_total": total, "completed_on": self.day(r.completed_at),
-            "completion_language": r.completion_language or "", "certificate_serial": r.serial or "",
-            "certificate_status": self.certificate_statuses.get(certificate, ""),
-            "certificate_expires_on": self.day(r.expires_at),
-        }
+            status = "in_progress" if lessons else "not_started"
+        code, agency = self.agencies.get(agency_id, ("", ""))
+        return [
+            code, agency, name, email, position or "", key, title, self.day(enrolled_at), self.statuses[status],
+            lessons, total, self.day(completed_at), language or "", serial or "",
+            self.certificate_statuses.get(certificate, ""), self.day(expires_at),
+        ]
+
+    def row(self, r) -> dict:
+        """One detail row as a dict keyed by COLUMNS (the JSON API and the pages)."""
+        return dict(zip(KEYS, self.values(r), strict=True))
+
+
+KEYS = [key for key, _ in COLUMNS]
+#: Positions of the columns holding text that people typed (names, emails, positions, agency and course names):
+#: the ones that could start like a formula. Codes, dates, statuses and serials never do.
+TEXT_POSITIONS = [KEYS.index(key) for key in ("agency_code", "agency", "learner", "email", "position", "course")]
+
+
+def detail_rows(filters: ReportFilters, context: RowContext) -> Iterator:
+    """The database rows of `filters`, streamed in batches."""
+    ids = queries.agency_ids(filters, context.tree)
+    query = queries.detail_query(filters, ids, now=context.now, raw_times=True)
+    # Core execution on the session's connection: plain rows, no ORM loading; streamed in batches.
+    return iter(db.session.connection().execute(query, execution_options={"yield_per": BATCH}))
 
 
 def iter_rows(filters: ReportFilters, context: RowContext) -> Iterator[dict]:
-    """The detail rows of `filters`, streamed from the database in batches."""
-    ids = queries.agency_ids(filters, context.tree)
-    query = queries.detail_query(filters, ids, now=context.now).execution_options(yield_per=BATCH)
-    for r in db.session.execute(query):
+    """The detail rows of `filters` as dicts keyed by COLUMNS."""
+    for r in detail_rows(filters, context):
         yield context.row(r)
 
 
@@ -146,13 +180,17 @@ Progress = Callable[[int], None]
 
 def write_csv(path: Path, filters: ReportFilters, context: RowContext, *, progress: Progress | None = None) -> int:
     """Write the detail rows to `path` as CSV; return the number of rows."""
-    keys = [key for key, _ in COLUMNS]
     count = 0
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(headings(COLUMNS, context.locale))
-        for row in iter_rows(filters, context):
-            writer.writerow([neutralise(row[key]) for key in keys])
+        values, starts = context.values, FORMULA_START
+        for r in detail_rows(filters, context):
+            row = values(r)
+            for position in TEXT_POSITIONS:
+                if row[position].startswith(starts):
+                    row[position] = "'" + row[position]
+            writer.writerow(row)
             count += 1
             if progress is not None and count % BATCH == 0:
                 progress(count)
@@ -167,8 +205,8 @@ def write_xlsx(path: Path, filters: ReportFilters, context: RowContext, *, progr
                                                "strings_to_urls": False, "strings_to_numbers": False})
     try:
         bold = workbook.add_format({"bold": True})
-        count = _sheet(workbook.add_worksheet(names[0]), COLUMNS, iter_rows(filters, context), context, bold,
-                       progress)
+        count = _sheet(workbook.add_worksheet(names[0]), COLUMNS,
+                       (context.values(r) for r in detail_rows(filters, context)), context, bold, progress)
         _sheet(workbook.add_worksheet(names[1]), SUMMARY_COLUMNS, summary_rows(filters, context), context, bold)
         _sheet(workbook.add_worksheet(names[2]), OVERDUE_COLUMNS, overdue_rows(filters, context), context, bold)
     finally:
@@ -177,13 +215,13 @@ def write_xlsx(path: Path, filters: ReportFilters, context: RowContext, *, progr
 
 
 def _sheet(sheet, columns, rows, context: RowContext, bold, progress: Progress | None = None) -> int:
+    """Write rows (lists in `columns` order, or dicts keyed by them) below a heading row; return how many."""
     keys = [key for key, _ in columns]
     sheet.write_row(0, 0, headings(columns, context.locale), bold)
     sheet.freeze_panes(1, 0)
     count = 0
     for count, row in enumerate(rows, start=1):
-        for column, key in enumerate(keys):
-            value = row[key]
+        for column, value in enumerate(row if isinstance(row, list) else (row[key] for key in keys)):
             if isinstance(value, str):
                 sheet.write_string(count, column, value)
             else:

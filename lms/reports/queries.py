@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Select, Subquery, and_, case, func, literal, not_, or_, select, union_all
+from sqlalchemy import Select, String, Subquery, and_, case, func, literal, not_, or_, select, type_coerce, union_all
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -102,14 +102,21 @@ def headcounts(ids: list[int] | None) -> dict[int | None, int]:
 
 
 def detail_query(filters: ReportFilters, ids: list[int] | None, *, now: datetime, after_id: int = 0,
-                 include_inactive: bool = False) -> Select:
+                 include_inactive: bool = False, raw_times: bool = False) -> Select:
     """One row per enrolment (with the learner and the latest certificate), in enrolment order. Reports count
-    active people only; `include_inactive` is for one person's record, which keeps its history."""
+    active people only; `include_inactive` is for one person's record, which keeps its history.
+
+    Columns, in this order: id, user_id, full_name, email, position, agency_id, course_id, enrolled_at,
+    lessons_completed, completed_at, completion_language, serial, expires_at, revoked_at. With `raw_times` the
+    times come as the driver gives them (text on SQLite), for exports that convert millions of them.
+    """
+    def time(column):
+        return type_coerce(column, String).label(column.key) if raw_times else column
+
     query = _enrolments(with_certificate=True).add_columns(
         Enrollment.id, User.id.label("user_id"), User.full_name, User.email, User.position, User.agency_id,
-        Enrollment.course_id, Enrollment.enrolled_at, Enrollment.lessons_completed, Enrollment.completed_at,
-        Enrollment.completion_language, Certificate.serial, Certificate.issued_at, Certificate.expires_at,
-        Certificate.revoked_at,
+        Enrollment.course_id, time(Enrollment.enrolled_at), Enrollment.lessons_completed, time(Enrollment.completed_at),
+        Enrollment.completion_language, Certificate.serial, time(Certificate.expires_at), time(Certificate.revoked_at),
     ).order_by(Enrollment.id)
     if after_id:
         query = query.where(Enrollment.id > after_id)
