@@ -5,7 +5,7 @@ Run: .venv/bin/python bench/reports.py [--learners 100000] [--engines sqlite,pos
 For each engine it builds a fresh database (migrate, sync the courses, `lms demo-data --learners N`), then measures,
 with baselines taken in the same run:
 - the national dashboard and the largest agency's dashboard: time and number of SQL queries (baseline: one
-  `SELECT count(*) FROM enrollments`, a bare scan of the table the dashboard aggregates);
+  GROUP BY pass over the enrolments table alone, without joins);
 - the full detail CSV export: rows/s against the same SELECT written straight from a DB-API cursor with csv.writer
   (target >= 50%), time to the first row (target < 1 s), and peak Python memory for 50k and 200k rows (must not grow);
 - the XLSX export of the same rows: time as a multiple of the CSV time (target <= 15x) and peak memory.
@@ -114,7 +114,10 @@ def measure(url: str) -> dict:
         from lms.learning.models import Enrollment
 
         results["enrolments"] = db.session.scalar(select(func.count()).select_from(Enrollment))
-        results["scan s"], _ = timed(lambda: db.session.scalar(select(func.count()).select_from(Enrollment)))
+        # Baseline: one aggregate pass over the enrolments table alone (no joins, no tree).
+        scan = select(Enrollment.course_id, func.count(), func.count(Enrollment.completed_at)).group_by(
+            Enrollment.course_id)
+        results["scan s"], _ = timed(lambda: db.session.execute(scan).all())
         for label, filters in (("national", country),
                                ("largest agency", ReportFilters(agency=largest, include_sub=True, timezone=tz))):
             before = counter.count
@@ -178,8 +181,8 @@ def report(engine: str, seeded: float, r: dict) -> list[str]:
     for label in ("national", "largest agency"):
         seconds = r[f"{label} dashboard s"]
         lines.append(f"| {label} dashboard | {seconds * 1000:.0f} ms, {r[f'{label} queries']} queries | "
-                     f"{seconds / r['scan s']:.1f}x a bare count(*) scan ({r['scan s'] * 1000:.0f} ms) | < 1 s | "
-                     f"{'yes' if seconds < 1 else 'NO'} |")
+                     f"{seconds / r['scan s']:.1f}x one GROUP BY pass over enrolments ({r['scan s'] * 1000:.0f} ms)"
+                     f" | < 1 s | {'yes' if seconds < 1 else 'NO'} |")
     lines += [
         f"| national target series | {r['national target s'] * 1000:.0f} ms | | | |",
         f"| CSV export, {r['rows']:,} rows | {r['csv s']:.1f} s, {csv_rate:,.0f} rows/s | "
