@@ -7,10 +7,8 @@ token acts with its owner's current rights and the same scope policy as the page
 from __future__ import annotations
 
 from flask import abort, current_app, g, jsonify, request
-from sqlalchemy import select
 
 from lms.accounts import policy, tokens
-from lms.courses.models import Course
 from lms.db import utcnow
 from lms.extensions import csrf, db, limiter
 from lms.i18n import LANGUAGE_NAMES
@@ -139,11 +137,7 @@ def overdue():
     offset = request.args.get("offset", 0, type=int)
     if not 1 <= limit <= MAX_LIMIT or offset < 0:
         return _error(400, f"limit must be 1-{MAX_LIMIT} and offset 0 or more.")
-    query = queries.overdue_query(filters, queries.agency_ids(filters, context.tree), context.tree, now=now)
-    items = []
-    if query is not None:
-        courses = {course.id: course for course in db.session.scalars(select(Course))}
-        items = dashboard.list_overdue(query, context.tree, courses, limit=limit + 1, offset=offset)
+    items = dashboard.find_overdue(filters, context.tree, now=now, limit=limit + 1, offset=offset)
     return jsonify({"filters": filters.to_params(), "items": [
         {"agency_code": item.agency.code if item.agency else "", "learner": item.full_name, "email": item.email,
          "course_id": item.course.key, "due_on": context.day(item.due_at)} for item in items[:limit]],

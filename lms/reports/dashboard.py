@@ -170,6 +170,17 @@ def list_overdue(overdue, tree: AgencyTree, courses: dict[int, Course], *, limit
             for user_id, name, email, agency_id, course_id, due_at in db.session.execute(query)]
 
 
+def find_overdue(filters: ReportFilters, tree: AgencyTree, *, now: datetime, limit: int | None = None,
+                 offset: int = 0, user_id: int | None = None) -> list[OverdueItem]:
+    """Overdue mandatory training within `filters` (only `user_id`'s, when given), earliest due date first."""
+    ids = None if user_id is not None else queries.agency_ids(filters, tree)
+    overdue = queries.overdue_query(filters, ids, tree, now=now, user_id=user_id)
+    if overdue is None:
+        return []
+    courses = {course.id: course for course in db.session.scalars(select(Course))}
+    return list_overdue(overdue, tree, courses, limit=limit, offset=offset)
+
+
 def get_target_progress(agency, tree: AgencyTree, *, now: datetime) -> TargetProgress | None:
     """The agency's own target, measured over the agency and its sub-agencies; None when it has none."""
     target = db.session.scalar(select(AgencyTarget).where(AgencyTarget.agency_id == agency.id))

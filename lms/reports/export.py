@@ -249,10 +249,6 @@ def summary_rows(filters: ReportFilters, context: RowContext) -> Iterator[dict]:
 def overdue_rows(filters: ReportFilters, context: RowContext) -> Iterator[dict]:
     """Every overdue mandatory course in the report's scope, earliest due date first."""
     tree = context.tree
-    overdue = queries.overdue_query(filters, queries.agency_ids(filters, tree), tree, now=context.now)
-    if overdue is None:
-        return
-    courses = {course.id: course for course in db.session.scalars(select(Course))}
-    for item in dashboard.list_overdue(overdue, tree, courses, limit=None):
+    for item in dashboard.find_overdue(filters, tree, now=context.now):
         yield {"agency_code": item.agency.code if item.agency else "", "learner": item.full_name,
                "email": item.email, "course_id": item.course.key, "due_on": context.day(item.due_at)}

@@ -146,11 +146,7 @@ def learner(user_id: int):
     rows = [context.row(r) for r in db.session.execute(query)]
     filters = ReportFilters(timezone=current_app.config["TIMEZONE"])
     tree = context.tree
-    overdue = queries.overdue_query(filters, None, tree, now=now, user_id=person.id)
-    items = []
-    if overdue is not None:
-        courses = {course.id: course for course in db.session.scalars(select(Course))}
-        items = dashboard.list_overdue(overdue, tree, courses, limit=None)
+    items = dashboard.find_overdue(filters, tree, now=now, user_id=person.id)
     return render_template("reports/learner.html", person=person, rows=rows, overdue=items,
                            agency=tree.nodes.get(person.agency_id))
 
@@ -162,11 +158,7 @@ def overdue():
     page = max(1, request.args.get("page", 1, type=int))
     now = utcnow()
     tree = AgencyTree.load()
-    query = queries.overdue_query(filters, queries.agency_ids(filters, tree), tree, now=now)
-    items = []
-    if query is not None:
-        courses = {course.id: course for course in db.session.scalars(select(Course))}
-        items = dashboard.list_overdue(query, tree, courses, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
+    items = dashboard.find_overdue(filters, tree, now=now, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
     return render_template("reports/overdue.html", filters=filters, params=filters.to_params(),
                            items=items[:PAGE_SIZE], page=page, has_next=len(items) > PAGE_SIZE)
 
