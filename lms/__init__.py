@@ -25,6 +25,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     settings = config_module.load(app.instance_path, overrides)
     app.config.from_mapping(config_module.flask_settings(settings, app.instance_path))
     config_module.validate(app.config)
+    if app.config["ENV"] == "testing":
+        from lms.accounts.passwords import use_cheap_hashing_for_tests
+
+        use_cheap_hashing_for_tests()
     _configure_logging(app)
     if app.config["PROXY_COUNT"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
