@@ -164,17 +164,20 @@ def locust(base: str, classes: list[str], users: int, seconds: int, sessions: Pa
     return json.loads(result.read_text())
 
 
-def count_submitted(url: str, user_ids: list[int]) -> int:
+def count_submitted(url: str, user_ids: list[int], course_key: str) -> int:
     from sqlalchemy import func, select
 
     from lms import create_app
+    from lms.courses.models import Course
     from lms.extensions import db
     from lms.quizzes.models import QuizAttempt
 
     app = create_app({"DATABASE_URL": url, "TASK_QUEUE": "immediate"})
     with app.app_context():
+        course_id = db.session.scalar(select(Course.id).where(Course.key == course_key))
         count = db.session.scalar(select(func.count()).select_from(QuizAttempt).where(
-            QuizAttempt.user_id.in_(user_ids), QuizAttempt.status == "submitted"))
+            QuizAttempt.user_id.in_(user_ids), QuizAttempt.course_id == course_id,
+            QuizAttempt.status == "submitted"))
         db.engine.dispose()
     return count or 0
 
@@ -219,7 +222,7 @@ def run_engine(engine: str, learners: int, seconds: int, course: str) -> list[st
             process.terminate()
         for process in (app, ceiling, worker):
             process.wait(timeout=30)
-    submitted = count_submitted(url, accounts["spike_ids"])
+    submitted = count_submitted(url, accounts["spike_ids"], course)
     locked = sum(text.count("database is locked") for text in (app_log.read_text(), ceiling_log.read_text()))
     return table(engine, learners, seeded, results, submitted, spike_seconds, locked, statements)
 
