@@ -140,4 +140,4 @@ def _print_logins(logins: list[tuple[str, str, str]]) -> None:
             return
     click.echo("Demo accounts (local use only; passwords as first created):")
     for roles, email, password in logins:
-        click.echo(f"  {roles:<16} {email:<24} password: {password}")
+        click.echo(f"  {roles:<18} {email:<25} password: {password}")
