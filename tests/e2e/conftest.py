@@ -87,7 +87,7 @@ def _clean_database():
 def server(tmp_path_factory):
     """Migrate, sync the courses, add the demo data, then serve the app on a free port until the session ends."""
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM}")
+        pytest.fail(f"no Chromium at {CHROMIUM}: apt-get install chromium (the browser tests never download one)")
     tmp = tmp_path_factory.mktemp("e2e")
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
@@ -140,7 +140,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM}")
+        pytest.fail(f"no Chromium at {CHROMIUM}: apt-get install chromium (the browser tests never download one)")
     with sync_playwright() as pw:
         chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
                                       args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
