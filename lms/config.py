@@ -53,6 +53,9 @@ DEFAULTS: dict[str, Any] = {
     "EXPORT_DIR": "",  # finished export files; empty: instance/exports (share it when workers run elsewhere)
     "EXPORT_HOURS": 24,  # how long an export file can be downloaded
     "NATIONAL_TARGET": 2000,  # people to train nationally (holding at least one valid certificate)
+    # Dashboards that select agencies only read the worker's snapshot of the country's figures (refreshed every
+    # 5 minutes) while it is at most this old; 0: always count now.
+    "REPORT_SNAPSHOT_MINUTES": 10,
     "API_RATE_LIMIT": "120 per minute",  # per API token
 }
 

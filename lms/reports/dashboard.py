@@ -117,35 +117,75 @@ class Dashboard:
     overdue: list[OverdueItem]
     target: TargetProgress | None
     ancestors: list[Node] = field(default_factory=list)
+    #: When the counts were computed (a snapshot's time, or now).
+    computed_at: datetime | None = None
 
 
-def base_counts(filters: ReportFilters, ids: list[int] | None, tree: AgencyTree, *, now: datetime):
-    """Counts per agency (its own people only) and per course, and the overdue query (None when nothing is due)."""
-    per_agency: dict[int | None, Counts] = {}
-    per_course: dict[int, Counts] = {}
+@dataclass
+class Figures:
+    """What a dashboard adds up: enrolment counts (with overdue) per agency and course, and people counts
+    (headcount, people certified) per agency. Computed now, or read from the worker's snapshot."""
 
-    def at(agency_id) -> Counts:
-        return per_agency.setdefault(agency_id, Counts())
+    #: (agency_id, course_id) -> enrolled, not_started, in_progress, completed, certified, overdue.
+    cells: dict[tuple[int | None, int], Counts] = field(default_factory=dict)
+    #: agency_id -> headcount, certified_people.
+    people: dict[int | None, Counts] = field(default_factory=dict)
+    #: When the figures were computed.
+    computed_at: datetime | None = None
 
+    def cell(self, agency_id: int | None, course_id: int) -> Counts:
+        """The counts of one agency's people in one course (created empty)."""
+        return self.cells.setdefault((agency_id, course_id), Counts())
+
+    def person_counts(self, agency_id: int | None) -> Counts:
+        """One agency's people counts (created empty)."""
+        return self.people.setdefault(agency_id, Counts())
+
+    def split(self, ids: list[int] | None = None) -> tuple[dict[int | None, Counts], dict[int, Counts]]:
+        """Counts per agency (its own people only) and per course, over the agencies `ids` (None: all)."""
+        within = None if ids is None else set(ids)
+        per_agency: dict[int | None, Counts] = {}
+        per_course: dict[int, Counts] = {}
+        for agency_id, counts in self.people.items():
+            if within is None or agency_id in within:
+                per_agency.setdefault(agency_id, Counts()).add(counts)
+        for (agency_id, course_id), counts in self.cells.items():
+            if within is None or agency_id in within:
+                per_agency.setdefault(agency_id, Counts()).add(counts)
+                row = Counts()
+                row.add(counts)
+                row.certified_people = counts.certified  # within one course, one enrolment per person
+                per_course.setdefault(course_id, Counts()).add(row)
+        return per_agency, per_course
+
+
+def live_figures(filters: ReportFilters, ids: list[int] | None, tree: AgencyTree, *, now: datetime):
+    """The Figures for `filters` computed now (a fixed number of aggregate queries), and the overdue query (None
+    when nothing is due)."""
+    figures = Figures(computed_at=now)
     for agency_id, count in queries.headcounts(ids).items():
-        at(agency_id).headcount = count
+        figures.person_counts(agency_id).headcount = count
     for agency_id, course_id, enrolled, not_started, in_progress, completed, certified in \
             queries.summary_rows(filters, ids, now=now):
-        row = Counts(enrolled=enrolled, not_started=not_started or 0, in_progress=in_progress or 0,
-                     completed=completed or 0, certified=certified or 0)
-        at(agency_id).add(row)
-        row.certified_people = row.certified  # within one course, one enrolment per person
-        per_course.setdefault(course_id, Counts()).add(row)
+        figures.cells[(agency_id, course_id)] = Counts(
+            enrolled=enrolled, not_started=not_started or 0, in_progress=in_progress or 0, completed=completed or 0,
+            certified=certified or 0)
     for agency_id, people in queries.certified_people(filters, ids, now=now):
-        at(agency_id).certified_people = people
+        figures.person_counts(agency_id).certified_people = people
     overdue = queries.overdue_query(filters, ids, tree, now=now)
     if overdue is not None:
         rows = db.session.execute(select(User.agency_id, overdue.c.course_id, func.count())
                                   .join(User, User.id == overdue.c.user_id)
                                   .group_by(User.agency_id, overdue.c.course_id)).all()
         for agency_id, course_id, count in rows:
-            at(agency_id).overdue += count
-            per_course.setdefault(course_id, Counts()).overdue += count
+            figures.cell(agency_id, course_id).overdue += count
+    return figures, overdue
+
+
+def base_counts(filters: ReportFilters, ids: list[int] | None, tree: AgencyTree, *, now: datetime):
+    """Counts per agency (its own people only) and per course, and the overdue query (None when nothing is due)."""
+    figures, overdue = live_figures(filters, ids, tree, now=now)
+    per_agency, per_course = figures.split()
     return per_agency, per_course, overdue
 
 
@@ -191,17 +231,27 @@ def get_target_progress(agency, tree: AgencyTree, *, now: datetime) -> TargetPro
     return TargetProgress(target, sum(queries.headcounts(ids).values()), sum(count for _, count in people))
 
 
-def build_dashboard(filters: ReportFilters, *, now: datetime, overdue_limit: int = 50) -> Dashboard:
-    """The dashboard for `filters` (already checked against the user's scope by parse_filters)."""
+def build_dashboard(filters: ReportFilters, *, now: datetime, overdue_limit: int = 50,
+                    snapshot: Figures | None = None) -> Dashboard:
+    """The dashboard for `filters` (already checked against the user's scope by parse_filters).
+
+    With `snapshot` (the whole country's figures, for filters that select agencies only) the counts come from it
+    instead of being computed now; the overdue list and the agency's target are always computed now.
+    """
     tree = AgencyTree.load()
     ids = queries.agency_ids(filters, tree)
-    per_agency, per_course, overdue = base_counts(filters, ids, tree, now=now)
+    if snapshot is not None:
+        figures = snapshot
+        overdue = queries.overdue_query(filters, ids, tree, now=now) if overdue_limit else None
+    else:
+        figures, overdue = live_figures(filters, ids, tree, now=now)
+    per_agency, per_course = figures.split(ids)
     total = Counts()
     for counts in per_agency.values():
         total.add(counts)
     courses = {course.id: course for course in db.session.scalars(select(Course))}
-    course_rows = sorted((CourseRow(courses[course_id], counts) for course_id, counts in per_course.items()),
-                         key=lambda row: (row.course.is_retired, row.course.key))
+    course_rows = sorted((CourseRow(courses[course_id], counts) for course_id, counts in per_course.items()
+                          if course_id in courses), key=lambda row: (row.course.is_retired, row.course.key))
     agency_id = filters.agency.id if filters.agency else None
     rows, own = [], None
     if filters.include_sub or filters.agency is None:
@@ -214,7 +264,7 @@ def build_dashboard(filters: ReportFilters, *, now: datetime, overdue_limit: int
         filters=filters, total=total, courses=course_rows, agencies=rows, own=own,
         overdue=list_overdue(overdue, tree, courses, limit=overdue_limit) if overdue is not None else [],
         target=get_target_progress(filters.agency, tree, now=now) if filters.agency else None,
-        ancestors=tree.ancestors(agency_id) if agency_id else [],
+        ancestors=tree.ancestors(agency_id) if agency_id else [], computed_at=figures.computed_at or now,
     )
 
 
@@ -244,9 +294,12 @@ PACE_WEEKS = 4
 PROJECTION_WEEKS_SHOWN = 52
 
 
-def national_progress(*, target: int, now: datetime) -> NationalProgress:
-    """Weekly newly trained people, the total, the pace of the last PACE_WEEKS complete weeks and the projection."""
-    weekly = queries.weekly_newly_trained(now=now)
+def national_progress(*, target: int, now: datetime,
+                      weekly: list[tuple[str, int]] | None = None) -> NationalProgress:
+    """Weekly newly trained people, the total, the pace of the last PACE_WEEKS complete weeks and the projection.
+    `weekly` (from a snapshot) saves computing the weekly series now."""
+    if weekly is None:
+        weekly = queries.weekly_newly_trained(now=now)
     return project(weekly, target=target, today=now.date())
 
 

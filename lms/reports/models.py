@@ -1,4 +1,4 @@
-"""Agency targets and export jobs."""
+"""Agency targets, export jobs and dashboard snapshots."""
 
 from __future__ import annotations
 
@@ -58,3 +58,16 @@ class ExportJob(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     finished_at: Mapped[datetime | None]
     expires_at: Mapped[datetime | None]
+
+
+class ReportSnapshot(db.Model):
+    """The whole country's dashboard figures as computed by the worker every few minutes, so that dashboards over
+    hundreds of thousands of enrolments open at once. Only the latest row is kept."""
+
+    __tablename__ = "report_snapshots"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    computed_at: Mapped[datetime] = mapped_column(index=True)
+    #: {"cells": [[agency_id, course_id, enrolled, not_started, in_progress, completed, certified, overdue]],
+    #:  "people": [[agency_id, headcount, certified_people]], "weekly": [[week start, newly trained]]}
+    data: Mapped[dict] = mapped_column(JSON)

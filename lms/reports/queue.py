@@ -1,4 +1,5 @@
-"""The task queue (Huey): report exports run in a worker process, not in the web request.
+"""The task queue (Huey): report exports run in a worker process, not in the web request; the worker also
+refreshes the dashboard snapshot every 5 minutes and purges expired export files.
 
 Storage follows the TASK_QUEUE setting: a SQLite file in instance/ by default (one machine, `make run` starts a
 worker beside the web server), Redis when web servers and workers run on several machines, or "immediate" to run
@@ -14,7 +15,7 @@ from huey import MemoryHuey, RedisHuey, SqliteHuey, crontab
 
 from lms.db import utcnow
 from lms.extensions import db
-from lms.reports import jobs
+from lms.reports import jobs, snapshots
 
 
 def export_dir(app: Flask) -> Path:
@@ -54,8 +55,14 @@ def init_queue(app: Flask) -> None:
             jobs.purge_expired(export_dir(app), now=utcnow())
             db.session.commit()
 
+    @huey.periodic_task(crontab(minute="*/5"), name="report-snapshot")
+    def snapshot_task() -> None:
+        with app.app_context():
+            snapshots.refresh_snapshot(now=utcnow())
+            db.session.commit()
+
     app.extensions["huey"] = huey
-    app.extensions["lms.tasks"] = {"export": export_task, "purge": purge_task}
+    app.extensions["lms.tasks"] = {"export": export_task, "purge": purge_task, "snapshot": snapshot_task}
 
 
 def enqueue_export(job_id: int) -> None:

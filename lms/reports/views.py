@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
@@ -16,7 +18,7 @@ from lms.db import utcnow
 from lms.errors import render_error
 from lms.extensions import db
 from lms.i18n import LANGUAGE_NAMES
-from lms.reports import bp, charts, dashboard, queries, targets
+from lms.reports import bp, charts, dashboard, queries, snapshots, targets
 from lms.reports.export import RowContext
 from lms.reports.filters import STATUS_NAMES, FilterError, OutOfScope, ReportFilters, parse_filters
 from lms.reports.forms import ClearTargetForm, ExportForm, TargetForm
@@ -74,8 +76,12 @@ def _export_form(filters: ReportFilters) -> ExportForm:
 def index():
     filters = current_filters()
     now = utcnow()
-    board = dashboard.build_dashboard(filters, now=now)
-    national = dashboard.national_progress(target=current_app.config["NATIONAL_TARGET"], now=now)
+    snapshot = snapshots.get_fresh_snapshot(
+        now=now, max_age=timedelta(minutes=current_app.config["REPORT_SNAPSHOT_MINUTES"]))
+    board = dashboard.build_dashboard(
+        filters, now=now, snapshot=snapshot.figures if snapshot and snapshots.covers(filters) else None)
+    national = dashboard.national_progress(target=current_app.config["NATIONAL_TARGET"], now=now,
+                                           weekly=snapshot.weekly if snapshot else None)
     tree = AgencyTree.load()
     visible_ancestors = [node for node in board.ancestors
                          if policy.report_scope(current_user) is None

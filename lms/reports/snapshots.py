@@ -1,0 +1,71 @@
+"""Dashboard snapshots: the whole country's figures, counted by the worker every few minutes.
+
+Counting every enrolment of the country takes seconds at national scale (hundreds of thousands of rows). So the
+dashboards whose filters select agencies only (the pages people open first) read the latest snapshot while it is
+fresh (REPORT_SNAPSHOT_MINUTES) and say when it was computed; the national target series comes from it too.
+Dashboards filtered by course, status, dates or language, the overdue list, agency targets, exports and the API
+always count now. Without a fresh snapshot (no worker running) every dashboard counts now.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select
+
+from lms.extensions import db
+from lms.learning.assignments import aware
+from lms.reports import queries
+from lms.reports.dashboard import Counts, Figures, live_figures
+from lms.reports.filters import ReportFilters
+from lms.reports.models import ReportSnapshot
+from lms.reports.tree import AgencyTree
+
+_CELL = ("enrolled", "not_started", "in_progress", "completed", "certified", "overdue")
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A decoded snapshot: the country's figures and the weekly series of newly trained people."""
+
+    figures: Figures
+    weekly: list[tuple[str, int]]
+
+
+def covers(filters: ReportFilters) -> bool:
+    """True when a dashboard with these filters can be built from the snapshot (agencies only)."""
+    return (filters.course is None and filters.status is None and filters.date_from is None
+            and filters.date_to is None and filters.language is None)
+
+
+def refresh_snapshot(*, now: datetime) -> ReportSnapshot:
+    """Count the whole country now and keep it as the latest snapshot (older ones are deleted)."""
+    figures, _ = live_figures(ReportFilters(), None, AgencyTree.load(), now=now)
+    data = {
+        "cells": [[agency_id, course_id, *(getattr(counts, name) for name in _CELL)]
+                  for (agency_id, course_id), counts in figures.cells.items()],
+        "people": [[agency_id, counts.headcount, counts.certified_people]
+                   for agency_id, counts in figures.people.items()],
+        "weekly": [[week, count] for week, count in queries.weekly_newly_trained(now=now)],
+    }
+    snapshot = ReportSnapshot(computed_at=now, data=data)
+    db.session.add(snapshot)
+    db.session.flush()
+    db.session.execute(delete(ReportSnapshot).where(ReportSnapshot.computed_at < now))
+    return snapshot
+
+
+def get_fresh_snapshot(*, now: datetime, max_age: timedelta) -> Snapshot | None:
+    """The latest snapshot if it was computed within `max_age` before `now`, else None."""
+    if max_age <= timedelta(0):
+        return None
+    row = db.session.scalar(select(ReportSnapshot).order_by(ReportSnapshot.computed_at.desc()).limit(1))
+    if row is None or not now - max_age <= aware(row.computed_at) <= now:
+        return None
+    figures = Figures(computed_at=aware(row.computed_at))
+    for agency_id, course_id, *values in row.data["cells"]:
+        figures.cells[(agency_id, course_id)] = Counts(**dict(zip(_CELL, values, strict=True)))
+    for agency_id, headcount, certified_people in row.data["people"]:
+        figures.people[agency_id] = Counts(headcount=headcount, certified_people=certified_people)
+    return Snapshot(figures, [(week, count) for week, count in row.data["weekly"]])

@@ -1,0 +1,125 @@
+"""Dashboard snapshots: the worker's count of the whole country gives the same dashboards as counting now, is used
+only while fresh and only for filters that select agencies, and the page says when it was computed."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from lms.db import utcnow
+from lms.extensions import db
+from lms.reports import snapshots
+from lms.reports.dashboard import build_dashboard, national_progress
+from lms.reports.filters import parse_filters
+from lms.reports.models import ReportSnapshot
+from tests.reports import builders as b
+from tests.reports.conftest import WORLD_TOTAL
+
+FRESH = timedelta(minutes=10)
+
+
+def refreshed(now=b.NOW):
+    snapshots.refresh_snapshot(now=now)
+    db.session.commit()
+    return snapshots.get_fresh_snapshot(now=now, max_age=FRESH)
+
+
+def dashboards(email: str, args: dict, snapshot):
+    filters = parse_filters(args, actor=b.person(email))
+    return (build_dashboard(filters, now=b.NOW), build_dashboard(filters, now=b.NOW, snapshot=snapshot.figures))
+
+
+def summary(board) -> tuple:
+    return (board.total.as_dict(), board.own.as_dict() if board.own else None,
+            [(row.node.code, row.counts.as_dict(), row.has_children) for row in board.agencies],
+            [(row.course.key, row.counts.as_dict()) for row in board.courses],
+            [(item.user_id, item.course.key) for item in board.overdue],
+            board.target.certified_people if board.target else None)
+
+
+@pytest.mark.parametrize("email, args", [
+    ("admin@example.kz", {}),
+    ("prog@example.kz", {}),
+    ("admin@example.kz", {"agency": "ROOT"}),
+    ("admin@example.kz", {"agency": "ROOT", "include_sub": "0"}),
+    ("hr-root@example.kz", {}),
+    ("hr-root@example.kz", {"agency": "MID"}),
+    ("hr-other@example.kz", {}),
+])
+def test_a_dashboard_from_the_snapshot_equals_the_dashboard_counted_now(world, ctx, email, args):
+    live, from_snapshot = dashboards(email, args, refreshed())
+    assert summary(from_snapshot) == summary(live)
+    assert from_snapshot.computed_at == b.NOW
+
+
+def test_the_snapshot_holds_the_country_totals_and_the_national_series(world, ctx):
+    snapshot = refreshed()
+    live, from_snapshot = dashboards("admin@example.kz", {}, snapshot)
+    assert from_snapshot.total.as_dict() == WORLD_TOTAL
+    assert national_progress(target=10, now=b.NOW, weekly=snapshot.weekly) == national_progress(target=10, now=b.NOW)
+
+
+def test_a_snapshot_is_used_only_while_fresh(world, ctx):
+    refreshed(now=b.NOW)
+    assert snapshots.get_fresh_snapshot(now=b.NOW + FRESH, max_age=FRESH) is not None
+    assert snapshots.get_fresh_snapshot(now=b.NOW + FRESH + timedelta(seconds=1), max_age=FRESH) is None
+    assert snapshots.get_fresh_snapshot(now=b.NOW - timedelta(minutes=1), max_age=FRESH) is None  # from the future
+    assert snapshots.get_fresh_snapshot(now=b.NOW, max_age=timedelta(0)) is None  # switched off
+
+
+def test_without_a_snapshot_there_is_none(world, ctx):
+    assert snapshots.get_fresh_snapshot(now=b.NOW, max_age=FRESH) is None
+
+
+def test_a_refresh_keeps_only_the_latest_snapshot(world, ctx):
+    refreshed(now=b.NOW - timedelta(minutes=5))
+    refreshed(now=b.NOW)
+    assert db.session.scalar(select(func.count()).select_from(ReportSnapshot)) == 1
+    assert snapshots.get_fresh_snapshot(now=b.NOW, max_age=FRESH).figures.computed_at == b.NOW
+
+
+@pytest.mark.parametrize("args, covered", [
+    ({}, True), ({"agency": "ROOT", "include_sub": "0"}, True), ({"course": "alpha"}, False),
+    ({"status": "completed"}, False), ({"from": "2025-01-01"}, False), ({"to": "2025-12-31"}, False),
+    ({"language": "kk"}, False),
+])
+def test_only_filters_that_select_agencies_are_covered(world, ctx, args, covered):
+    assert snapshots.covers(parse_filters(args, actor=b.person("admin@example.kz"))) is covered
+
+
+def test_the_page_shows_the_snapshot_and_when_it_was_counted(app, world):
+    with app.app_context():
+        snapshots.refresh_snapshot(now=utcnow() - timedelta(minutes=2))
+        db.session.commit()
+        b.enrol(b.new_user("late@example.kz", agency=b.agency("ROOT")), "beta")
+    client = b.signed_in(app, "admin@example.kz")
+    html = client.get("/reports/").get_data(as_text=True)
+    assert "refreshed every few minutes" in html
+    assert f'<dd>{WORLD_TOTAL["enrolled"]}</dd>' in html  # the new enrolment is not in the snapshot yet
+    filtered = client.get("/reports/", query_string={"course": "beta"}).get_data(as_text=True)
+    assert "refreshed every few minutes" not in filtered  # counted now
+    assert "<dd>3</dd>" in filtered  # beta: m-cert, o-beta and the new enrolment
+
+
+def test_a_stale_snapshot_is_ignored_by_the_page(app, world):
+    with app.app_context():
+        snapshots.refresh_snapshot(now=utcnow() - timedelta(minutes=app.config["REPORT_SNAPSHOT_MINUTES"] + 1))
+        db.session.commit()
+        b.enrol(b.new_user("late@example.kz", agency=b.agency("ROOT")), "beta")
+    html = b.signed_in(app, "admin@example.kz").get("/reports/").get_data(as_text=True)
+    assert "refreshed every few minutes" not in html
+    assert f'<dd>{WORLD_TOTAL["enrolled"] + 1}</dd>' in html
+
+
+def test_the_worker_task_and_the_command_refresh_the_snapshot(app, world, runner):
+    app.extensions["lms.tasks"]["snapshot"].call_local()
+    with app.app_context():
+        first = db.session.scalar(select(ReportSnapshot.computed_at))
+    result = runner.invoke(args=["report", "snapshot"])
+    assert result.exit_code == 0, result.output
+    assert "Dashboard snapshot refreshed" in result.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ReportSnapshot)) == 1
+        assert db.session.scalar(select(ReportSnapshot.computed_at)) > first
