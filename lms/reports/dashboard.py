@@ -232,13 +232,14 @@ def get_target_progress(agency, tree: AgencyTree, *, now: datetime) -> TargetPro
 
 
 def build_dashboard(filters: ReportFilters, *, now: datetime, overdue_limit: int = 50,
-                    snapshot: Figures | None = None) -> Dashboard:
+                    snapshot: Figures | None = None, tree: AgencyTree | None = None) -> Dashboard:
     """The dashboard for `filters` (already checked against the user's scope by parse_filters).
 
     With `snapshot` (the whole country's figures, for filters that select agencies only) the counts come from it
-    instead of being computed now; the overdue list and the agency's target are always computed now.
+    instead of being computed now; the overdue list and the agency's target are always computed now. `tree`, when
+    the caller has loaded it already, saves a query.
     """
-    tree = AgencyTree.load()
+    tree = tree or AgencyTree.load()
     ids = queries.agency_ids(filters, tree)
     if snapshot is not None:
         figures = snapshot

@@ -78,11 +78,11 @@ def index():
     now = utcnow()
     snapshot = snapshots.get_fresh_snapshot(
         now=now, max_age=timedelta(minutes=current_app.config["REPORT_SNAPSHOT_MINUTES"]))
+    tree = AgencyTree.load()
     board = dashboard.build_dashboard(
-        filters, now=now, snapshot=snapshot.figures if snapshot and snapshots.covers(filters) else None)
+        filters, now=now, snapshot=snapshot.figures if snapshot and snapshots.covers(filters) else None, tree=tree)
     national = dashboard.national_progress(target=current_app.config["NATIONAL_TARGET"], now=now,
                                            weekly=snapshot.weekly if snapshot else None)
-    tree = AgencyTree.load()
     visible_ancestors = [node for node in board.ancestors
                          if policy.report_scope(current_user) is None
                          or agencies.is_within(node.id, current_user.agency_id)]
