@@ -4,11 +4,17 @@ Ceiling        GET /ceiling/<id> on the minimal Flask app (the framework ceiling
 Reader         a signed-in learner reading: course page and lesson page
 Learner        the learner mix: My learning, catalogue, course page, lesson page, mark complete, quiz start and submit
 SpikeLearner   quiz-deadline spike: each user takes accounts from a shared list and starts and submits the final
-               quiz once per account; stops when the list is empty
+               quiz once per account; a user that finds the list empty stops (the others carry on), and the run
+               quits when every account has finished its submit (--run-time is only a safety cap)
 HrOfficer      one HR officer loading dashboards and requesting an export (run beside Learner)
 
 Signed-in sessions are prepared by run.py (LOAD_SESSIONS: a JSON file of {"cookie": ..., "email": ...}) so that
 the measured traffic is not dominated by password hashing at sign-in.
+
+On quitting it writes LOAD_RESULT: per group of requests (the request name before ":") the count, errors, req/s,
+p50/p95/p99 and failures by status; the "spike" group also has accounts, finished (accounts whose submit is done),
+submitted (submits answered with a redirect, as a stored one is) and seconds (first request sent to last submit
+answered).
 """
 
 from __future__ import annotations
@@ -22,7 +28,9 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import gevent
 from locust import HttpUser, between, constant, events, task
+from locust.exception import StopUser
 
 SESSIONS = json.loads(Path(os.environ["LOAD_SESSIONS"]).read_text()) if os.environ.get("LOAD_SESSIONS") else {}
 COURSE = os.environ.get("LOAD_COURSE", "ai-foundations")
@@ -31,6 +39,7 @@ MAX_ID = int(os.environ.get("LOAD_MAX_USER_ID", "1000"))
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 _learners = itertools.cycle(SESSIONS.get("learners", []) or [None])
 _spike = list(SESSIONS.get("spike", []))
+_spike_done = {"accounts": len(_spike), "finished": 0, "submitted": 0}
 
 
 def _signed_in(user: HttpUser, session: dict) -> None:
@@ -140,9 +149,22 @@ class SpikeLearner(HttpUser):
     @task
     def submit_once(self):
         if not _spike:
-            self.environment.runner.quit()
-            return
+            raise StopUser  # nothing left for this user; the others finish the accounts they hold
         _signed_in(self, _spike.pop())
+        try:
+            self._start_and_submit()
+        except Exception:  # an error in this script still finishes the account (not GreenletExit: the cap's kill)
+            self._finished()
+            raise
+        self._finished()
+
+    def _finished(self):
+        _spike_done["finished"] += 1
+        if _spike_done["finished"] == _spike_done["accounts"]:
+            # Not from this user's greenlet: quit() stops every user, this one included.
+            gevent.spawn(self.environment.runner.quit)
+
+    def _start_and_submit(self):
         overview = self.client.get(f"/courses/{COURSE}/quiz", name="spike: quiz overview")
         started = self.client.post(f"/courses/{COURSE}/quiz/start", data={"csrf_token": _token(overview)},
                                    name="spike: quiz start", allow_redirects=False)
@@ -150,8 +172,9 @@ class SpikeLearner(HttpUser):
         if "/quiz/attempts/" not in location:
             return
         page = self.client.get(location, name="spike: quiz page")
-        self.client.post(location.rstrip("/") + "/submit", data={"csrf_token": _token(page)},
-                         name="spike: quiz submit", allow_redirects=False)
+        submitted = self.client.post(location.rstrip("/") + "/submit", data={"csrf_token": _token(page)},
+                                     name="spike: quiz submit", allow_redirects=False)
+        _spike_done["submitted"] += 300 <= submitted.status_code < 400
 
 
 # --- results: response times grouped by the part of the request name before ":" --------------------------------
@@ -167,6 +190,9 @@ def _record(request_type, name, response_time, response_length, exception=None, 
     now = time.monotonic()
     _clock.setdefault("start", now)
     _clock["end"] = now
+    _clock["sent"] = min(_clock.get("sent", now), now - response_time / 1000)
+    if name == "spike: quiz submit":
+        _clock["last submit"] = now
     status = getattr(response, "status_code", 0) or 0
     failed = exception is not None or status >= 400
     if response is not None and "database is locked" in (getattr(response, "text", "") or ""):
@@ -193,4 +219,6 @@ def _write(environment, **kwargs):
 
         summary[group] = {"count": len(ordered), "errors": _errors.get(group, 0), "rps": len(ordered) / elapsed,
                           "p50": pct(50), "p95": pct(95), "p99": pct(99), "failed": _statuses.get(group, {})}
+    if "spike" in summary:
+        summary["spike"].update(_spike_done, seconds=_clock.get("last submit", 0) - _clock.get("sent", 0))
     Path(target).write_text(json.dumps(summary))

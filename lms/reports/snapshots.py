@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
 
+from lms.db import begin_write
 from lms.extensions import db
 from lms.learning.assignments import aware
 from lms.reports import queries
@@ -39,16 +40,28 @@ def covers(filters: ReportFilters) -> bool:
             and filters.date_to is None and filters.language is None)
 
 
-def refresh_snapshot(*, now: datetime) -> ReportSnapshot:
-    """Count the whole country now and keep it as the latest snapshot (older ones are deleted)."""
+def count_country(*, now: datetime) -> dict:
+    """The whole country's counts now, as a snapshot's data (reads only; seconds at national scale)."""
     figures, _ = live_figures(ReportFilters(), None, AgencyTree.load(), now=now)
-    data = {
+    return {
         "cells": [[agency_id, course_id, *(getattr(counts, name) for name in _CELL)]
                   for (agency_id, course_id), counts in figures.cells.items()],
         "people": [[agency_id, counts.headcount, counts.certified_people]
                    for agency_id, counts in figures.people.items()],
         "weekly": [[week, count] for week, count in queries.weekly_newly_trained(now=now)],
     }
+
+
+def refresh_snapshot(*, now: datetime) -> ReportSnapshot:
+    """Count the whole country now and keep it as the latest snapshot (older ones are deleted); the caller commits.
+
+    For the worker and the command line: the counting runs in a read transaction, which is then ended, so that
+    the short write runs in a fresh write transaction (BEGIN IMMEDIATE on SQLite, waiting its turn) instead of
+    holding the write lock while counting or failing to upgrade a stale read transaction.
+    """
+    data = count_country(now=now)
+    db.session.rollback()
+    begin_write(db.session)
     snapshot = ReportSnapshot(computed_at=now, data=data)
     db.session.add(snapshot)
     db.session.flush()

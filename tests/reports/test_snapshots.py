@@ -3,12 +3,13 @@ only while fresh and only for filters that select agencies, and the page says wh
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
-from lms.db import utcnow
+from lms.db import begin_write, utcnow
 from lms.extensions import db
 from lms.reports import snapshots
 from lms.reports.dashboard import build_dashboard, national_progress
@@ -123,3 +124,44 @@ def test_the_worker_task_and_the_command_refresh_the_snapshot(app, world, runner
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(ReportSnapshot)) == 1
         assert db.session.scalar(select(ReportSnapshot.computed_at)) > first
+
+
+def test_refreshes_beside_concurrent_writers_all_succeed(app, world):
+    """The worker's refresh reads, then writes in a fresh write transaction: beside people who write at the same
+    time it waits its turn instead of failing with "database is locked" (SQLite)."""
+    errors: list[BaseException] = []
+    start = threading.Barrier(3)
+
+    def refresher() -> None:
+        with app.app_context():
+            try:
+                start.wait()
+                for _ in range(5):
+                    snapshots.refresh_snapshot(now=utcnow())
+                    db.session.commit()
+            except BaseException as exc:
+                errors.append(exc)
+            finally:
+                db.session.remove()
+
+    def writer(n: int) -> None:
+        with app.app_context():
+            try:
+                start.wait()
+                for i in range(10):
+                    begin_write(db.session)
+                    b.new_user(f"w{n}-{i}@example.kz", agency=b.agency("ROOT"))
+                    db.session.commit()
+            except BaseException as exc:
+                errors.append(exc)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=refresher), *(threading.Thread(target=writer, args=(n,)) for n in range(2))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ReportSnapshot)) == 1
