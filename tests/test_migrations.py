@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from datetime import UTC, datetime
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import MetaData, create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
 from lms.extensions import db
@@ -48,3 +51,37 @@ def test_downgrade_to_base_removes_every_table(make_app, empty_database_url):
         tables = set(inspect(db.engine).get_table_names()) - {"alembic_version"}
         db.engine.dispose()
     assert tables == set()
+
+
+def test_lesson_outline_and_question_count_are_filled_for_existing_rows(make_app, empty_database_url):
+    migrated = make_app(url=empty_database_url)
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    content = {"en": {"title": "Intro", "body": "Long text.", "estimated_minutes": 5, "ai_content": None},
+               "ru": {"title": "Введение", "body": "Длинный текст.", "estimated_minutes": 6,
+                      "ai_content": {"kind": "assisted", "tool": "X", "reviewer": None}}}
+    with migrated.app_context():
+        upgrade(revision="3c5e0a7d9b21-1")  # the revision before the one that adds the columns
+        tables = MetaData()
+        tables.reflect(db.engine, only=["courses", "lessons", "quiz_versions"])
+        with db.engine.begin() as conn:
+            conn.execute(tables.tables["courses"].insert().values(
+                id=1, key="c", folder="c", version="v", default_language="en", title={"en": "C"}, summary={},
+                competency_area="data", level="beginner", estimated_minutes=10, languages="en,ru",
+                self_enrollment=True, has_certificate=False, media={}, search_text="c", is_retired=False,
+                created_at=now, synced_at=now))
+            conn.execute(tables.tables["lessons"].insert().values(
+                id=1, course_id=1, key="intro", position=1, version="v", content=content, is_retired=False,
+                created_at=now, updated_at=now))
+            conn.execute(tables.tables["quiz_versions"].insert().values(
+                id=1, course_id=1, key="final", version="v", pass_mark=70, settings={},
+                questions=[{"id": "q1"}, {"id": "q2"}, {"id": "q3"}], is_current=True, created_at=now))
+        upgrade()
+        with db.engine.connect() as conn:
+            outline = conn.execute(text("SELECT outline FROM lessons WHERE id = 1")).scalar_one()
+            count = conn.execute(text("SELECT question_count FROM quiz_versions WHERE id = 1")).scalar_one()
+        db.engine.dispose()
+    outline = json.loads(outline) if isinstance(outline, str) else outline
+    assert outline == {"en": {"title": "Intro", "estimated_minutes": 5, "ai_content": None},
+                       "ru": {"title": "Введение", "estimated_minutes": 6,
+                              "ai_content": {"kind": "assisted", "tool": "X", "reviewer": None}}}
+    assert count == 3

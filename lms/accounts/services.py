@@ -16,6 +16,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, select
+from sqlalchemy.orm import joinedload, lazyload
 
 from lms.accounts.models import LoginSession, Role, User
 from lms.accounts.passwords import hash_password, needs_rehash, verify_password
@@ -130,12 +131,14 @@ def load_session_user(user_id: str, token: str | None, *, now: datetime) -> tupl
     """Return (user, session id) when `token` is a live session of active user `user_id`, else None."""
     if not token or not user_id.isdigit():
         return None
+    # One statement, roles included (every page asks policy about them); the agency only when a page reads it.
     row = db.session.execute(
         select(User, LoginSession.id)
         .join(LoginSession, LoginSession.user_id == User.id)
         .where(User.id == int(user_id), LoginSession.token_hash == _token_hash(token),
                LoginSession.expires_at > now, User.is_active.is_(True))
-    ).first()
+        .options(joinedload(User.role_rows), lazyload(User.agency))
+    ).unique().first()
     return (row[0], row[1]) if row else None
 
 

@@ -15,6 +15,17 @@ def subtree_ids_query(root_id: int) -> Select:
     return select(tree.c.id)
 
 
+def ancestor_ids_query(agency_id) -> Select:
+    """A SELECT of the ids of agency `agency_id` and every agency above it (recursive CTE; usable in IN (...)).
+
+    `agency_id` may be a bindparam, so that a caller can build the statement once and pass the id when executing.
+    UNION, not UNION ALL: a cycle in the tree ends the walk instead of looping.
+    """
+    chain = select(Agency.id, Agency.parent_id).where(Agency.id == agency_id).cte("ancestors", recursive=True)
+    chain = chain.union(select(Agency.id, Agency.parent_id).where(Agency.id == chain.c.parent_id))
+    return select(chain.c.id)
+
+
 def list_subtree_ids(root_id: int) -> set[int]:
     """Return the ids of agency `root_id` and every agency below it."""
     return set(db.session.scalars(subtree_ids_query(root_id)))

@@ -66,7 +66,10 @@ class Course(db.Model):
 
 
 class Lesson(db.Model):
-    """A lesson of a course; `key` is its stable id. `content` holds every language version."""
+    """A lesson of a course; `key` is its stable id. `content` holds every language version.
+
+    `content` (every language's full text) is loaded only when read: lesson lists need only `outline`.
+    """
 
     __tablename__ = "lessons"
     __table_args__ = (UniqueConstraint("course_id", "key"),)
@@ -78,7 +81,9 @@ class Lesson(db.Model):
     #: Content hash of this lesson (all languages); recorded with learners' progress.
     version: Mapped[str] = mapped_column(String(64))
     #: {lang: {"title", "body", "estimated_minutes", "ai_content"}}
-    content: Mapped[dict] = mapped_column(JSON)
+    content: Mapped[dict] = mapped_column(JSON, deferred=True)
+    #: `content` without the bodies: {lang: {"title", "estimated_minutes", "ai_content"}}, for lesson lists.
+    outline: Mapped[dict] = mapped_column(JSON)
     is_retired: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -87,16 +92,25 @@ class Lesson(db.Model):
 
     def variant(self, locale: str, default: str) -> tuple[str, dict]:
         """(language, content) to show for `locale`: that language if written, else the course's default."""
-        if locale in self.content:
-            return locale, self.content[locale]
-        if default in self.content:
-            return default, self.content[default]
-        language = next(iter(self.content))
+        language = self.language_for(locale, default)
         return language, self.content[language]
+
+    def heading(self, locale: str, default: str) -> tuple[str, dict]:
+        """(language, outline entry: title, estimated_minutes, ai_content) with the same fallback as variant()."""
+        language = self.language_for(locale, default)
+        return language, self.outline[language]
+
+    def language_for(self, locale: str, default: str) -> str:
+        """The language shown for `locale`: that language if written, else the course's default, else any."""
+        if locale in self.outline:
+            return locale
+        if default in self.outline:
+            return default
+        return next(iter(self.outline))
 
     def title_in(self, locale: str, default: str) -> str:
         """The lesson title for `locale`, with the same fallback as variant()."""
-        return self.variant(locale, default)[1]["title"]
+        return self.heading(locale, default)[1]["title"]
 
 
 class QuizVersion(db.Model):
@@ -113,7 +127,10 @@ class QuizVersion(db.Model):
     #: Attempt rules: max_attempts, wait_minutes, time_limit_minutes, draw, draw_per_topic, shuffle_options.
     settings: Mapped[dict] = mapped_column(JSON)
     #: The questions exactly as synced (ids, types, texts, answers); graded against this snapshot.
-    questions: Mapped[list] = mapped_column(JSON)
+    #: Loaded only when read (starting, taking and grading an attempt); pages about the quiz need none of it.
+    questions: Mapped[list] = mapped_column(JSON, deferred=True)
+    #: len(questions), for pages that only say how many there are.
+    question_count: Mapped[int]
     is_current: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -9,6 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import Select, select
+from sqlalchemy.orm import load_only
 
 from lms.courses import content as c
 from lms.courses.models import Course, Lesson, QuizVersion
@@ -50,6 +51,11 @@ def lesson_content(lesson: c.Lesson) -> dict:
     """The stored form of a lesson: every language version."""
     return {lang: {"title": v.title, "body": v.body, "estimated_minutes": v.estimated_minutes,
                    "ai_content": _ai(v.ai_content)} for lang, v in lesson.variants.items()}
+
+
+def lesson_outline(stored: dict) -> dict:
+    """A lesson's stored content without the bodies (titles, minutes, AI labels by language), for lesson lists."""
+    return {lang: {k: v for k, v in variant.items() if k != "body"} for lang, variant in stored.items()}
 
 
 def quiz_snapshot(quiz: c.Quiz) -> tuple[dict, list]:
@@ -122,11 +128,11 @@ def _sync_lessons(course: Course, content: c.Course, *, now: datetime, report: S
         label = f"lesson {content.id}/{lesson.id}"
         if row is None:
             db.session.add(Lesson(course_id=course.id, key=lesson.id, position=position, version=version,
-                                  content=stored, created_at=now, updated_at=now))
+                                  content=stored, outline=lesson_outline(stored), created_at=now, updated_at=now))
             report.added.append(label)
         elif row.version != version or row.position != position or row.is_retired:
-            row.position, row.version, row.content, row.is_retired, row.updated_at = (
-                position, version, stored, False, now)
+            row.position, row.version, row.content, row.outline, row.is_retired, row.updated_at = (
+                position, version, stored, lesson_outline(stored), False, now)
             report.changed.append(label)
     listed = {lesson.id for lesson in content.lessons}
     for key, row in existing.items():
@@ -158,7 +164,7 @@ def _sync_quiz(course: Course, content: c.Course, *, now: datetime, report: Sync
     else:
         db.session.add(QuizVersion(course_id=course.id, key=content.quiz.id, version=version,
                                    pass_mark=content.quiz.pass_mark, settings=settings, questions=questions,
-                                   is_current=True, created_at=now))
+                                   question_count=len(questions), is_current=True, created_at=now))
     (report.changed if current is not None else report.added).append(f"quiz {content.id}/{content.quiz.id}")
 
 
@@ -188,6 +194,17 @@ def list_live_lessons(course: Course) -> list[Lesson]:
     """The course's lessons that are not retired, in order."""
     return list(db.session.scalars(select(Lesson).where(Lesson.course_id == course.id, Lesson.is_retired.is_(False))
                                    .order_by(Lesson.position)))
+
+
+def list_live_lessons_of(course_ids: list[int]) -> list[Lesson]:
+    """The live lessons of several courses, in course then lesson order (one query), for progress summaries.
+
+    Only their ids, keys and positions are loaded; any other attribute is read from the database when used.
+    """
+    return list(db.session.scalars(
+        select(Lesson).options(load_only(Lesson.id, Lesson.course_id, Lesson.key, Lesson.position))
+        .where(Lesson.course_id.in_(course_ids), Lesson.is_retired.is_(False))
+        .order_by(Lesson.course_id, Lesson.position)))
 
 
 def get_current_quiz(course: Course) -> QuizVersion | None:

@@ -20,7 +20,7 @@ from lms.db import utcnow
 from lms.extensions import db
 from lms.i18n import LANGUAGE_NAMES, LANGUAGE_NAMES_TRANSLATED
 from lms.learning import services as learning
-from lms.learning.assignments import get_assigned_course, renewal_since
+from lms.learning.assignments import get_assigned_course, renewal_since, renewal_since_for
 from lms.quizzes import services as quizzes
 
 AREA_NAMES = {
@@ -84,9 +84,9 @@ def course(key: str):
     lessons = services.list_live_lessons(course)
     quiz = services.get_current_quiz(course)
     enrollment = learning.get_enrollment(current_user, course)
-    since = renewal_since(current_user, course, now=utcnow())
-    progress = learning.get_progress(current_user, course, since=since) if enrollment else None
     assignment = get_assigned_course(current_user, course)
+    since = renewal_since_for(current_user, assignment)
+    progress = learning.get_progress(current_user, course, since=since, lessons=lessons) if enrollment else None
     attempts = quizzes.list_attempts(current_user, course) if quiz is not None else []
     return render_template("courses/course.html", course=course, lessons=lessons, quiz=quiz, enrollment=enrollment,
                            progress=progress, assignment=assignment, attempts=attempts, locale=str(get_locale()))

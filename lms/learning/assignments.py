@@ -6,12 +6,13 @@ agency later are assigned too. A completion in any language satisfies an assignm
 from __future__ import annotations
 
 import calendar
+import functools
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, String, and_, exists, func, or_, select
+from sqlalchemy import ForeignKey, String, and_, bindparam, exists, func, or_, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.accounts import policy
@@ -138,21 +139,33 @@ def end_of_day(day: date, timezone: str) -> datetime:
     return datetime.combine(day, time(23, 59, 59), tzinfo=ZoneInfo(timezone)).astimezone(UTC)
 
 
-def _applies_to(user: User):
-    """SQL condition: the assignment applies to `user` (by agency chain, position or name)."""
-    chain = [user.agency_id] if user.agency_id else []
-    if user.agency is not None:
-        chain += [a.id for a in agencies.list_ancestors(user.agency)]
+@functools.cache
+def _applies_to():
+    """SQL condition: the assignment applies to the user (by agency chain, position or name).
+
+    The user comes in as parameters when the query runs: execute(query, _applies_params(user)); without them the
+    query fails ("a value is required for bind parameter"). The condition is built once per process: it is plain
+    SQL (no data), and building it (a recursive CTE) costs more than running it.
+    A user without an agency matches no agency (NULL compares as unknown, and has no ancestors).
+    """
     by_agency = and_(
         Assignment.target_kind.in_(("agency", "position")),
-        or_(Assignment.agency_id == user.agency_id,
-            and_(Assignment.include_subagencies.is_(True), Assignment.agency_id.in_(chain))),
+        or_(Assignment.agency_id == bindparam("applies_agency_id"),
+            and_(Assignment.include_subagencies.is_(True),
+                 Assignment.agency_id.in_(agencies.ancestor_ids_query(bindparam("applies_agency_id"))))),
         or_(Assignment.target_kind == "agency",
-            func.lower(Assignment.position) == (user.position or "").strip().lower()),
+            func.lower(Assignment.position) == bindparam("applies_position", type_=String)),
     )
     by_name = and_(Assignment.target_kind == "users",
-                   exists().where(AssignmentUser.assignment_id == Assignment.id, AssignmentUser.user_id == user.id))
-    return or_(by_agency, by_name) if chain else by_name
+                   exists().where(AssignmentUser.assignment_id == Assignment.id,
+                                  AssignmentUser.user_id == bindparam("applies_user_id")))
+    return or_(by_agency, by_name)
+
+
+def _applies_params(user: User) -> dict:
+    """The parameters of the _applies_to() condition for `user`."""
+    return {"applies_user_id": user.id, "applies_agency_id": user.agency_id,
+            "applies_position": (user.position or "").strip().lower()}
 
 
 @dataclass(frozen=True)
@@ -205,11 +218,11 @@ def list_assigned_courses(user: User, *, now: datetime | None = None,
     now = now or utcnow()
     query = (select(Course, func.min(Assignment.due_at), func.min(Assignment.recurrence_months))
              .join(Assignment, Assignment.course_id == Course.id)
-             .where(Assignment.cancelled_at.is_(None), Course.is_retired.is_(False), _applies_to(user))
+             .where(Assignment.cancelled_at.is_(None), Course.is_retired.is_(False), _applies_to())
              .group_by(Course.id))
     if course_id is not None:
         query = query.where(Course.id == course_id)
-    rows = db.session.execute(query).all()
+    rows = db.session.execute(query, _applies_params(user)).all()
     if not rows:
         return []
     completions = dict(db.session.execute(
@@ -224,8 +237,21 @@ def list_assigned_courses(user: User, *, now: datetime | None = None,
 
 def get_assigned_course(user: User, course: Course, *, now: datetime | None = None) -> AssignedCourse | None:
     """Where `user` stands with `course` if it is assigned to them, else None."""
-    items = list_assigned_courses(user, now=now, course_id=course.id)
-    return items[0] if items else None
+    if course.is_retired:
+        return None
+    due, months = db.session.execute(
+        select(func.min(Assignment.due_at), func.min(Assignment.recurrence_months))
+        .where(Assignment.course_id == course.id, Assignment.cancelled_at.is_(None), _applies_to()),
+        _applies_params(user),
+    ).one()
+    if due is None:
+        return None
+    return _status(course, aware(due), months, _latest_completed_at(user, course), now or utcnow())
+
+
+def _latest_completed_at(user: User, course: Course) -> datetime | None:
+    return aware(db.session.scalar(select(func.max(CourseCompletion.completed_at)).where(
+        CourseCompletion.user_id == user.id, CourseCompletion.course_id == course.id)))
 
 
 def renewal_since(user: User, course: Course, *, now: datetime) -> datetime | None:
@@ -233,12 +259,14 @@ def renewal_since(user: User, course: Course, *, now: datetime) -> datetime | No
 
     Lessons and quiz attempts from before that time do not count towards the renewed completion.
     """
-    item = get_assigned_course(user, course, now=now)
-    if item is None or item.recurrence_months is None or item.completed_at is not None:
+    return renewal_since_for(user, get_assigned_course(user, course, now=now))
+
+
+def renewal_since_for(user: User, assigned: AssignedCourse | None) -> datetime | None:
+    """renewal_since() for a course whose assignment standing the caller has already read (None: not assigned)."""
+    if assigned is None or assigned.recurrence_months is None or assigned.completed_at is not None:
         return None
-    latest = aware(db.session.scalar(select(func.max(CourseCompletion.completed_at)).where(
-        CourseCompletion.user_id == user.id, CourseCompletion.course_id == course.id)))
-    return latest
+    return _latest_completed_at(user, assigned.course)
 
 
 def aware(value: datetime | None) -> datetime | None:

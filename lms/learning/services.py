@@ -7,6 +7,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import contains_eager
 
 from lms.accounts.models import User
 from lms.courses import services as courses
@@ -84,22 +85,29 @@ def latest_completion(user: User, course: Course) -> CourseCompletion | None:
     ).order_by(CourseCompletion.completed_at.desc()).limit(1))
 
 
-def get_progress(user: User, course: Course, *, since: datetime | None = None) -> Progress:
+def get_progress(user: User, course: Course, *, since: datetime | None = None,
+                 lessons: list[Lesson] | None = None) -> Progress:
     """Lessons done out of the live lessons, the lesson to continue with, and the latest completion.
 
     With `since` (recurring training due again: assignments.renewal_since) only lessons completed after that
-    time count, and the earlier completion is not the current one.
+    time count, and the earlier completion is not the current one. `lessons`: the course's live lessons, when the
+    caller has them already (courses.list_live_lessons).
     """
-    lessons = courses.list_live_lessons(course)
+    if lessons is None:
+        lessons = courses.list_live_lessons(course)
     query = select(LessonProgress.lesson_id).where(LessonProgress.user_id == user.id,
                                                    LessonProgress.course_id == course.id)
     if since is not None:
         query = query.where(LessonProgress.completed_at > since)
     done_ids = set(db.session.scalars(query))
+    return _progress(lessons, done_ids, None if since else latest_completion(user, course))
+
+
+def _progress(lessons: list[Lesson], done_ids: set[int], completion: CourseCompletion | None) -> Progress:
     live_done = frozenset(lesson.id for lesson in lessons if lesson.id in done_ids)
     next_lesson = next((lesson for lesson in lessons if lesson.id not in live_done), None)
     return Progress(done=len(live_done), total=len(lessons), completed_lesson_ids=live_done,
-                    next_lesson=next_lesson, completion=None if since else latest_completion(user, course))
+                    next_lesson=next_lesson, completion=completion)
 
 
 def is_lesson_done(user: User, lesson: Lesson, *, since: datetime | None = None) -> bool:
@@ -142,10 +150,12 @@ def complete_lesson(user: User, lesson: Lesson, *, now: datetime, language: str,
 
 
 def complete_course_if_done(user: User, course: Course, *, now: datetime, language: str, quiz_passed: bool,
-                            since: datetime | None = None) -> CourseCompletion | None:
+                            since: datetime | None = None,
+                            lessons: list[Lesson] | None = None) -> CourseCompletion | None:
     """Record the course as completed when every live lesson is done and the final quiz (if any) is passed.
 
-    `quiz_passed` says whether the learner has passed the course's final quiz (quizzes.services.has_passed).
+    `quiz_passed` says whether the learner has passed the course's final quiz (quizzes.services.has_passed);
+    `lessons` are the course's live lessons when the caller has them already.
 
     Returns the new completion, or None (not done yet, or completed before: a lesson added to the course later does
     not undo a completion, and completing again does not duplicate it). With `since` (recurring training due
@@ -154,7 +164,7 @@ def complete_course_if_done(user: User, course: Course, *, now: datetime, langua
     latest = latest_completion(user, course)
     if latest is not None and (since is None or latest.completed_at > since):
         return None
-    progress = get_progress(user, course, since=since)
+    progress = get_progress(user, course, since=since, lessons=lessons)
     has_quiz = courses.get_current_quiz(course) is not None
     if progress.done < progress.total or (has_quiz and not quiz_passed):
         return None
@@ -170,12 +180,30 @@ def complete_course_if_done(user: User, course: Course, *, now: datetime, langua
 
 
 def list_enrollments(user: User) -> list[tuple[Enrollment, Progress]]:
-    """The user's live courses with their progress, most recently enrolled first."""
+    """The user's live courses with their progress, most recently enrolled first.
+
+    A fixed number of queries, however many courses: lessons, progress and completions are read for all at once.
+    """
     enrollments = db.session.scalars(
-        select(Enrollment).join(Course).where(Enrollment.user_id == user.id, Course.is_retired.is_(False))
+        select(Enrollment).join(Enrollment.course).options(contains_eager(Enrollment.course))
+        .where(Enrollment.user_id == user.id, Course.is_retired.is_(False))
         .order_by(Enrollment.enrolled_at.desc())
     ).all()
-    return [(enrollment, get_progress(user, enrollment.course)) for enrollment in enrollments]
+    if not enrollments:
+        return []
+    course_ids = [enrollment.course_id for enrollment in enrollments]
+    lessons: dict[int, list[Lesson]] = {course_id: [] for course_id in course_ids}
+    for lesson in courses.list_live_lessons_of(course_ids):
+        lessons[lesson.course_id].append(lesson)
+    done_ids = set(db.session.scalars(select(LessonProgress.lesson_id).where(
+        LessonProgress.user_id == user.id, LessonProgress.course_id.in_(course_ids))))
+    latest: dict[int, CourseCompletion] = {}
+    for completion in db.session.scalars(select(CourseCompletion).where(
+            CourseCompletion.user_id == user.id, CourseCompletion.course_id.in_(course_ids))
+            .order_by(CourseCompletion.completed_at, CourseCompletion.id)):
+        latest[completion.course_id] = completion  # the last one wins: the most recent
+    return [(enrollment, _progress(lessons[enrollment.course_id], done_ids, latest.get(enrollment.course_id)))
+            for enrollment in enrollments]
 
 
 def count_completions(user: User) -> int:

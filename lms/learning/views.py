@@ -15,7 +15,7 @@ from lms.courses.views import live_course_or_404
 from lms.db import utcnow
 from lms.extensions import db
 from lms.learning import bp, services
-from lms.learning.assignments import get_assigned_course, list_assigned_courses, renewal_since
+from lms.learning.assignments import get_assigned_course, list_assigned_courses, renewal_since, renewal_since_for
 from lms.quizzes import services as quizzes
 
 
@@ -28,7 +28,7 @@ def dashboard():
     enrollments = services.list_enrollments(current_user)
     progress = {e.course_id: p for e, p in enrollments}
     for item in assigned:
-        since = renewal_since(current_user, item.course, now=now)
+        since = renewal_since_for(current_user, item)
         if since is not None and item.course.id in progress:  # recurring training due again: count afresh
             progress[item.course.id] = services.get_progress(current_user, item.course, since=since)
     in_progress = [(e, p) for e, p in enrollments if p.completion is None and e.course_id not in assigned_ids]
@@ -67,12 +67,13 @@ def enroll(key: str):
 @login_required
 def complete_lesson(key: str, lesson_key: str):
     course = live_course_or_404(key)
-    lesson = next((item for item in courses.list_live_lessons(course) if item.key == lesson_key), None)
+    lessons = courses.list_live_lessons(course)
+    lesson = next((item for item in lessons if item.key == lesson_key), None)
     if lesson is None:
         abort(404)
     if not FlaskForm().validate_on_submit():
         abort(400)
-    language = lesson.variant(str(get_locale()), course.default_language)[0]
+    language = lesson.language_for(str(get_locale()), course.default_language)
     now = utcnow()
     since = renewal_since(current_user, course, now=now)
     try:
@@ -81,15 +82,18 @@ def complete_lesson(key: str, lesson_key: str):
         flash(str(exc.message), "error")
         return redirect(url_for("courses.course", key=key), 303)
     completion = services.complete_course_if_done(current_user, course, now=now, language=language, since=since,
-                                                  quiz_passed=quizzes.has_passed(current_user, course, since=since))
+                                                  quiz_passed=quizzes.has_passed(current_user, course, since=since),
+                                                  lessons=lessons)
     if completion is not None:
         issue_certificate(completion, user=current_user, course=course, now=now)  # same transaction
+        next_lesson = None
+    else:
+        next_lesson = services.get_progress(current_user, course, since=since, lessons=lessons).next_lesson
+    # Read what the redirect needs before the commit expires the loaded rows (else one reload per row).
+    target = url_for("courses.lesson", key=key, lesson_key=next_lesson.key) if next_lesson is not None else \
+        url_for("courses.course", key=key)
+    title = course.title_in(str(get_locale()))
     db.session.commit()
     if completion is not None:
-        flash(_("Congratulations! You have completed the course “%(title)s”.",
-                title=course.title_in(str(get_locale()))), "success")
-        return redirect(url_for("courses.course", key=key), 303)
-    progress = services.get_progress(current_user, course, since=since)
-    if progress.next_lesson is not None:
-        return redirect(url_for("courses.lesson", key=key, lesson_key=progress.next_lesson.key), 303)
-    return redirect(url_for("courses.course", key=key), 303)
+        flash(_("Congratulations! You have completed the course “%(title)s”.", title=title), "success")
+    return redirect(target, 303)

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import defer, joinedload
 
 from lms.accounts.models import User
 from lms.courses import services as courses
@@ -72,16 +73,27 @@ class AnswerRejected(QuizError):
 
 # --- reading ---------------------------------------------------------------------------------------
 
+#: Loader options that leave an attempt's JSON details (layout, answers, results) unloaded until read.
+_WITHOUT_DETAILS = (defer(QuizAttempt.layout), defer(QuizAttempt.answers), defer(QuizAttempt.results))
+
+
 def get_attempt_for(user: User, attempt_id: int) -> QuizAttempt | None:
-    """The attempt with this id if it belongs to `user` (someone else's attempt is None: a 404)."""
-    attempt = db.session.get(QuizAttempt, attempt_id)
+    """The attempt with this id if it belongs to `user` (someone else's attempt is None: a 404).
+
+    Its quiz version (with the questions) and course come in the same query: every attempt page uses them.
+    """
+    attempt = db.session.get(QuizAttempt, attempt_id, options=[
+        joinedload(QuizAttempt.quiz_version).undefer(QuizVersion.questions), joinedload(QuizAttempt.course)])
     return attempt if attempt is not None and attempt.user_id == user.id else None
 
 
 def list_attempts(user: User, course: Course, *, preview: bool = False,
                   since: datetime | None = None) -> list[QuizAttempt]:
-    """The user's attempts at the course's quiz (started after `since`, when given), newest first."""
-    query = select(QuizAttempt).where(
+    """The user's attempts at the course's quiz (started after `since`, when given), newest first.
+
+    Their layouts, answers and results are loaded only if read (lists and standings need none of them).
+    """
+    query = select(QuizAttempt).options(*_WITHOUT_DETAILS).where(
         QuizAttempt.user_id == user.id, QuizAttempt.course_id == course.id, QuizAttempt.is_preview.is_(preview))
     if since is not None:
         query = query.where(QuizAttempt.started_at > since)
@@ -111,14 +123,17 @@ class Standing:
     wait_until: datetime | None
 
 
-def get_standing(user: User, quiz: QuizVersion, course: Course, *, now: datetime,
-                 since: datetime | None = None) -> Standing:
+def get_standing(user: User, quiz: QuizVersion, course: Course, *, now: datetime, since: datetime | None = None,
+                 attempts: list[QuizAttempt] | None = None) -> Standing:
     """Attempts used and left, passed or not, and the time before which no new attempt may start.
 
     With `since` (recurring training due again) only attempts after that time count: each period starts afresh.
+    `attempts`: list_attempts(user, course), when the caller has it already (used when `since` is None).
     """
     settings = quiz.settings
-    attempts = [a for a in list_attempts(user, course, since=since) if a.status != "open"]
+    if attempts is None or since is not None:
+        attempts = list_attempts(user, course, since=since)
+    attempts = [a for a in attempts if a.status != "open"]
     limit = settings.get("max_attempts")
     wait = settings.get("wait_minutes") or 0
     last = max((a.submitted_at for a in attempts if a.submitted_at), default=None)
@@ -157,8 +172,10 @@ def start_attempt(user: User, course: Course, *, now: datetime, language: str, p
     quiz = courses.get_current_quiz(course)
     if quiz is None:
         raise NoQuiz()
-    close_if_expired(user, course, now=now, preview=preview)
     existing = _open_attempt(user, course, preview)
+    if existing is not None and _is_expired(existing, now):
+        _finish(existing, {}, now=existing.deadline_at, status="expired")
+        existing = None
     if existing is not None:
         return existing
     if not preview:
@@ -208,11 +225,9 @@ def _open_attempt(user: User, course: Course, preview: bool) -> QuizAttempt | No
         QuizAttempt.status == "open"))
 
 
-def close_if_expired(user: User, course: Course, *, now: datetime, preview: bool = False) -> None:
-    """Close the user's open attempt whose deadline (plus grace) has passed: it counts, with no answers."""
-    attempt = _open_attempt(user, course, preview)
-    if attempt is not None and attempt.deadline_at is not None and now > attempt.deadline_at + GRACE:
-        _finish(attempt, {}, now=attempt.deadline_at, status="expired")
+def _is_expired(attempt: QuizAttempt, now: datetime) -> bool:
+    # An open attempt whose deadline (plus grace) has passed: it is closed as expired, counting, with no answers.
+    return attempt.deadline_at is not None and now > attempt.deadline_at + GRACE
 
 
 # --- submitting ------------------------------------------------------------------------------------

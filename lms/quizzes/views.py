@@ -33,9 +33,11 @@ def overview(key: str):
     course, quiz = _course_and_quiz(key)
     now = utcnow()
     since = renewal_since(current_user, course, now=now)
+    attempts = services.list_attempts(current_user, course)
     return render_template("quizzes/overview.html", course=course, quiz=quiz,
-                           standing=services.get_standing(current_user, quiz, course, now=now, since=since),
-                           attempts=services.list_attempts(current_user, course),
+                           standing=services.get_standing(current_user, quiz, course, now=now, since=since,
+                                                          attempts=attempts),
+                           attempts=attempts,
                            enrolled=learning.get_enrollment(current_user, course) is not None,
                            may_preview=policy.can_manage_courses(current_user))
 
@@ -110,12 +112,12 @@ def submit(attempt_id: int):
                                                                                             now=now))
         if completion is not None:
             issue_certificate(completion, user=current_user, course=course, now=now)  # same transaction
+    expired, title = attempt.status == "expired", course.title_in(str(get_locale()))  # before the commit expires them
     db.session.commit()
-    if attempt.status == "expired":
+    if expired:
         flash(_("The time limit had passed, so the answers were not counted."), "error")
     elif completion is not None:
-        flash(_("Congratulations! You have completed the course “%(title)s”.",
-                title=course.title_in(str(get_locale()))), "success")
+        flash(_("Congratulations! You have completed the course “%(title)s”.", title=title), "success")
     return redirect(url_for("quizzes.attempt", attempt_id=attempt_id), 303)
 
 

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import event, select
+from sqlalchemy import event, inspect, select
 
 from lms.courses import services
 from lms.courses.loader import load_courses
@@ -86,6 +86,7 @@ def test_first_sync_adds_course_lessons_and_quiz(ctx, courses_root, course_dir):
     quiz = services.get_current_quiz(course)
     assert quiz.key == "final" and quiz.pass_mark == 70 and quiz.settings["max_attempts"] == 3
     assert [q["id"] for q in quiz.questions] == ["q-single", "q-multiple", "q-true-false", "q-short", "q-number"]
+    assert quiz.question_count == 5
 
 
 def test_first_sync_through_the_cli_adds_everything(app, runner, courses_root, course_dir):
@@ -140,6 +141,33 @@ def test_rewording_a_lesson_changes_its_version_and_keeps_its_row(ctx, courses_r
     assert "Reworded text." in after.content["en"]["body"]
     assert after.updated_at == T2
     assert lesson_rows(course_row())["intro"].updated_at == T1
+
+
+def test_sync_stores_each_lessons_outline_without_the_bodies(ctx, courses_root, course_dir):
+    sync(courses_root, T1)
+    intro = lesson_rows(course_row())["intro"]
+    assert set(intro.outline) == set(intro.content) == {"en", "ru"}
+    for lang, variant in intro.content.items():
+        assert intro.outline[lang] == {key: value for key, value in variant.items() if key != "body"}
+    assert intro.title_in("ru", "en") == "Урок Intro"
+
+
+def test_rewording_a_lesson_title_updates_its_outline(ctx, courses_root, course_dir):
+    sync(courses_root, T1)
+    path = next((course_dir / "lessons").glob("data-basics.en.md"))
+    old_title = lesson_rows(course_row())["data-basics"].outline["en"]["title"]
+    replace_in(path, old_title, "A new title")
+    sync(courses_root, T2)
+    row = lesson_rows(course_row())["data-basics"]
+    assert row.outline["en"]["title"] == row.content["en"]["title"] == "A new title"
+
+
+def test_lesson_lists_leave_the_bodies_unloaded(ctx, courses_root, course_dir):
+    sync(courses_root, T1)
+    db.session.expunge_all()
+    lessons = services.list_live_lessons(course_row())
+    assert all("content" not in inspect(row).dict for row in lessons)
+    assert lessons[0].variant("en", "en")[1]["body"]  # still there when read
 
 
 def test_reordering_lessons_changes_positions_and_keeps_rows(ctx, courses_root, course_dir):

@@ -18,6 +18,7 @@ from lms.learning.assignments import (
     NewAssignment,
     create_assignment,
     end_of_day,
+    get_assigned_course,
     list_assigned_courses,
     list_assignees,
 )
@@ -73,6 +74,32 @@ def test_someone_who_joins_a_sub_agency_later_is_assigned_too(app, ctx, tree, co
     newcomer = factories.user("new@example.kz", agency=db.session.scalar(select(factories.Agency).where(
         factories.Agency.code == "C")))
     assert [item.course.key for item in list_assigned_courses(newcomer)] == [course_key]
+
+
+def test_sub_agency_assignments_reach_every_level_below_and_nobody_above_or_beside(app, ctx, tree, course_key):
+    from lms.agencies.services import get_agency_by_code
+
+    _assign(course_key, "hr@example.kz", agency="C", sub=True)
+    grandchild = factories.agency("G", parent=get_agency_by_code("C"))
+    deep = factories.user("deep@example.kz", agency=factories.agency("GG", parent=grandchild))
+    no_agency = factories.user("nowhere@example.kz")
+    course = db.session.scalar(select(Course).where(Course.key == course_key))
+    assert [item.course.key for item in list_assigned_courses(deep)] == [course_key]
+    assert get_assigned_course(deep, course) is not None
+    for email in ("in-p@example.kz", "in-u@example.kz", "nowhere@example.kz"):
+        assert list_assigned_courses(_user(email)) == [], email
+        assert get_assigned_course(_user(email), course) is None, email
+    assert no_agency.agency_id is None
+
+
+def test_a_cycle_in_the_agency_tree_does_not_hang_the_assignment_lookup(app, ctx, tree, course_key):
+    from lms.agencies.services import get_agency_by_code
+
+    _assign(course_key, "hr@example.kz", agency="P", sub=True)
+    p, c = get_agency_by_code("P"), get_agency_by_code("C")
+    p.parent = c  # corrupt data: P -> C -> P
+    db.session.commit()
+    assert [item.course.key for item in list_assigned_courses(_user("in-c@example.kz"))] == [course_key]
 
 
 def test_without_sub_agencies_only_the_agency_itself_is_assigned(app, ctx, tree, course_key):

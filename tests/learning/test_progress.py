@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from lms.courses.models import Course, Lesson
 from lms.db import utcnow
@@ -203,3 +203,37 @@ def test_progress_survives_rewording_reordering_and_removing_lessons(app, ctx, c
     sync(courses_root)
     assert _count(LessonProgress) == 1
     assert services.get_progress(user, course).total == 2
+
+
+def test_my_learning_reads_every_courses_progress_with_the_same_number_of_statements(app, login_as, courses_root):
+    for key in ("first", "second", "third"):
+        write_course(courses_root / key, course_id=key, quiz=False)
+    with app.app_context():
+        sync(courses_root)
+    _learner(app)
+    client = login_as("learner@example.kz")
+
+    def statements_on_my_learning() -> tuple[int, str]:
+        seen = []
+
+        def count(*_args):
+            seen.append(1)
+
+        with app.app_context():
+            engine = db.engine
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            html = client.get("/my-learning").get_data(as_text=True)
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        return len(seen), html
+
+    post_form(client, "/courses/first/enroll", {}, token_from="/courses/first")
+    one, _html = statements_on_my_learning()
+    for key in ("second", "third"):
+        post_form(client, f"/courses/{key}/enroll", {}, token_from=f"/courses/{key}")
+    post_form(client, "/courses/third/lessons/intro/complete", {}, token_from="/courses/third")
+    three, html = statements_on_my_learning()
+    assert three == one
+    assert html.count("0%") >= 2 and "33%" in html
+    assert 'href="/courses/third/lessons/data-basics"' in html

@@ -57,7 +57,7 @@ def test_a_dashboard_from_the_snapshot_equals_the_dashboard_counted_now(world, c
 
 def test_the_snapshot_holds_the_country_totals_and_the_national_series(world, ctx):
     snapshot = refreshed()
-    live, from_snapshot = dashboards("admin@example.kz", {}, snapshot)
+    _live, from_snapshot = dashboards("admin@example.kz", {}, snapshot)
     assert from_snapshot.total.as_dict() == WORLD_TOTAL
     assert national_progress(target=10, now=b.NOW, weekly=snapshot.weekly) == national_progress(target=10, now=b.NOW)
 
