@@ -33,7 +33,7 @@ run: install
 	$(LMS) db upgrade
 	$(LMS) courses sync
 	$(LMS) demo-data
-	@echo "Serving on http://127.0.0.1:$(LMS_PORT) (with a background worker for report exports)"
+	@echo "Serving on http://127.0.0.1:$(LMS_PORT) (with a background worker for report exports and dashboard counts)"
 	$(BIN)/huey_consumer lms.worker.huey --workers 2 --worker-type thread --quiet & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(LMS) run --host 127.0.0.1 --port $(LMS_PORT)
