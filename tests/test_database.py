@@ -23,6 +23,14 @@ def test_sqlite_runs_with_wal_foreign_keys_and_busy_timeout(ctx):
     assert db.session.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
 
 
+def test_postgresql_sessions_run_without_jit(ctx):
+    """Compiling the report queries took longer than running them (PostgreSQL's JIT); the app turns it off."""
+    if db.engine.dialect.name != "postgresql":
+        assert db.engine.dialect.name == "sqlite"  # SQLite has no JIT
+        return
+    assert db.session.execute(text("SHOW jit")).scalar() == "off"
+
+
 def test_concurrent_read_then_write_transactions_all_succeed(app):
     """Workers that read and then write at the same time queue for the lock instead of failing."""
     errors: list[BaseException] = []
