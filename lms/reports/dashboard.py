@@ -182,13 +182,6 @@ def live_figures(filters: ReportFilters, ids: list[int] | None, tree: AgencyTree
     return figures, overdue
 
 
-def base_counts(filters: ReportFilters, ids: list[int] | None, tree: AgencyTree, *, now: datetime):
-    """Counts per agency (its own people only) and per course, and the overdue query (None when nothing is due)."""
-    figures, overdue = live_figures(filters, ids, tree, now=now)
-    per_agency, per_course = figures.split()
-    return per_agency, per_course, overdue
-
-
 def rolled(per_agency: dict[int | None, Counts], agency_ids: list[int]) -> Counts:
     """The sum of the counts of `agency_ids`."""
     total = Counts()

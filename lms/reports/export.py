@@ -235,7 +235,8 @@ def summary_rows(filters: ReportFilters, context: RowContext) -> Iterator[dict]:
     """Per agency in the report's scope: its counts rolled up with everything below it."""
     tree = context.tree
     ids = queries.agency_ids(filters, tree)
-    per_agency, _, _ = dashboard.base_counts(filters, ids, tree, now=context.now)
+    figures, _ = dashboard.live_figures(filters, ids, tree, now=context.now)
+    per_agency, _ = figures.split()
     scope = set(ids) if ids is not None else set(tree.nodes)
     for agency_id in sorted(scope, key=lambda i: tree.nodes[i].code):
         node = tree.nodes[agency_id]

@@ -33,6 +33,10 @@ class Snapshot:
     figures: Figures
     weekly: list[tuple[str, int]]
 
+    def figures_for(self, filters: ReportFilters) -> Figures | None:
+        """The figures for a dashboard with these filters, or None when it must count now (see covers())."""
+        return self.figures if covers(filters) else None
+
 
 def covers(filters: ReportFilters) -> bool:
     """True when a dashboard with these filters can be built from the snapshot (agencies only)."""

@@ -80,7 +80,7 @@ def index():
         now=now, max_age=timedelta(minutes=current_app.config["REPORT_SNAPSHOT_MINUTES"]))
     tree = AgencyTree.load()
     board = dashboard.build_dashboard(
-        filters, now=now, snapshot=snapshot.figures if snapshot and snapshots.covers(filters) else None, tree=tree)
+        filters, now=now, snapshot=snapshot.figures_for(filters) if snapshot else None, tree=tree)
     national = dashboard.national_progress(target=current_app.config["NATIONAL_TARGET"], now=now,
                                            weekly=snapshot.weekly if snapshot else None)
     visible_ancestors = [node for node in board.ancestors
