@@ -8,6 +8,7 @@ from pathlib import Path
 
 from lms.courses import content as c
 from lms.courses import schema
+from lms.courses.lessoncheck import lesson_findings
 from lms.courses.markdown import LESSON_LINK, UNSAFE_SCHEME, find_references, resolve_media
 from lms.courses.problems import Collector, Problem, ai_content, load_yaml, parse, read_text, texts
 from lms.courses.quizfile import load_quiz
@@ -109,6 +110,7 @@ def load_course(folder: Path, out: Collector) -> c.Course | None:
 
     for lesson in lessons:
         _check_lesson_references(folder, lesson, {le.id for le in lessons}, out)
+        _check_lesson_markup(lesson, out)
     languages = {lang for lesson in lessons for lang in lesson.variants}
     for lang in sorted(languages - set(title)):
         out.warning(manifest_path, doc.line_of(("title",)), f"title has no {lang} text, but lessons do")
@@ -217,6 +219,12 @@ def _load_variant(path: Path, lang: str, out: Collector) -> c.LessonVariant | No
     body_first_line = text[:match.end()].count("\n") + 1
     return c.LessonVariant(language=lang, title=front.title, body=body, body_first_line=body_first_line, path=path,
                            estimated_minutes=front.estimated_minutes, ai_content=ai_content(front.ai_content))
+
+
+def _check_lesson_markup(lesson: c.Lesson, out: Collector) -> None:
+    for variant in lesson.variants.values():
+        for finding in lesson_findings(variant.body):
+            out.warning(variant.path, variant.body_first_line + finding.line - 1, finding.message)
 
 
 def _check_lesson_references(folder: Path, lesson: c.Lesson, lesson_ids: set[str], out: Collector) -> None:
