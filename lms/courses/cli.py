@@ -52,13 +52,16 @@ def check_command(path: Path | None, strict: bool):
 
 @courses.command("sync")
 @click.argument("path", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--allow-retire", is_flag=True,
+              help="Retire every course missing from the files, even more than LMS_SYNC_MAX_RETIRE_SHARE of them.")
 @with_appcontext
-def sync_command(path: Path | None):
+def sync_command(path: Path | None, allow_retire: bool):
     """Load course files into the database in one transaction; a second run changes nothing.
 
-    Content with errors is refused and the database keeps the previous version.
+    Content with errors is refused and the database keeps the previous version; so is a run that would retire
+    more than LMS_SYNC_MAX_RETIRE_SHARE of the live courses (an empty or wrong folder?) without --allow-retire.
     """
-    from lms.courses.services import sync_courses
+    from lms.courses.services import TooManyRetirements, sync_courses
 
     result, failed = _load(path, strict=False)
     problems = [str(p) for p in result.problems]
@@ -73,7 +76,16 @@ def sync_command(path: Path | None):
         raise click.ClickException(f"{path} is not inside the courses folder {root} (LMS_COURSES_DIR)")
     begin_write(db.session)
     # Syncing one course (or a subset) must not retire the courses that were simply not given.
-    report = sync_courses(result.courses, root=root, now=utcnow(), retire_missing=target == root)
+    try:
+        report = sync_courses(result.courses, root=root, now=utcnow(), retire_missing=target == root,
+                              max_retire_share=None if allow_retire else current_app.config["SYNC_MAX_RETIRE_SHARE"])
+    except TooManyRetirements as exc:
+        db.session.rollback()
+        summary = f"Nothing was synced: {exc}."
+        record_result(current_app.instance_path, "sync", ok=False, summary=summary, problems=problems, now=utcnow())
+        click.echo(f"{summary}\nIs {root} the right courses folder (LMS_COURSES_DIR)? If these "
+                   "courses were really removed, run `lms courses sync --allow-retire`.", err=True)
+        raise SystemExit(1) from None
     if not report.has_changes:
         db.session.rollback()
         record_result(current_app.instance_path, "sync", ok=True, problems=problems, now=utcnow(),
