@@ -60,5 +60,7 @@ def install_autosync(app: Flask) -> None:
                         "--allow-retire` if they were really removed", exc)
             return
         db.session.commit()
+        for rename in report.renames:
+            log.warning("%s", rename.message())
         if report.has_changes:
             log.info("courses re-synced: %s", ", ".join(report.added + report.changed + report.retired))

@@ -92,8 +92,9 @@ def sync_command(path: Path | None, allow_retire: bool):
                       summary=f"{len(result.courses)} course(s) up to date; no changes.")
         click.echo(f"{len(result.courses)} course(s) up to date; no changes.")
         return
+    renames = _rename_warnings(report)
     db.session.commit()
-    record_result(current_app.instance_path, "sync", ok=True, problems=problems, now=utcnow(),
+    record_result(current_app.instance_path, "sync", ok=True, problems=problems + renames, now=utcnow(),
                   summary=f"{len(report.added)} added, {len(report.changed)} changed, {len(report.retired)} retired.")
     for label in report.added:
         click.echo(f"  + {label}")
@@ -101,5 +102,17 @@ def sync_command(path: Path | None, allow_retire: bool):
         click.echo(f"  ~ {label}")
     for label in report.retired:
         click.echo(f"  - {label} (retired)")
+    for warning in renames:
+        click.echo(warning, err=True)
     click.echo(f"{len(report.added)} added, {len(report.changed)} changed, {len(report.retired)} retired.")
+
+
+def _rename_warnings(report) -> list[str]:
+    """One warning per lesson that looks renamed, with how many learners completed the retired one."""
+    if not report.renames:
+        return []
+    from lms.learning.services import count_learners_by_lesson
+
+    learners = count_learners_by_lesson([rename.old_lesson_id for rename in report.renames])
+    return [f"warning: {rename.message(learners.get(rename.old_lesson_id, 0))}" for rename in report.renames]
 

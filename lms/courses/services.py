@@ -13,6 +13,7 @@ from sqlalchemy.orm import load_only
 
 from lms.courses import content as c
 from lms.courses.models import Course, Lesson, QuizVersion
+from lms.courses.renames import LessonRename, likely_renames
 from lms.errors import DomainError
 from lms.extensions import db
 
@@ -24,6 +25,8 @@ class SyncReport:
     added: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     retired: list[str] = field(default_factory=list)
+    #: Lessons retired and added with nearly the same text: probably renamed files (learners lose their tick).
+    renames: list[LessonRename] = field(default_factory=list)
 
     @property
     def has_changes(self) -> bool:
@@ -139,11 +142,14 @@ def _sync_course(course: Course | None, content: c.Course, *, root: Path, now: d
 def _sync_lessons(course: Course, content: c.Course, *, now: datetime, report: SyncReport) -> None:
     rows = db.session.scalars(select(Lesson).where(Lesson.course_id == course.id))
     existing = {lesson.key: lesson for lesson in rows}
+    arrived: list[tuple[str, str, dict]] = []  # lessons learners did not see before this sync: (key, file, content)
     for position, lesson in enumerate(content.lessons, start=1):
         stored = lesson_content(lesson)
         version = _digest(stored)
         row = existing.get(lesson.id)
         label = f"lesson {content.id}/{lesson.id}"
+        if row is None or row.is_retired:
+            arrived.append((lesson.id, next(iter(lesson.variants.values())).path.name.split(".")[0], stored))
         if row is None:
             db.session.add(Lesson(course_id=course.id, key=lesson.id, position=position, version=version,
                                   content=stored, outline=lesson_outline(stored), created_at=now, updated_at=now))
@@ -153,11 +159,15 @@ def _sync_lessons(course: Course, content: c.Course, *, now: datetime, report: S
                 position, version, stored, lesson_outline(stored), False, now)
             report.changed.append(label)
     listed = {lesson.id for lesson in content.lessons}
+    departed: list[tuple[str, int, dict]] = []
     for key, row in existing.items():
         if key not in listed and not row.is_retired:
             row.is_retired = True
             row.updated_at = now
             report.retired.append(f"lesson {content.id}/{key}")
+            departed.append((key, row.id, row.content))
+    if arrived and departed:
+        report.renames += likely_renames(content.id, departed, arrived)
 
 
 def _sync_quiz(course: Course, content: c.Course, *, now: datetime, report: SyncReport) -> None:
