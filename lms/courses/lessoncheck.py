@@ -38,20 +38,22 @@ def _html_findings(fragment: str, first_line: int) -> list[Finding]:
     parser = _Tags()
     parser.feed(fragment)
     parser.close()
-    found = []
+    dropped: dict[str, Finding] = {}  # each dropped tag or attribute once per fragment (an <svg> has many tags)
+    no_alt: list[Finding] = []
     for tag, attrs, line in parser.tags:
         line = first_line + line - 1
         if tag not in ALLOWED_TAGS:
-            found.append(Finding(line, f"HTML tag <{tag}> is not allowed in lessons; the page leaves it out"))
+            message = f"HTML tag <{tag}> is not allowed in lessons; the page leaves it out"
+            dropped.setdefault(message, Finding(line, message))
             continue
         allowed = ALLOWED_ATTRIBUTES["*"] | ALLOWED_ATTRIBUTES.get(tag, set())
         for name, _value in attrs:
             if name not in allowed:
-                found.append(Finding(line, f"HTML attribute {name}= on <{tag}> is not allowed in lessons; "
-                                           "the page leaves it out"))
+                message = f"HTML attribute {name}= on <{tag}> is not allowed in lessons; the page leaves it out"
+                dropped.setdefault(message, Finding(line, message))
         if tag == "img" and not (dict(attrs).get("alt") or "").strip():
-            found.append(Finding(line, "image has no alt text (screen readers need alt=\"...\")"))
-    return found
+            no_alt.append(Finding(line, "image has no alt text (screen readers need alt=\"...\")"))
+    return [*dropped.values(), *no_alt]
 
 
 def lesson_findings(body: str) -> list[Finding]:

@@ -149,6 +149,15 @@ def test_html_in_a_table_cell_is_reported(runner, root, course):
     assert_warning(runner, root, lesson, line_of(lesson, "<marquee>"), "HTML tag <marquee> is not allowed")
 
 
+def test_an_inline_svg_is_reported_once_per_tag_not_once_per_element(root, course):
+    lesson = course / "lessons" / "intro.en.md"
+    circles = "\n".join(f'<circle cx="{n}" cy="5" r="2"/>' for n in range(30))
+    append(lesson, f'\n<svg viewBox="0 0 40 10">\n{circles}\n</svg>\n')
+    found = sorted((p.line, p.message) for p in load_courses(root).problems)
+    assert found == [(line_of(lesson, "<svg"), "HTML tag <svg> is not allowed in lessons; the page leaves it out"),
+                     (line_of(lesson, 'cx="0"'), "HTML tag <circle> is not allowed in lessons; the page leaves it out")]
+
+
 def test_allowed_html_and_html_in_code_are_not_reported(root, course):
     lesson = course / "lessons" / "intro.en.md"
     append(lesson, "\n<details><summary>More</summary>\n\nPress <kbd>Ctrl</kbd>+<kbd>C</kbd>.\n\n</details>\n\n"
