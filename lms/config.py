@@ -41,6 +41,9 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_FROM": "noreply@lms.local",
     "MAX_IMPORT_BYTES": 20 * 1024 * 1024,
     "COURSES_DIR": "",  # empty: courses/ at the project root
+    # `lms courses sync` refuses to retire more than this share (0..1) of the live courses in one run (an empty or
+    # wrong courses folder would retire them all) unless run with --allow-retire; 1: no limit.
+    "SYNC_MAX_RETIRE_SHARE": 0.5,
     "BASE_URL": "http://127.0.0.1:5000",  # public address, for links in emails and on certificates
     "ISSUER_NAME": "AI Competency Academy",  # printed on certificates and named in credentials
     "ISSUER_LOGO": "",  # optional PNG/SVG path for certificates
@@ -80,6 +83,11 @@ def _parse(name: str, raw: str, default: Any) -> Any:
             return int(raw)
         except ValueError:
             raise ConfigError(f"LMS_{name} must be a whole number, not {raw!r}") from None
+    if isinstance(default, float):
+        try:
+            return float(raw)
+        except ValueError:
+            raise ConfigError(f"LMS_{name} must be a number, not {raw!r}") from None
     return raw
 
 
@@ -171,6 +179,9 @@ def validate(config: dict[str, Any]) -> None:
     if config["MAIL_BACKEND"] not in ("console", "smtp"):
         raise ConfigError("LMS_MAIL_BACKEND must be console or smtp")
     registration_domains(config)  # raises on a malformed mapping
+    share = config["SYNC_MAX_RETIRE_SHARE"]
+    if isinstance(share, bool) or not isinstance(share, int | float) or not 0 <= share <= 1:
+        raise ConfigError(f"LMS_SYNC_MAX_RETIRE_SHARE must be a number from 0 to 1 (e.g. 0.5), not {share!r}")
     if env != "production":
         return
     problems = []

@@ -20,7 +20,7 @@ def install_autosync(app: Flask) -> None:
     """Before each request (at most once a second), re-sync the course files if any of them changed."""
     from lms.courses.cli import courses_root
     from lms.courses.loader import load_courses
-    from lms.courses.services import sync_courses
+    from lms.courses.services import TooManyRetirements, sync_courses
     from lms.db import begin_write, utcnow
     from lms.extensions import db
 
@@ -51,7 +51,16 @@ def install_autosync(app: Flask) -> None:
             log.warning("course files have errors; the previous version stays live")
             return
         begin_write(db.session)
-        report = sync_courses(result.courses, root=root.resolve(), now=utcnow())
+        try:
+            report = sync_courses(result.courses, root=root.resolve(), now=utcnow(),
+                                  max_retire_share=app.config["SYNC_MAX_RETIRE_SHARE"])
+        except TooManyRetirements as exc:  # never --allow-retire here: a half-saved checkout must not retire all
+            db.session.rollback()
+            log.warning("course files not re-synced, the previous version stays live: %s; run `lms courses sync "
+                        "--allow-retire` if they were really removed", exc)
+            return
         db.session.commit()
+        for rename in report.renames:
+            log.warning("%s", rename.message())
         if report.has_changes:
             log.info("courses re-synced: %s", ", ".join(report.added + report.changed + report.retired))

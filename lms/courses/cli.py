@@ -52,13 +52,16 @@ def check_command(path: Path | None, strict: bool):
 
 @courses.command("sync")
 @click.argument("path", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--allow-retire", is_flag=True,
+              help="Retire every course missing from the files, even more than LMS_SYNC_MAX_RETIRE_SHARE of them.")
 @with_appcontext
-def sync_command(path: Path | None):
+def sync_command(path: Path | None, allow_retire: bool):
     """Load course files into the database in one transaction; a second run changes nothing.
 
-    Content with errors is refused and the database keeps the previous version.
+    Content with errors is refused and the database keeps the previous version; so is a run that would retire
+    more than LMS_SYNC_MAX_RETIRE_SHARE of the live courses (an empty or wrong folder?) without --allow-retire.
     """
-    from lms.courses.services import sync_courses
+    from lms.courses.services import TooManyRetirements, sync_courses
 
     result, failed = _load(path, strict=False)
     problems = [str(p) for p in result.problems]
@@ -73,15 +76,25 @@ def sync_command(path: Path | None):
         raise click.ClickException(f"{path} is not inside the courses folder {root} (LMS_COURSES_DIR)")
     begin_write(db.session)
     # Syncing one course (or a subset) must not retire the courses that were simply not given.
-    report = sync_courses(result.courses, root=root, now=utcnow(), retire_missing=target == root)
+    try:
+        report = sync_courses(result.courses, root=root, now=utcnow(), retire_missing=target == root,
+                              max_retire_share=None if allow_retire else current_app.config["SYNC_MAX_RETIRE_SHARE"])
+    except TooManyRetirements as exc:
+        db.session.rollback()
+        summary = f"Nothing was synced: {exc}."
+        record_result(current_app.instance_path, "sync", ok=False, summary=summary, problems=problems, now=utcnow())
+        click.echo(f"{summary}\nIs {root} the right courses folder (LMS_COURSES_DIR)? If these "
+                   "courses were really removed, run `lms courses sync --allow-retire`.", err=True)
+        raise SystemExit(1) from None
     if not report.has_changes:
         db.session.rollback()
         record_result(current_app.instance_path, "sync", ok=True, problems=problems, now=utcnow(),
                       summary=f"{len(result.courses)} course(s) up to date; no changes.")
         click.echo(f"{len(result.courses)} course(s) up to date; no changes.")
         return
+    renames = _rename_warnings(report)
     db.session.commit()
-    record_result(current_app.instance_path, "sync", ok=True, problems=problems, now=utcnow(),
+    record_result(current_app.instance_path, "sync", ok=True, problems=problems + renames, now=utcnow(),
                   summary=f"{len(report.added)} added, {len(report.changed)} changed, {len(report.retired)} retired.")
     for label in report.added:
         click.echo(f"  + {label}")
@@ -89,5 +102,17 @@ def sync_command(path: Path | None):
         click.echo(f"  ~ {label}")
     for label in report.retired:
         click.echo(f"  - {label} (retired)")
+    for warning in renames:
+        click.echo(warning, err=True)
     click.echo(f"{len(report.added)} added, {len(report.changed)} changed, {len(report.retired)} retired.")
+
+
+def _rename_warnings(report) -> list[str]:
+    """One warning per lesson that looks renamed, with how many learners completed the retired one."""
+    if not report.renames:
+        return []
+    from lms.learning.services import count_learners_by_lesson
+
+    learners = count_learners_by_lesson([rename.old_lesson_id for rename in report.renames])
+    return [f"warning: {rename.message(learners.get(rename.old_lesson_id, 0))}" for rename in report.renames]
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from lms.courses import content as c
 from lms.courses import schema
+from lms.courses.lessoncheck import lesson_findings
 from lms.courses.markdown import LESSON_LINK, UNSAFE_SCHEME, find_references, resolve_media
 from lms.courses.problems import Collector, Problem, ai_content, load_yaml, parse, read_text, texts
 from lms.courses.quizfile import load_quiz
@@ -107,8 +108,12 @@ def load_course(folder: Path, out: Collector) -> c.Course | None:
         else:
             quiz = load_quiz(folder / spec.quiz, default, out)
 
+    # Files renamed with their id kept: a link by the new file name would lead nowhere (lesson links use ids).
+    renamed = {LESSON_FILE.match(v.path.name)["id"]: lesson.id for lesson in lessons for v in lesson.variants.values()
+               if LESSON_FILE.match(v.path.name)["id"] != lesson.id}
     for lesson in lessons:
-        _check_lesson_references(folder, lesson, {le.id for le in lessons}, out)
+        _check_lesson_references(folder, lesson, {le.id for le in lessons}, out, renamed=renamed)
+        _check_lesson_markup(lesson, out)
     languages = {lang for lesson in lessons for lang in lesson.variants}
     for lang in sorted(languages - set(title)):
         out.warning(manifest_path, doc.line_of(("title",)), f"title has no {lang} text, but lessons do")
@@ -173,16 +178,23 @@ def _load_lessons(folder: Path, spec, doc, manifest_path: Path, out: Collector) 
             files.setdefault(match["id"], {})[match["lang"]] = path
     lessons = []
     listed = set()
-    for i, lesson_id in enumerate(spec.lessons):
+    used_files: set[str] = set()
+    for i, entry in enumerate(spec.lessons):
         line = doc.line_of(("lessons", i))
+        # "- intro" reads lessons/intro.*.md; "- {id: intro, file: getting-started}" keeps the id after a rename.
+        lesson_id, stem = (entry, entry) if isinstance(entry, str) else (entry.id, entry.file)
         if lesson_id in listed:
             out.error(manifest_path, line, f"lesson {lesson_id!r} is listed twice")
             continue
+        if stem in used_files:
+            out.error(manifest_path, line, f"lesson files lessons/{stem}.*.md are listed twice")
+            continue
         listed.add(lesson_id)
-        variants_files = files.get(lesson_id, {})
+        used_files.add(stem)
+        variants_files = files.get(stem, {})
         if spec.default_language not in variants_files:
             out.error(manifest_path, line,
-                      f"lesson {lesson_id!r} has no file lessons/{lesson_id}.{spec.default_language}.md")
+                      f"lesson {lesson_id!r} has no file lessons/{stem}.{spec.default_language}.md")
             continue
         variants = {}
         for lang, path in variants_files.items():
@@ -193,9 +205,9 @@ def _load_lessons(folder: Path, spec, doc, manifest_path: Path, out: Collector) 
             if lang not in variants_files and lang in texts(spec.title, spec.default_language):
                 out.warning(manifest_path, line, f"lesson {lesson_id!r} has no {lang} translation")
         lessons.append(c.Lesson(lesson_id, variants))
-    for lesson_id in sorted(set(files) - listed):
-        path = next(iter(files[lesson_id].values()))
-        out.warning(path, 1, f"lesson {lesson_id!r} is not listed in {MANIFEST}; learners will not see it")
+    for stem in sorted(set(files) - used_files):
+        path = next(iter(files[stem].values()))
+        out.warning(path, 1, f"lesson {stem!r} is not listed in {MANIFEST}; learners will not see it")
     return lessons
 
 
@@ -219,7 +231,14 @@ def _load_variant(path: Path, lang: str, out: Collector) -> c.LessonVariant | No
                            estimated_minutes=front.estimated_minutes, ai_content=ai_content(front.ai_content))
 
 
-def _check_lesson_references(folder: Path, lesson: c.Lesson, lesson_ids: set[str], out: Collector) -> None:
+def _check_lesson_markup(lesson: c.Lesson, out: Collector) -> None:
+    for variant in lesson.variants.values():
+        for finding in lesson_findings(variant.body):
+            out.warning(variant.path, variant.body_first_line + finding.line - 1, finding.message)
+
+
+def _check_lesson_references(folder: Path, lesson: c.Lesson, lesson_ids: set[str], out: Collector, *,
+                             renamed: dict[str, str] | None = None) -> None:
     for variant in lesson.variants.values():
         for ref in find_references(variant.body):
             line = variant.body_first_line + ref.line - 1
@@ -232,7 +251,10 @@ def _check_lesson_references(folder: Path, lesson: c.Lesson, lesson_ids: set[str
             if ref.kind == "link":
                 match = LESSON_LINK.match(target)
                 if match:
-                    if match["id"] not in lesson_ids:
+                    if match["id"] not in lesson_ids and match["id"] in (renamed or {}):
+                        out.error(variant.path, line, f"link to {target}: lesson links use the lesson id, "
+                                                      f"{renamed[match['id']]}.md")
+                    elif match["id"] not in lesson_ids:
                         out.error(variant.path, line, f"link to a lesson that does not exist: {target}")
                     continue
             media = resolve_media(target)

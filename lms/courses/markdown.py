@@ -81,6 +81,11 @@ def _parser() -> MarkdownIt:
     return md
 
 
+def markdown_tokens(body: str) -> list:
+    """The token stream of the lesson parser for `body` (block tokens with line maps, inline children)."""
+    return _parser().parse(body, {})
+
+
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _CODE_SPAN = re.compile(r"(`+).*?\1")
 _INLINE_TARGET = re.compile(r"(!?)\[(?:[^\[\]]|\[[^\]]*\])*\]\(\s*<?([^)\s>]*)")

@@ -56,7 +56,9 @@ def read_text(path: Path, out: Collector) -> str | None:
         out.error(path, 1, f"the file is {size} bytes; the limit is {TEXT_MAX_BYTES}")
         return None
     try:
-        return path.read_text(encoding="utf-8")
+        # Editors on Windows save UTF-8 with a byte-order mark; it is not part of the text (YAML skips it too, and a
+        # lesson's front matter must still be found at the very start).
+        return path.read_text(encoding="utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
         out.error(path, 1, f"not UTF-8 text (byte {exc.start})")
         return None

@@ -29,7 +29,8 @@ def load_quiz(path: Path, default: str, out: Collector) -> c.Quiz | None:
         question = _question(q, default, path, line, out)
         if question is not None:
             questions.append(question)
-            _check_languages(question, path, line, out)
+            _check_languages(question, doc, ("questions", i), path, out)
+            _check_tolerance(question, path, line, out)
     topics: dict[str, int] = {}
     for q in questions:
         if q.topic:
@@ -50,13 +51,38 @@ def load_quiz(path: Path, default: str, out: Collector) -> c.Quiz | None:
                   review=spec.review)
 
 
-def _check_languages(q: c.Question, path: Path, line: int, out: Collector) -> None:
-    """Warn when a question's options, items or pairs lack a language its text has (it would mix languages)."""
-    parts = [o.text for o in q.options] + [i.text for i in q.items] + \
-        [p.left for p in q.pairs] + [p.right for p in q.pairs]
-    for lang in sorted(q.text):
-        if any(lang not in part for part in parts):
-            out.warning(path, line, f"question {q.id!r} has {lang} text but not every choice has a {lang} text")
+def _choices(q: c.Question, where: tuple) -> list[tuple[str, dict, tuple]]:
+    """(label, texts, path in the quiz file) of the question text and every option, item and pair side."""
+    parts = [("the question text", q.text, (*where, "text"))]
+    parts += [(f"option {o.id!r}", o.text, (*where, "options", n, "text")) for n, o in enumerate(q.options)]
+    parts += [(f"item {i.id!r}", i.text, (*where, "items", n, "text")) for n, i in enumerate(q.items)]
+    for n, pair in enumerate(q.pairs):
+        parts += [(f"pair {pair.id!r} (left)", pair.left, (*where, "pairs", n, "left")),
+                  (f"pair {pair.id!r} (right)", pair.right, (*where, "pairs", n, "right"))]
+    return parts
+
+
+def _check_languages(q: c.Question, doc, where: tuple, path: Path, out: Collector) -> None:
+    """A question is the same question in every language: its text and each choice need every language any has.
+
+    Otherwise a learner reading in that language sees some choices in another one (each text falls back on its
+    own), and a choice that exists in one language only is a different question there.
+    """
+    parts = _choices(q, where)
+    if len(parts) == 1:
+        return
+    for lang in sorted({lang for _label, values, _where in parts for lang in values}):
+        missing = [(label, part_where) for label, values, part_where in parts if lang not in values]
+        if missing:
+            labels = ", ".join(label for label, _where in missing)
+            verb = "has" if len(missing) == 1 else "have"
+            out.error(path, doc.line_of(missing[0][1]),
+                      f"question {q.id!r} has {lang} texts, but {labels} {verb} no {lang} text: the question text "
+                      "and every choice need the same languages")
+
+
+def _check_tolerance(q: c.Question, path: Path, line: int, out: Collector) -> None:
+    """Warn about a numeric tolerance so wide that it accepts even 0."""
     if q.type == "numeric" and q.answer and q.tolerance >= abs(q.answer):
         out.warning(path, line, f"question {q.id!r}: tolerance {q.tolerance:g} accepts even 0 for {q.answer:g}")
 

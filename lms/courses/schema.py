@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, StringConstraints, Tag
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$", max_length=64)]
 Lang = Literal["kk", "ru", "en"]
@@ -27,6 +27,20 @@ class MediaSpec(Strict):
     ai_content: AIContentSpec | None = None
 
 
+class LessonEntry(Strict):
+    """A lesson whose files are named differently from its id (kept across a rename): `{id: ..., file: ...}`."""
+
+    id: Id
+    file: Id  # lessons/<file>.<lang>.md
+
+
+#: A lesson in the manifest: its id (files lessons/<id>.<lang>.md), or an id with the name of its files.
+LessonItem = Annotated[
+    Annotated[Id, Tag("id")] | Annotated[LessonEntry, Tag("entry")],
+    Discriminator(lambda value: "entry" if isinstance(value, dict | LessonEntry) else "id"),
+]
+
+
 class CourseSpec(Strict):
     id: Id
     default_language: Lang
@@ -39,7 +53,7 @@ class CourseSpec(Strict):
     certificate: bool = False
     certificate_valid_months: Annotated[int, Field(ge=1, le=600)] | None = None
     ai_content: AIContentSpec | None = None
-    lessons: Annotated[list[Id], Field(min_length=1, max_length=200)]
+    lessons: Annotated[list[LessonItem], Field(min_length=1, max_length=200)]
     quiz: Annotated[str, StringConstraints(min_length=1, max_length=300)] | None = None
     media: list[MediaSpec] = []
 

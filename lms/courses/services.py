@@ -13,6 +13,8 @@ from sqlalchemy.orm import load_only
 
 from lms.courses import content as c
 from lms.courses.models import Course, Lesson, QuizVersion
+from lms.courses.renames import LessonRename, likely_renames
+from lms.errors import DomainError
 from lms.extensions import db
 
 
@@ -23,11 +25,22 @@ class SyncReport:
     added: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     retired: list[str] = field(default_factory=list)
+    #: Lessons retired and added with nearly the same text: probably renamed files (learners lose their tick).
+    renames: list[LessonRename] = field(default_factory=list)
 
     @property
     def has_changes(self) -> bool:
         """True when the sync wrote anything."""
         return bool(self.added or self.changed or self.retired)
+
+
+class TooManyRetirements(DomainError):
+    """A sync would retire more than the allowed share of the live courses: an empty or wrong courses folder?"""
+
+    def __init__(self, course_keys: list[str], *, live: int, max_share: float):
+        self.course_keys, self.live, self.max_share = course_keys, live, max_share
+        super().__init__(f"refusing to retire {len(course_keys)} of {live} live courses in one sync (more than "
+                         f"{max_share:.0%}): {', '.join(course_keys)}")
 
 
 def _digest(value) -> str:
@@ -68,19 +81,27 @@ def quiz_snapshot(quiz: c.Quiz) -> tuple[dict, list]:
     return settings, questions
 
 
-def sync_courses(courses: list[c.Course], *, root: Path, now: datetime, retire_missing: bool = True) -> SyncReport:
+def sync_courses(courses: list[c.Course], *, root: Path, now: datetime, retire_missing: bool = True,
+                 max_retire_share: float | None = 0.5) -> SyncReport:
     """Bring the database in line with `courses` (already checked); flush only. Idempotent.
 
     Never deletes: courses and lessons that are gone from the files are retired (courses only when
     `retire_missing`, i.e. `courses` is the whole set); a changed quiz gets a new version and the old one stays
-    for the attempts graded against it.
+    for the attempts graded against it. Raises TooManyRetirements, having changed nothing, when more than
+    `max_retire_share` of the live courses would be retired (None: no limit; callers pass the
+    SYNC_MAX_RETIRE_SHARE setting, or None when the operator asked for it).
     """
     report = SyncReport()
     existing = {course.key: course for course in db.session.scalars(select(Course))}
+    present = {content.id for content in courses}
+    if retire_missing and max_retire_share is not None:
+        live = [key for key, course in existing.items() if not course.is_retired]
+        leaving = sorted(key for key in live if key not in present)
+        if leaving and len(leaving) > max_retire_share * len(live):
+            raise TooManyRetirements(leaving, live=len(live), max_share=max_retire_share)
     for content in courses:
         course = existing.get(content.id)
         _sync_course(course, content, root=root, now=now, report=report)
-    present = {content.id for content in courses}
     for key, course in existing.items():
         if retire_missing and key not in present and not course.is_retired:
             course.is_retired = True
@@ -121,11 +142,14 @@ def _sync_course(course: Course | None, content: c.Course, *, root: Path, now: d
 def _sync_lessons(course: Course, content: c.Course, *, now: datetime, report: SyncReport) -> None:
     rows = db.session.scalars(select(Lesson).where(Lesson.course_id == course.id))
     existing = {lesson.key: lesson for lesson in rows}
+    arrived: list[tuple[str, str, dict]] = []  # lessons learners did not see before this sync: (key, file, content)
     for position, lesson in enumerate(content.lessons, start=1):
         stored = lesson_content(lesson)
         version = _digest(stored)
         row = existing.get(lesson.id)
         label = f"lesson {content.id}/{lesson.id}"
+        if row is None or row.is_retired:
+            arrived.append((lesson.id, next(iter(lesson.variants.values())).path.name.split(".")[0], stored))
         if row is None:
             db.session.add(Lesson(course_id=course.id, key=lesson.id, position=position, version=version,
                                   content=stored, outline=lesson_outline(stored), created_at=now, updated_at=now))
@@ -135,11 +159,15 @@ def _sync_lessons(course: Course, content: c.Course, *, now: datetime, report: S
                 position, version, stored, lesson_outline(stored), False, now)
             report.changed.append(label)
     listed = {lesson.id for lesson in content.lessons}
+    departed: list[tuple[str, int, dict]] = []
     for key, row in existing.items():
         if key not in listed and not row.is_retired:
             row.is_retired = True
             row.updated_at = now
             report.retired.append(f"lesson {content.id}/{key}")
+            departed.append((key, row.id, row.content))
+    if arrived and departed:
+        report.renames += likely_renames(content.id, departed, arrived)
 
 
 def _sync_quiz(course: Course, content: c.Course, *, now: datetime, report: SyncReport) -> None:

@@ -210,3 +210,12 @@ def count_completions(user: User) -> int:
     """How many course completions the user has."""
     return db.session.scalar(select(func.count()).select_from(CourseCompletion)
                              .where(CourseCompletion.user_id == user.id)) or 0
+
+
+def count_learners_by_lesson(lesson_ids: list[int]) -> dict[int, int]:
+    """{lesson row id: how many learners marked it complete}, for the given lessons (none: left out)."""
+    if not lesson_ids:
+        return {}
+    rows = db.session.execute(select(LessonProgress.lesson_id, func.count(func.distinct(LessonProgress.user_id)))
+                              .where(LessonProgress.lesson_id.in_(lesson_ids)).group_by(LessonProgress.lesson_id))
+    return {row[0]: row[1] for row in rows}

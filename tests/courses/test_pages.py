@@ -255,7 +255,7 @@ def test_quiz_answers_are_not_on_the_course_or_lesson_pages(synced, user_client)
 def test_retired_course_answers_404(runner, synced, user_client):
     assert user_client.get("/courses/test-course").status_code == 200
     shutil.rmtree(synced)
-    assert runner.invoke(args=["courses", "sync"]).exit_code == 0
+    assert runner.invoke(args=["courses", "sync", "--allow-retire"]).exit_code == 0  # the only course: all of them
     for url in ("/courses/test-course", "/courses/test-course/lessons/intro",
                 "/courses/test-course/files/media/diagram.svg"):
         with user_client.get(url) as response:

@@ -249,6 +249,7 @@ def test_changing_the_quiz_creates_a_new_version_and_keeps_the_old_one(ctx, cour
 # --- courses --------------------------------------------------------------------------------------
 
 def test_removing_a_course_folder_retires_the_course(ctx, courses_root, course_dir):
+    write_course(courses_root / "other", course_id="other-course")  # one of two: within LMS_SYNC_MAX_RETIRE_SHARE
     sync(courses_root, T1)
     course_id = course_row().id
     shutil.rmtree(course_dir)
@@ -261,6 +262,7 @@ def test_removing_a_course_folder_retires_the_course(ctx, courses_root, course_d
 
 
 def test_removing_a_course_folder_retires_the_course_through_the_cli(app, runner, courses_root, course_dir):
+    write_course(courses_root / "other", course_id="other-course")
     assert cli_sync(runner).exit_code == 0
     shutil.rmtree(course_dir)
     result = cli_sync(runner)
