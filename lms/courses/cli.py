@@ -58,7 +58,7 @@ def sync_command(path: Path | None):
 
     Content with errors is refused and the database keeps the previous version.
     """
-    from lms.courses.services import sync_courses
+    from lms.courses.services import ContentChanged, sync_courses
 
     result, failed = _load(path, strict=False)
     problems = [str(p) for p in result.problems]
@@ -73,7 +73,13 @@ def sync_command(path: Path | None):
         raise click.ClickException(f"{path} is not inside the courses folder {root} (LMS_COURSES_DIR)")
     begin_write(db.session)
     # Syncing one course (or a subset) must not retire the courses that were simply not given.
-    report = sync_courses(result.courses, root=root, now=utcnow(), retire_missing=target == root)
+    try:
+        report = sync_courses(result.courses, root=root, now=utcnow(), retire_missing=target == root)
+    except ContentChanged as exc:
+        db.session.rollback()
+        record_result(current_app.instance_path, "sync", ok=False, summary=str(exc), problems=problems, now=utcnow())
+        click.echo(str(exc), err=True)
+        raise SystemExit(1) from None
     if not report.has_changes:
         db.session.rollback()
         record_result(current_app.instance_path, "sync", ok=True, problems=problems, now=utcnow(),
@@ -89,5 +95,7 @@ def sync_command(path: Path | None):
         click.echo(f"  ~ {label}")
     for label in report.retired:
         click.echo(f"  - {label} (retired)")
+    for label in report.files:
+        click.echo(f"  {label[0]} file {label[2:]}")
     click.echo(f"{len(report.added)} added, {len(report.changed)} changed, {len(report.retired)} retired.")
 
