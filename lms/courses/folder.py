@@ -108,7 +108,7 @@ class CourseFolder:
     def scan(cls, folder: Path, out: Collector) -> CourseFolder:
         """Walk `folder` without following links; report every entry that is not a regular file or folder."""
         found = cls(Path(folder))
-        top = os.lstat(folder)
+        top = os.stat(folder)
         pending = [("", Path(folder))]
         while pending:
             prefix, directory = pending.pop()
