@@ -61,7 +61,7 @@ def sync_command(path: Path | None, allow_retire: bool):
     Content with errors is refused and the database keeps the previous version; so is a run that would retire
     more than LMS_SYNC_MAX_RETIRE_SHARE of the live courses (an empty or wrong folder?) without --allow-retire.
     """
-    from lms.courses.services import TooManyRetirements, sync_courses
+    from lms.courses.services import ContentChanged, TooManyRetirements, sync_courses
 
     result, failed = _load(path, strict=False)
     problems = [str(p) for p in result.problems]
@@ -86,6 +86,11 @@ def sync_command(path: Path | None, allow_retire: bool):
         click.echo(f"{summary}\nIs {root} the right courses folder (LMS_COURSES_DIR)? If these "
                    "courses were really removed, run `lms courses sync --allow-retire`.", err=True)
         raise SystemExit(1) from None
+    except ContentChanged as exc:
+        db.session.rollback()
+        record_result(current_app.instance_path, "sync", ok=False, summary=str(exc), problems=problems, now=utcnow())
+        click.echo(str(exc), err=True)
+        raise SystemExit(1) from None
     if not report.has_changes:
         db.session.rollback()
         record_result(current_app.instance_path, "sync", ok=True, problems=problems, now=utcnow(),
@@ -102,6 +107,8 @@ def sync_command(path: Path | None, allow_retire: bool):
         click.echo(f"  ~ {label}")
     for label in report.retired:
         click.echo(f"  - {label} (retired)")
+    for label in report.files:
+        click.echo(f"  {label[0]} file {label[2:]}")
     for warning in renames:
         click.echo(warning, err=True)
     click.echo(f"{len(report.added)} added, {len(report.changed)} changed, {len(report.retired)} retired.")

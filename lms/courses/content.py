@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from lms.courses.folder import FileEntry
 
 LANGUAGES = ("kk", "ru", "en")
 COMPETENCY_AREAS = ("foundations", "generative-ai", "ethics-law", "data", "management")
@@ -126,6 +130,18 @@ class Media:
 
 
 @dataclass(frozen=True)
+class CourseFile:
+    """A media file as check read it: what a sync records and the platform serves (never the file on disk)."""
+
+    path: str  # relative to the course folder, e.g. media/x.svg
+    sha256: str
+    size: int
+    content_type: str
+    #: The file on disk; a sync reads it again (verifying the hash) only when no stored copy has this hash.
+    source: FileEntry
+
+
+@dataclass(frozen=True)
 class Course:
     """A course as its files describe it."""
 
@@ -145,6 +161,10 @@ class Course:
     ai_content: AIContent | None = None
     quiz: Quiz | None = None
     media: tuple[Media, ...] = ()
+    #: Hash of every file of the course (names and bytes): changes with any edit.
+    version: str = ""
+    #: The media files under media/ that the manifest lists or a lesson uses; only these are served.
+    files: tuple[CourseFile, ...] = ()
 
     @property
     def languages(self) -> tuple[str, ...]:

@@ -1,25 +1,31 @@
-"""Course files -> Course dataclasses, collecting every problem as path:line: message."""
+"""Course files -> Course dataclasses, collecting every problem as path:line: message.
+
+Every file is read through a CourseFolder scan (lms.courses.folder): symbolic links, special files and anything
+else that could lead out of the course folder are refused, in every part of a course, used or not.
+"""
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from lms.courses import content as c
 from lms.courses import schema
+from lms.courses.folder import CourseFolder, FileEntry, normalise
 from lms.courses.lessoncheck import lesson_findings
 from lms.courses.markdown import LESSON_LINK, UNSAFE_SCHEME, find_references, resolve_media
-from lms.courses.problems import Collector, Problem, ai_content, load_yaml, parse, read_text, texts
+from lms.courses.media import MEDIA_MAX_BYTES, MEDIA_TYPES, content_problems
+from lms.courses.problems import Collector, Problem, ai_content, load_yaml, parse, texts
 from lms.courses.quizfile import load_quiz
 
 MANIFEST = "course.yml"
-TEXT_MAX_BYTES = 1024 * 1024
-MEDIA_MAX_BYTES = 20 * 1024 * 1024
-MEDIA_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".pdf"}
+#: Only files under media/ are served to learners.
+MEDIA_DIR = "media/"
+MEDIA_SUFFIXES = set(MEDIA_TYPES)
 LESSON_FILE = re.compile(r"^(?P<id>[^.]+)\.(?P<lang>[a-z]{2})\.md$")
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(?P<yaml>.*?)^---[ \t]*\r?\n", re.DOTALL | re.MULTILINE)
-SVG_ACTIVE = re.compile(rb"<script|\son[a-z]+\s*=|javascript:|<foreignObject", re.IGNORECASE)
 
 
 @dataclass
@@ -48,11 +54,22 @@ def load_courses(root: Path) -> LoadResult:
     if not root.is_dir():
         out.error(root, 1, "not a folder")
         return result
-    folders = [root] if (root / MANIFEST).is_file() else sorted(p for p in root.iterdir() if (p / MANIFEST).is_file())
-    if folders != [root]:
+    if os.path.lexists(root / MANIFEST):  # a link named course.yml still makes a course folder (and is refused)
+        folders = [root]
+    else:
+        folders = []
+        for path in sorted(root.iterdir()):
+            if path.is_symlink():
+                if path.is_dir() and not path.name.startswith("."):
+                    out.error(path, 1, f"{path.name} is a symbolic link to a folder; a course folder must be a "
+                                       "real folder inside the courses folder")
+                continue
+            if path.is_dir() and os.path.lexists(path / MANIFEST):
+                folders.append(path)
         # A course folder whose manifest is missing (or misnamed) would vanish without a word, and a sync would
         # retire its course.
-        for path in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        for path in sorted(p for p in root.iterdir() if p.is_dir() and not p.is_symlink()
+                           and not p.name.startswith(".")):
             if path not in folders:
                 out.warning(path / MANIFEST, 1, f"{path.name} has no {MANIFEST}, so it is not loaded as a course")
     seen: dict[str, Path] = {}
@@ -68,114 +85,145 @@ def load_courses(root: Path) -> LoadResult:
     return result
 
 
-def _inside(folder: Path, relative: str) -> Path | None:
-    """The file `relative` inside `folder`, or None when the path leaves the folder."""
-    if relative.startswith(("/", "\\")) or "\\" in relative or ":" in relative:
-        return None
-    candidate = (folder / relative).resolve()
-    try:
-        candidate.relative_to(folder.resolve())
-    except ValueError:
-        return None
-    return candidate
-
-
 def load_course(folder: Path, out: Collector) -> c.Course | None:
     """Load one course folder; report problems to `out`; return None when the course is unusable."""
+    errors_before = len([p for p in out.problems if p.is_error])
+    files = CourseFolder.scan(folder, out)
     manifest_path = folder / MANIFEST
-    doc = load_yaml(manifest_path, out)
+    entry = files.get(MANIFEST)
+    if entry is None:
+        if not files.is_refused(MANIFEST):
+            out.error(manifest_path, 1, f"{MANIFEST} is not a regular file")
+        return None
+    text = files.read_text(entry, out)
+    doc = load_yaml(manifest_path, out, text=text) if text is not None else None
     if doc is None:
         return None
     spec = parse(schema.CourseSpec, doc, manifest_path, out)
     if spec is None:
         return None
     default = spec.default_language
-    errors_before = len([p for p in out.problems if p.is_error])
     title, summary = texts(spec.title, default), texts(spec.summary, default)
     for name, values in (("title", title), ("summary", summary)):
         if default not in values:
             out.error(manifest_path, doc.line_of((name,)), f"{name} needs a text in the default language ({default})")
 
-    media = _check_media(folder, spec, doc, manifest_path, out)
-    lessons = _load_lessons(folder, spec, doc, manifest_path, out)
+    media = _check_listed_media(files, spec, doc, manifest_path, out)
+    lessons = _load_lessons(files, spec, doc, manifest_path, out)
     quiz = None
     if spec.quiz:
-        quiz_path = _inside(folder, spec.quiz)
-        if quiz_path is None:
+        quiz_relative = normalise(spec.quiz)
+        quiz_entry = files.get(quiz_relative) if quiz_relative else None
+        if quiz_relative is None:
             out.error(manifest_path, doc.line_of(("quiz",)), f"quiz path {spec.quiz!r} leaves the course folder")
-        elif not quiz_path.is_file():
-            out.error(manifest_path, doc.line_of(("quiz",)), f"quiz file {spec.quiz} does not exist")
+        elif quiz_entry is None:
+            if not files.is_refused(quiz_relative):  # a link is reported at the file itself
+                out.error(manifest_path, doc.line_of(("quiz",)), f"quiz file {spec.quiz} does not exist")
         else:
-            quiz = load_quiz(folder / spec.quiz, default, out)
+            quiz_text = files.read_text(quiz_entry, out)
+            if quiz_text is not None:
+                quiz = load_quiz(quiz_entry.path, default, out, text=quiz_text)
 
     # Files renamed with their id kept: a link by the new file name would lead nowhere (lesson links use ids).
     renamed = {LESSON_FILE.match(v.path.name)["id"]: lesson.id for lesson in lessons for v in lesson.variants.values()
                if LESSON_FILE.match(v.path.name)["id"] != lesson.id}
+    used: dict[str, None] = {}  # media used by lessons, in order of first use
     for lesson in lessons:
-        _check_lesson_references(folder, lesson, {le.id for le in lessons}, out, renamed=renamed)
+        _check_lesson_references(files, lesson, {le.id for le in lessons}, out, used, renamed=renamed)
         _check_lesson_markup(lesson, out)
+    served = _check_media_content(files, [*(m.file for m in media), *used], out)
+    _warn_unreferenced_media(files, {m.file for m in media} | set(used), out)
     languages = {lang for lesson in lessons for lang in lesson.variants}
     for lang in sorted(languages - set(title)):
         out.warning(manifest_path, doc.line_of(("title",)), f"title has no {lang} text, but lessons do")
     if len([p for p in out.problems if p.is_error]) > errors_before or (spec.quiz and quiz is None):
+        return None
+    version = files.digest(out)
+    if version is None:
         return None
     return c.Course(
         id=spec.id, folder=folder, default_language=default, title=title, summary=summary,
         competency_area=spec.competency_area, level=spec.level, estimated_minutes=spec.estimated_minutes,
         lessons=tuple(lessons), self_enrollment=spec.self_enrollment, certificate=spec.certificate,
         certificate_valid_months=spec.certificate_valid_months,
-        ai_content=ai_content(spec.ai_content), quiz=quiz, media=media,
+        ai_content=ai_content(spec.ai_content), quiz=quiz, media=media, version=version, files=served,
     )
 
 
-def _check_media(folder: Path, spec, doc, manifest_path: Path, out: Collector) -> tuple[c.Media, ...]:
+def _check_listed_media(files: CourseFolder, spec, doc, manifest_path: Path, out: Collector) -> tuple[c.Media, ...]:
     media = []
     seen = set()
     for i, item in enumerate(spec.media):
         line = doc.line_of(("media", i, "file"))
-        path = _inside(folder, item.file)
-        if path is None:
+        relative = normalise(item.file)
+        if relative is None:
             out.error(manifest_path, line, f"media path {item.file!r} leaves the course folder")
             continue
-        relative = path.relative_to(folder.resolve()).as_posix()
         if relative in seen:
             out.error(manifest_path, line, f"media file {relative} is listed twice")
             continue
         seen.add(relative)
-        if _check_media_file(path, manifest_path, line, out):
+        name = PurePosixPath(relative).name
+        if _check_reference(files, relative, manifest_path, line, out, missing=f"file {name} does not exist"):
             media.append(c.Media(relative, ai_content(item.ai_content)))
     return tuple(media)
 
 
-def _check_media_file(path: Path, where: Path, line: int, out: Collector) -> bool:
-    if not path.is_file():
-        out.error(where, line, f"file {path.name} does not exist")
-        return False
-    if path.suffix.lower() not in MEDIA_SUFFIXES:
-        out.error(where, line, f"{path.name}: media must be one of {', '.join(sorted(MEDIA_SUFFIXES))}")
-        return False
-    size = path.stat().st_size
-    if size > MEDIA_MAX_BYTES:
-        out.error(where, line, f"{path.name} is {size} bytes; the limit is {MEDIA_MAX_BYTES}")
-        return False
-    if path.suffix.lower() == ".svg" and SVG_ACTIVE.search(path.read_bytes()):
-        out.error(where, line, f"{path.name}: SVG files may not contain scripts, event handlers or foreignObject")
-        return False
-    return True
+def _check_reference(files: CourseFolder, relative: str, where: Path, line: int, out: Collector, *,
+                     missing: str) -> FileEntry | None:
+    """The media file a manifest entry or lesson points to, if it exists with a media suffix and size."""
+    entry = files.get(relative)
+    if entry is None:
+        if not files.is_refused(relative):  # a link is reported at the file itself
+            out.error(where, line, missing)
+        return None
+    name, suffix = PurePosixPath(relative).name, PurePosixPath(relative).suffix.lower()
+    if suffix not in MEDIA_SUFFIXES:
+        out.error(where, line, f"{name}: media must be one of {', '.join(sorted(MEDIA_SUFFIXES))}")
+        return None
+    if entry.size > MEDIA_MAX_BYTES:
+        out.error(where, line, f"{name} is {entry.size} bytes; the limit is {MEDIA_MAX_BYTES}")
+        return None
+    return entry
 
 
-def _load_lessons(folder: Path, spec, doc, manifest_path: Path, out: Collector) -> list[c.Lesson]:
-    lesson_dir = folder / "lessons"
-    files: dict[str, dict[str, Path]] = {}
-    if lesson_dir.is_dir():
-        for path in sorted(lesson_dir.iterdir()):
-            match = LESSON_FILE.match(path.name)
-            if path.suffix != ".md":
-                continue
-            if not match or match["lang"] not in c.LANGUAGES:
-                out.error(path, 1, "lesson files are named <lesson-id>.<kk|ru|en>.md")
-                continue
-            files.setdefault(match["id"], {})[match["lang"]] = path
+def _check_media_content(files: CourseFolder, paths: list[str], out: Collector) -> tuple[c.CourseFile, ...]:
+    """Read each listed or used media file once, check its bytes, and return those under media/ to be served."""
+    served = []
+    for relative in dict.fromkeys(paths):
+        entry = files.get(relative)
+        if entry is None:
+            continue
+        data = files.read(entry, out, limit=MEDIA_MAX_BYTES)
+        if data is None:
+            continue
+        suffix = PurePosixPath(relative).suffix.lower()
+        problems = content_problems(PurePosixPath(relative).name, suffix, data)
+        for line, message in problems:
+            out.error(entry.path, line, message)
+        if not problems and relative.startswith(MEDIA_DIR):
+            served.append(c.CourseFile(relative, files.sha256(entry), len(data), MEDIA_TYPES[suffix], entry))
+    return tuple(served)
+
+
+def _warn_unreferenced_media(files: CourseFolder, referenced: set[str], out: Collector) -> None:
+    for entry in files.under(MEDIA_DIR):
+        if entry.relative not in referenced and not entry.is_hidden:
+            out.warning(entry.path, 1, f"{entry.relative} is neither listed in {MANIFEST} nor used by a lesson, "
+                                       "so it is not served")
+
+
+def _load_lessons(files: CourseFolder, spec, doc, manifest_path: Path, out: Collector) -> list[c.Lesson]:
+    found: dict[str, dict[str, FileEntry]] = {}
+    for entry in files.under("lessons/"):
+        name = entry.relative.removeprefix("lessons/")
+        if "/" in name or PurePosixPath(name).suffix != ".md":
+            continue
+        match = LESSON_FILE.match(name)
+        if not match or match["lang"] not in c.LANGUAGES:
+            out.error(entry.path, 1, "lesson files are named <lesson-id>.<kk|ru|en>.md")
+            continue
+        found.setdefault(match["id"], {})[match["lang"]] = entry
     lessons = []
     listed = set()
     used_files: set[str] = set()
@@ -191,28 +239,30 @@ def _load_lessons(folder: Path, spec, doc, manifest_path: Path, out: Collector) 
             continue
         listed.add(lesson_id)
         used_files.add(stem)
-        variants_files = files.get(stem, {})
+        variants_files = found.get(stem, {})
         if spec.default_language not in variants_files:
-            out.error(manifest_path, line,
-                      f"lesson {lesson_id!r} has no file lessons/{stem}.{spec.default_language}.md")
+            expected = f"lessons/{stem}.{spec.default_language}.md"
+            if not files.is_refused(expected):  # a link is reported at the file itself
+                out.error(manifest_path, line, f"lesson {lesson_id!r} has no file {expected}")
             continue
         variants = {}
-        for lang, path in variants_files.items():
-            variant = _load_variant(path, lang, out)
+        for lang, entry in variants_files.items():
+            variant = _load_variant(files, entry, lang, out)
             if variant is not None:
                 variants[lang] = variant
         for lang in c.LANGUAGES:
             if lang not in variants_files and lang in texts(spec.title, spec.default_language):
                 out.warning(manifest_path, line, f"lesson {lesson_id!r} has no {lang} translation")
         lessons.append(c.Lesson(lesson_id, variants))
-    for stem in sorted(set(files) - used_files):
-        path = next(iter(files[stem].values()))
+    for stem in sorted(set(found) - used_files):
+        path = next(iter(found[stem].values())).path
         out.warning(path, 1, f"lesson {stem!r} is not listed in {MANIFEST}; learners will not see it")
     return lessons
 
 
-def _load_variant(path: Path, lang: str, out: Collector) -> c.LessonVariant | None:
-    text = read_text(path, out)
+def _load_variant(files: CourseFolder, entry: FileEntry, lang: str, out: Collector) -> c.LessonVariant | None:
+    path = entry.path
+    text = files.read_text(entry, out)
     if text is None:
         return None
     match = FRONT_MATTER.match(text)
@@ -237,8 +287,8 @@ def _check_lesson_markup(lesson: c.Lesson, out: Collector) -> None:
             out.warning(variant.path, variant.body_first_line + finding.line - 1, finding.message)
 
 
-def _check_lesson_references(folder: Path, lesson: c.Lesson, lesson_ids: set[str], out: Collector, *,
-                             renamed: dict[str, str] | None = None) -> None:
+def _check_lesson_references(files: CourseFolder, lesson: c.Lesson, lesson_ids: set[str], out: Collector,
+                             used: dict[str, None], *, renamed: dict[str, str] | None = None) -> None:
     for variant in lesson.variants.values():
         for ref in find_references(variant.body):
             line = variant.body_first_line + ref.line - 1
@@ -258,18 +308,13 @@ def _check_lesson_references(folder: Path, lesson: c.Lesson, lesson_ids: set[str
                         out.error(variant.path, line, f"link to a lesson that does not exist: {target}")
                     continue
             media = resolve_media(target)
-            if media is None:
+            relative = normalise(media) if media is not None else None
+            if relative is None:
                 out.error(variant.path, line, f"{ref.kind} path {target!r} leaves the course folder")
                 continue
-            path = _inside(folder, media)
-            if path is None:
-                out.error(variant.path, line, f"{ref.kind} path {target!r} leaves the course folder")
-                continue
-            if ref.kind == "image" and not media.startswith("media/"):  # only media/ is served to learners
+            if ref.kind == "image" and not relative.startswith(MEDIA_DIR):  # only media/ is served to learners
                 out.error(variant.path, line, f"image {target} is not in the media/ folder")
                 continue
-            if not path.is_file():
-                kind = "image" if ref.kind == "image" else "linked file"
-                out.error(variant.path, line, f"{kind} {target} does not exist")
-                continue
-            _check_media_file(path, variant.path, line, out)
+            kind = "image" if ref.kind == "image" else "linked file"
+            if _check_reference(files, relative, variant.path, line, out, missing=f"{kind} {target} does not exist"):
+                used.setdefault(relative, None)

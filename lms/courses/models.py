@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.db import utcnow
@@ -23,7 +23,7 @@ class Course(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(64), unique=True)
-    #: Folder of the course files, relative to the courses root (media are served from there).
+    #: Folder of the course files, relative to the courses root. Media are served from CourseFile, never from here.
     folder: Mapped[str] = mapped_column(String(300))
     #: Content hash of the whole course (manifest, lessons, quiz, media); changes with any edit.
     version: Mapped[str] = mapped_column(String(64))
@@ -135,3 +135,37 @@ class QuizVersion(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     course: Mapped[Course] = relationship(back_populates="quiz_versions")
+
+
+class FileBlob(db.Model):
+    """The bytes of a course file, stored once per content hash whatever course or version holds them."""
+
+    __tablename__ = "file_blobs"
+
+    #: SHA-256 of `data`, hex: the key, so an unchanged file is stored once across versions and courses.
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int]
+    #: Loaded only when served: the media view reads the metadata first (and answers 304 without the bytes).
+    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CourseFile(db.Model):
+    """A media file of a course as the last successful sync recorded it: the only files the platform serves.
+
+    Written by the sync in the same transaction as the course, from the bytes `courses check` read; a file on disk
+    that no sync took, or one changed since, is never served.
+    """
+
+    __tablename__ = "course_files"
+    __table_args__ = (UniqueConstraint("course_id", "path"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"))
+    #: Relative to the course folder, e.g. media/diagram.svg (the URL path after /files/).
+    path: Mapped[str] = mapped_column(String(300))
+    sha256: Mapped[str] = mapped_column(String(64), ForeignKey("file_blobs.sha256"), index=True)
+    size: Mapped[int]
+    #: Fixed by the file's suffix at check time (lms.courses.media.MEDIA_TYPES).
+    content_type: Mapped[str] = mapped_column(String(100))
+    synced_at: Mapped[datetime] = mapped_column(default=utcnow)

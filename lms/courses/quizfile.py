@@ -10,8 +10,9 @@ from lms.courses import schema
 from lms.courses.problems import Collector, ai_content, load_yaml, parse, texts
 
 
-def load_quiz(path: Path, default: str, out: Collector) -> c.Quiz | None:
-    doc = load_yaml(path, out)
+def load_quiz(path: Path, default: str, out: Collector, *, text: str | None = None) -> c.Quiz | None:
+    """The quiz in the file at `path` (its `text` when the caller has read it), or None with problems in `out`."""
+    doc = load_yaml(path, out, text=text)
     if doc is None:
         return None
     spec = parse(schema.QuizSpec, doc, path, out)

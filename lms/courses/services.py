@@ -8,14 +8,24 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, delete, select
 from sqlalchemy.orm import load_only
 
 from lms.courses import content as c
-from lms.courses.models import Course, Lesson, QuizVersion
+from lms.courses.folder import FileChanged, read_bytes
+from lms.courses.media import MEDIA_MAX_BYTES
+from lms.courses.models import Course, CourseFile, FileBlob, Lesson, QuizVersion
 from lms.courses.renames import LessonRename, likely_renames
 from lms.errors import DomainError
 from lms.extensions import db
+
+
+class ContentChanged(DomainError):
+    """A course file changed between the check and the sync; nothing may be synced from it."""
+
+    def __init__(self, path: Path, reason: str):
+        super().__init__(f"{path}: {reason}; nothing was synced, run the sync again")
+        self.path = path
 
 
 @dataclass
@@ -27,11 +37,13 @@ class SyncReport:
     retired: list[str] = field(default_factory=list)
     #: Lessons retired and added with nearly the same text: probably renamed files (learners lose their tick).
     renames: list[LessonRename] = field(default_factory=list)
+    #: Media files recorded, replaced or no longer served ("+ course/media/x.svg", "~ ...", "- ...").
+    files: list[str] = field(default_factory=list)
 
     @property
     def has_changes(self) -> bool:
         """True when the sync wrote anything."""
-        return bool(self.added or self.changed or self.retired)
+        return bool(self.added or self.changed or self.retired or self.files)
 
 
 class TooManyRetirements(DomainError):
@@ -45,15 +57,6 @@ class TooManyRetirements(DomainError):
 
 def _digest(value) -> str:
     return hashlib.sha256(json.dumps(value, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
-
-
-def folder_digest(folder: Path) -> str:
-    """A hash of every file in a course folder (names and bytes): the course's content version."""
-    h = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")):
-        h.update(path.relative_to(folder).as_posix().encode() + b"\0")
-        h.update(hashlib.sha256(path.read_bytes()).digest())
-    return h.hexdigest()
 
 
 def _ai(value: c.AIContent | None) -> dict | None:
@@ -108,11 +111,13 @@ def sync_courses(courses: list[c.Course], *, root: Path, now: datetime, retire_m
             course.synced_at = now
             report.retired.append(f"course {key}")
     db.session.flush()
+    if report.files:  # bytes no recorded file refers to any more
+        db.session.execute(delete(FileBlob).where(FileBlob.sha256.not_in(select(CourseFile.sha256))))
     return report
 
 
 def _sync_course(course: Course | None, content: c.Course, *, root: Path, now: datetime, report: SyncReport) -> None:
-    version = folder_digest(content.folder)
+    version = content.version
     fields = {
         "folder": content.folder.resolve().relative_to(root.resolve()).as_posix(),
         "default_language": content.default_language, "title": content.title, "summary": content.summary,
@@ -137,6 +142,45 @@ def _sync_course(course: Course | None, content: c.Course, *, root: Path, now: d
         report.changed.append(f"course {content.id}")
     _sync_lessons(course, content, now=now, report=report)
     _sync_quiz(course, content, now=now, report=report)
+    _sync_files(course, content, now=now, report=report)
+
+
+def _sync_files(course: Course, content: c.Course, *, now: datetime, report: SyncReport) -> None:
+    """Record the course's media files as check read them, storing the bytes of each hash not stored yet."""
+    rows = {row.path: row for row in db.session.scalars(select(CourseFile).where(CourseFile.course_id == course.id))}
+    wanted = {file.path: file for file in content.files}
+    hashes = {file.sha256 for file in content.files}
+    stored = set(db.session.scalars(select(FileBlob.sha256).where(FileBlob.sha256.in_(hashes)))) if hashes else set()
+    for file in content.files:
+        if file.sha256 not in stored:
+            db.session.add(FileBlob(sha256=file.sha256, size=file.size, data=_checked_bytes(file), created_at=now))
+            stored.add(file.sha256)
+    db.session.flush()  # the bytes before the rows that refer to them
+    for file in content.files:
+        row = rows.get(file.path)
+        label = f"{content.id}/{file.path}"
+        if row is None:
+            db.session.add(CourseFile(course_id=course.id, path=file.path, sha256=file.sha256, size=file.size,
+                                      content_type=file.content_type, synced_at=now))
+            report.files.append(f"+ {label}")
+        elif (row.sha256, row.size, row.content_type) != (file.sha256, file.size, file.content_type):
+            row.sha256, row.size, row.content_type, row.synced_at = file.sha256, file.size, file.content_type, now
+            report.files.append(f"~ {label}")
+    for path, row in rows.items():
+        if path not in wanted:
+            db.session.delete(row)
+            report.files.append(f"- {content.id}/{path}")
+
+
+def _checked_bytes(file: c.CourseFile) -> bytes:
+    # The bytes stored must be the bytes check read: same file (no link, same inode), same hash.
+    try:
+        data = read_bytes(file.source, limit=MEDIA_MAX_BYTES)
+    except (FileChanged, ValueError) as exc:
+        raise ContentChanged(file.source.path, str(exc)) from None
+    if hashlib.sha256(data).hexdigest() != file.sha256:
+        raise ContentChanged(file.source.path, "the file changed after it was checked")
+    return data
 
 
 def _sync_lessons(course: Course, content: c.Course, *, now: datetime, report: SyncReport) -> None:
@@ -233,6 +277,17 @@ def list_live_lessons_of(course_ids: list[int]) -> list[Lesson]:
         select(Lesson).options(load_only(Lesson.id, Lesson.course_id, Lesson.key, Lesson.position))
         .where(Lesson.course_id.in_(course_ids), Lesson.is_retired.is_(False))
         .order_by(Lesson.course_id, Lesson.position)))
+
+
+def get_live_file(course_key: str, path: str) -> CourseFile | None:
+    """The recorded media file at `path` of the live course `course_key` (without its bytes), or None."""
+    return db.session.scalar(select(CourseFile).join(Course, Course.id == CourseFile.course_id).where(
+        Course.key == course_key, Course.is_retired.is_(False), CourseFile.path == path))
+
+
+def get_file_bytes(sha256: str) -> bytes | None:
+    """The stored bytes with this content hash."""
+    return db.session.scalar(select(FileBlob.data).where(FileBlob.sha256 == sha256))
 
 
 def get_current_quiz(course: Course) -> QuizVersion | None:

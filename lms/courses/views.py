@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import posixpath
 
-from flask import abort, render_template, request, send_from_directory, url_for
+from flask import abort, current_app, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from werkzeug.utils import safe_join
 
 from lms.courses import bp, services
-from lms.courses.cli import courses_root
 from lms.courses.content import COMPETENCY_AREAS, LANGUAGES, LEVELS
 from lms.courses.loader import MEDIA_SUFFIXES
 from lms.courses.markdown import CALLOUTS, render_lesson
@@ -125,17 +123,27 @@ def lesson(key: str, lesson_key: str):
 @bp.get("/<key>/files/<path:filename>")
 @login_required
 def media(key: str, filename: str):
-    """A course's media file (images, PDFs) with cache headers. Never the course's YAML or Markdown files."""
-    course = live_course_or_404(key)
+    """A media file of a live course as the last sync recorded it (never the working tree), with cache headers.
+
+    Only files under media/ that the manifest lists or a lesson uses are recorded; anything else answers 404.
+    """
     filename = posixpath.normpath(filename)  # "media/../lessons/x.svg" is not under media/
     if not filename.startswith("media/") or "." + filename.rsplit(".", 1)[-1].lower() not in MEDIA_SUFFIXES:
         abort(404)
-    folder = safe_join(str(courses_root()), course.folder)
-    if folder is None:
+    recorded = services.get_live_file(key, filename)
+    if recorded is None:
         abort(404)
-    response = send_from_directory(folder, filename, max_age=MEDIA_MAX_AGE, conditional=True)
-    response.cache_control.public = False  # behind sign-in: browsers may cache, shared caches may not
-    response.cache_control.private = True
+    response = current_app.response_class(mimetype=recorded.content_type)
+    response.set_etag(recorded.sha256)
+    response.cache_control.max_age = MEDIA_MAX_AGE
+    response.cache_control.private = True  # behind sign-in: browsers may cache, shared caches may not
     # A media file opened on its own (an SVG, say) may not run anything.
     response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
-    return response
+    if request.if_none_match.contains_weak(recorded.sha256):
+        response.status_code = 304  # the browser's copy is current: the bytes are not even read
+        return response
+    data = services.get_file_bytes(recorded.sha256)
+    if data is None:
+        abort(404)
+    response.set_data(data)
+    return response.make_conditional(request, accept_ranges=True, complete_length=len(data))
