@@ -58,7 +58,7 @@ def sync_command(path: Path | None):
 
     Content with errors is refused and the database keeps the previous version.
     """
-    from lms.courses.services import sync_courses
+    from lms.learning.services import sync_content
 
     result, failed = _load(path, strict=False)
     problems = [str(p) for p in result.problems]
@@ -73,7 +73,8 @@ def sync_command(path: Path | None):
         raise click.ClickException(f"{path} is not inside the courses folder {root} (LMS_COURSES_DIR)")
     begin_write(db.session)
     # Syncing one course (or a subset) must not retire the courses that were simply not given.
-    report = sync_courses(result.courses, root=root, now=utcnow(), retire_missing=target == root)
+    # sync_content also recounts the lessons done of enrolments in courses that lost or regained a lesson.
+    report = sync_content(result.courses, root=root, now=utcnow(), retire_missing=target == root)
     if not report.has_changes:
         db.session.rollback()
         record_result(current_app.instance_path, "sync", ok=True, problems=problems, now=utcnow(),

@@ -23,6 +23,9 @@ class SyncReport:
     added: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     retired: list[str] = field(default_factory=list)
+    #: Ids of the courses a lesson was retired from or restored to: their enrolments' lessons-done figures count
+    #: live lessons only, so they must be recounted (learning.services.sync_content does).
+    lessons_relisted: set[int] = field(default_factory=set)
 
     @property
     def has_changes(self) -> bool:
@@ -131,6 +134,8 @@ def _sync_lessons(course: Course, content: c.Course, *, now: datetime, report: S
                                   content=stored, outline=lesson_outline(stored), created_at=now, updated_at=now))
             report.added.append(label)
         elif row.version != version or row.position != position or row.is_retired:
+            if row.is_retired:
+                report.lessons_relisted.add(course.id)
             row.position, row.version, row.content, row.outline, row.is_retired, row.updated_at = (
                 position, version, stored, lesson_outline(stored), False, now)
             report.changed.append(label)
@@ -140,6 +145,7 @@ def _sync_lessons(course: Course, content: c.Course, *, now: datetime, report: S
             row.is_retired = True
             row.updated_at = now
             report.retired.append(f"lesson {content.id}/{key}")
+            report.lessons_relisted.add(course.id)
 
 
 def _sync_quiz(course: Course, content: c.Course, *, now: datetime, report: SyncReport) -> None:
