@@ -128,3 +128,17 @@ def test_a_learner_whose_only_lesson_done_is_retired_is_not_started_until_it_is_
     assert standing() == [(1, 0), (1, 0)]  # counted now and in the snapshot alike
     relist(courses_root, DEFAULT_LESSONS)
     assert standing() == [(0, 1), (0, 1)]
+
+
+def test_the_development_autosync_recounts_lessons_done(app, make_app, courses, courses_root):
+    with app.app_context():
+        _people(lessons=3)
+    write_course(courses_root / "alpha", course_id="alpha", quiz=False, languages=("en", "ru", "kk"),
+                 lessons=("intro", "data-basics"), title={"en": "Alpha course"})
+    for path in (courses_root / "alpha" / "lessons").glob("wrap-up.*"):
+        path.unlink()
+    debug_app = make_app(DEBUG=True, COURSES_DIR=str(courses_root))
+    assert debug_app.debug
+    debug_app.test_client().get("/")  # the first request re-syncs the changed files
+    with app.app_context():
+        assert _done() == 2
