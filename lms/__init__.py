@@ -46,8 +46,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     if app.debug:
         from lms.courses.autosync import install_autosync
+        from lms.learning.services import sync_content
 
-        install_autosync(app)
+        install_autosync(app, sync=sync_content)
     register_commands(app)
     register_error_handlers(app)
     install_security_headers(app)

@@ -85,3 +85,40 @@ def test_lesson_outline_and_question_count_are_filled_for_existing_rows(make_app
                        "ru": {"title": "Введение", "estimated_minutes": 6,
                               "ai_content": {"kind": "assisted", "tool": "X", "reviewer": None}}}
     assert count == 3
+
+
+def test_lessons_done_are_recounted_over_live_lessons_for_existing_enrolments(make_app, empty_database_url):
+    migrated = make_app(url=empty_database_url)
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    with migrated.app_context():
+        upgrade(revision="7ab3fc8a83f3-1")  # the revision before the recount
+        tables = MetaData()
+        tables.reflect(db.engine, only=["users", "courses", "lessons", "enrollments", "lesson_progress"])
+        t = tables.tables
+        with db.engine.begin() as conn:
+            conn.execute(t["users"].insert().values(id=1, email="a@example.kz", full_name="A", position="",
+                                                    is_active=True, created_at=now, updated_at=now))
+            conn.execute(t["courses"].insert().values(
+                id=1, key="c", folder="c", version="v", default_language="en", title={"en": "C"}, summary={},
+                competency_area="data", level="beginner", estimated_minutes=10, languages="en",
+                self_enrollment=True, has_certificate=False, media={}, search_text="c", is_retired=False,
+                created_at=now, synced_at=now))
+            for lesson_id, retired in ((1, False), (2, True), (3, False)):
+                conn.execute(t["lessons"].insert().values(
+                    id=lesson_id, course_id=1, key=f"l{lesson_id}", position=lesson_id, version="v", content={},
+                    outline={}, is_retired=retired, created_at=now, updated_at=now))
+                conn.execute(t["lesson_progress"].insert().values(
+                    id=lesson_id, user_id=1, lesson_id=lesson_id, course_id=1, completed_at=now, lesson_version="v",
+                    language="en"))
+            conn.execute(t["enrollments"].insert().values(id=1, user_id=1, course_id=1, source="self",
+                                                          enrolled_at=now, lessons_completed=3))
+        upgrade()
+        with db.engine.connect() as conn:
+            after_upgrade = conn.execute(text("SELECT lessons_completed FROM enrollments")).scalar_one()
+            progress = conn.execute(text("SELECT count(*) FROM lesson_progress")).scalar_one()
+        downgrade(revision="7ab3fc8a83f3-1")
+        with db.engine.connect() as conn:
+            after_downgrade = conn.execute(text("SELECT lessons_completed FROM enrollments")).scalar_one()
+        db.engine.dispose()
+    assert (after_upgrade, progress) == (2, 3)  # the retired lesson's progress is kept, not counted
+    assert after_downgrade == 3

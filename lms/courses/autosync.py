@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import Flask
+
+if TYPE_CHECKING:
+    from lms.courses.services import SyncReport
 
 log = logging.getLogger("lms.courses")
 
@@ -16,11 +21,15 @@ def _signature(root: Path) -> tuple:
     return tuple(sorted(stats))
 
 
-def install_autosync(app: Flask) -> None:
-    """Before each request (at most once a second), re-sync the course files if any of them changed."""
+def install_autosync(app: Flask, *, sync: Callable[..., SyncReport]) -> None:
+    """Before each request (at most once a second), re-sync the course files if any of them changed.
+
+    `sync` is lms.learning.services.sync_content (given by the app factory: this package sits below learning),
+    which also recounts the lessons done of enrolments when a lesson is retired or restored.
+    """
     from lms.courses.cli import courses_root
     from lms.courses.loader import load_courses
-    from lms.courses.services import TooManyRetirements, sync_courses
+    from lms.courses.services import TooManyRetirements
     from lms.db import begin_write, utcnow
     from lms.extensions import db
 
@@ -52,8 +61,8 @@ def install_autosync(app: Flask) -> None:
             return
         begin_write(db.session)
         try:
-            report = sync_courses(result.courses, root=root.resolve(), now=utcnow(),
-                                  max_retire_share=app.config["SYNC_MAX_RETIRE_SHARE"])
+            report = sync(result.courses, root=root.resolve(), now=utcnow(),
+                          max_retire_share=app.config["SYNC_MAX_RETIRE_SHARE"])
         except TooManyRetirements as exc:  # never --allow-retire here: a half-saved checkout must not retire all
             db.session.rollback()
             log.warning("course files not re-synced, the previous version stays live: %s; run `lms courses sync "

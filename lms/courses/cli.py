@@ -61,7 +61,8 @@ def sync_command(path: Path | None, allow_retire: bool):
     Content with errors is refused and the database keeps the previous version; so is a run that would retire
     more than LMS_SYNC_MAX_RETIRE_SHARE of the live courses (an empty or wrong folder?) without --allow-retire.
     """
-    from lms.courses.services import ContentChanged, TooManyRetirements, sync_courses
+    from lms.courses.services import ContentChanged, TooManyRetirements
+    from lms.learning.services import sync_content
 
     result, failed = _load(path, strict=False)
     problems = [str(p) for p in result.problems]
@@ -76,8 +77,9 @@ def sync_command(path: Path | None, allow_retire: bool):
         raise click.ClickException(f"{path} is not inside the courses folder {root} (LMS_COURSES_DIR)")
     begin_write(db.session)
     # Syncing one course (or a subset) must not retire the courses that were simply not given.
+    # sync_content also recounts the lessons done of enrolments in courses that lost or regained a lesson.
     try:
-        report = sync_courses(result.courses, root=root, now=utcnow(), retire_missing=target == root,
+        report = sync_content(result.courses, root=root, now=utcnow(), retire_missing=target == root,
                               max_retire_share=None if allow_retire else current_app.config["SYNC_MAX_RETIRE_SHARE"])
     except TooManyRetirements as exc:
         db.session.rollback()

@@ -39,6 +39,9 @@ class SyncReport:
     renames: list[LessonRename] = field(default_factory=list)
     #: Media files recorded, replaced or no longer served ("+ course/media/x.svg", "~ ...", "- ...").
     files: list[str] = field(default_factory=list)
+    #: Ids of the courses a lesson was retired from or restored to: their enrolments' lessons-done figures count
+    #: live lessons only, so they must be recounted (learning.services.sync_content does).
+    lessons_relisted: set[int] = field(default_factory=set)
 
     @property
     def has_changes(self) -> bool:
@@ -199,6 +202,8 @@ def _sync_lessons(course: Course, content: c.Course, *, now: datetime, report: S
                                   content=stored, outline=lesson_outline(stored), created_at=now, updated_at=now))
             report.added.append(label)
         elif row.version != version or row.position != position or row.is_retired:
+            if row.is_retired:
+                report.lessons_relisted.add(course.id)
             row.position, row.version, row.content, row.outline, row.is_retired, row.updated_at = (
                 position, version, stored, lesson_outline(stored), False, now)
             report.changed.append(label)
@@ -209,6 +214,7 @@ def _sync_lessons(course: Course, content: c.Course, *, now: datetime, report: S
             row.is_retired = True
             row.updated_at = now
             report.retired.append(f"lesson {content.id}/{key}")
+            report.lessons_relisted.add(course.id)
             departed.append((key, row.id, row.content))
     if arrived and departed:
         report.renames += likely_renames(content.id, departed, arrived)

@@ -38,7 +38,9 @@ class QuizAttempt(db.Model):
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     deadline_at: Mapped[datetime | None]
     submitted_at: Mapped[datetime | None]
-    #: {"questions": [ids in display order], "layouts": {id: {"options"|"items"|"rights": [ids]}}}
+    #: {"seed": n, "questions": [ids in display order], "layouts": {id: {"options"|"items"|"rights": [ids]}},
+    #: "fields": {id: the opaque tokens of its form controls (lms.quizzes.fields)}}; attempts started before
+    #: tokens have no "fields" (theirs are derived from the seed).
     layout: Mapped[dict] = mapped_column(JSON)
     #: The answers as accepted (after validation), by question id.
     answers: Mapped[dict] = mapped_column(JSON, default=dict)

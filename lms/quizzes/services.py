@@ -22,6 +22,7 @@ from lms.errors import DomainError
 from lms.extensions import db
 from lms.learning.services import get_enrollment, record
 from lms.quizzes.draw import draw_questions, shuffle_layout
+from lms.quizzes.fields import attempt_fields, derived_tokens, is_token, old_names, random_tokens, reverse
 from lms.quizzes.grading import grade, passed, percent
 from lms.quizzes.models import QuizAttempt
 
@@ -66,7 +67,7 @@ class AlreadySubmitted(QuizError):
 
 
 class AnswerRejected(QuizError):
-    """The submitted form does not fit the attempt (unknown ids, oversized text)."""
+    """The submitted form does not fit the attempt (unknown or forged tokens, oversized text)."""
 
     message = _l("The answers could not be accepted: the form does not match this attempt. Reload the page.")
 
@@ -148,6 +149,18 @@ def questions_by_id(attempt: QuizAttempt) -> dict[str, dict]:
     return {q["id"]: q for q in attempt.quiz_version.questions}
 
 
+def form_fields(attempt: QuizAttempt) -> dict[str, dict]:
+    """The opaque names and values of the attempt's form controls, by question id (see lms.quizzes.fields).
+
+    Stored when the attempt started; an attempt started before that has them derived from its secret seed.
+    """
+    stored = attempt.layout.get("fields")
+    if stored is not None:
+        return stored
+    return attempt_fields(questions_by_id(attempt), attempt.layout["questions"], attempt.layout["layouts"],
+                          derived_tokens(attempt.layout["seed"]))
+
+
 def may_review(attempt: QuizAttempt, standing: Standing) -> bool:
     """May the learner see right answers and explanations of this submitted attempt (the quiz's review rule)."""
     rule = attempt.quiz_version.settings.get("review", "after_passing")
@@ -195,6 +208,7 @@ def start_attempt(user: User, course: Course, *, now: datetime, language: str, p
                          rng=rng)
     by_id = {q["id"]: q for q in quiz.questions}
     layouts = {qid: shuffle_layout(by_id[qid], shuffle=settings.get("shuffle_options", True), rng=rng) for qid in ids}
+    fields = attempt_fields(by_id, ids, layouts, random_tokens())
     number = (db.session.scalar(select(func.max(QuizAttempt.number)).where(
         QuizAttempt.user_id == user.id, QuizAttempt.course_id == course.id,
         QuizAttempt.is_preview.is_(preview))) or 0) + 1
@@ -202,8 +216,8 @@ def start_attempt(user: User, course: Course, *, now: datetime, language: str, p
     attempt = QuizAttempt(user_id=user.id, course_id=course.id, quiz_version_id=quiz.id, number=number,
                           is_preview=preview, status="open", pass_mark=quiz.pass_mark, started_at=now,
                           deadline_at=now + timedelta(minutes=limit) if limit else None,
-                          layout={"seed": seed, "questions": ids, "layouts": layouts}, answers={}, results={},
-                          language=language)
+                          layout={"seed": seed, "questions": ids, "layouts": layouts, "fields": fields},
+                          answers={}, results={}, language=language)
     try:
         with db.session.begin_nested():
             db.session.add(attempt)
@@ -233,58 +247,59 @@ def _is_expired(attempt: QuizAttempt, now: datetime) -> bool:
 # --- submitting ------------------------------------------------------------------------------------
 
 def parse_answers(attempt: QuizAttempt, form: dict[str, list[str]]) -> dict[str, object]:
-    """Turn form fields (name -> values) into answers by question id, accepting only this attempt's ids.
+    """Turn form fields (name -> values) into answers by question id, accepting only this attempt's tokens.
 
-    Fields are named "q-<question id>" (and "q-<question id>-<item or pair id>" for ordering and matching).
-    Fields that are not answers (e.g. a forged "score") are ignored. Raises AnswerRejected for ids that do
-    not belong to the attempt and for oversized text. An unanswered question simply scores 0.
+    Field names and option values are the attempt's opaque tokens (form_fields), mapped back to question, option,
+    item, pair and rank ids here. Fields that are not answers (e.g. a forged "score") are ignored. Raises
+    AnswerRejected for a name shaped like a token (or an old "q-..." name) that is not one of this attempt's, for
+    a value that is not one of the question's tokens, and for oversized text. An unanswered question scores 0.
+
+    An attempt started before tokens existed (none stored) shows tokens derived from its secret seed, and also
+    accepts a form in the old "q-<id>" names (fields.old_names), so a page loaded before the upgrade can still be
+    submitted; an attempt with stored tokens refuses the old names.
     """
     questions = questions_by_id(attempt)
+    if "fields" not in attempt.layout and any(name.startswith("q-") for name in form):
+        fields = attempt_fields(questions, attempt.layout["questions"], attempt.layout["layouts"], old_names)
+    else:
+        fields = form_fields(attempt)
+    known = set()
+    for qid in attempt.layout["questions"]:
+        controls = fields[qid]
+        known.update(controls["fields"].values() if "fields" in controls else [controls["name"]])
+    if any(name not in known and (is_token(name) or name.startswith("q-")) for name in form):
+        raise AnswerRejected()
     answers: dict[str, object] = {}
     for qid in attempt.layout["questions"]:
-        q = questions[qid]
-        kind = q["type"]
-        values = form.get(f"q-{qid}", [])
+        kind, controls = questions[qid]["type"], fields[qid]
+        meaning = reverse(controls.get("values", {}))
+        values = form.get(controls["name"], [])
         if kind in ("single", "true_false"):
-            if len(values) > 1:
+            if len(values) > 1 or any(value not in meaning for value in values):
                 raise AnswerRejected()
             if values:
-                allowed = {o["id"] for o in q["options"]} if kind == "single" else {"true", "false"}
-                if values[0] not in allowed:
-                    raise AnswerRejected()
-                answers[qid] = values[0] if kind == "single" else values[0] == "true"
+                answers[qid] = meaning[values[0]] if kind == "single" else meaning[values[0]] == "true"
         elif kind == "multiple":
-            allowed = {o["id"] for o in q["options"]}
-            if not set(values) <= allowed:
+            if any(value not in meaning for value in values):
                 raise AnswerRejected()
-            answers[qid] = sorted(set(values))
+            answers[qid] = sorted({meaning[value] for value in values})
         elif kind in ("short_text", "numeric"):
             if len(values) > 1 or any(len(v) > MAX_TEXT_ANSWER for v in values):
                 raise AnswerRejected()
             if values and values[0].strip():
                 answers[qid] = values[0]
-        elif kind == "ordering":
-            ranks = {}
-            allowed_ranks = {str(n) for n in range(1, len(q["items"]) + 1)}
-            for item in q["items"]:
-                raw = form.get(f"q-{qid}-{item['id']}", [])
-                if raw and raw[0]:  # "" is the unranked "—" choice of the select
-                    if len(raw) > 1 or raw[0] not in allowed_ranks:
-                        raise AnswerRejected()
-                    ranks[item["id"]] = int(raw[0])
-            if ranks:
-                order = attempt.layout["layouts"][qid]["items"]
-                answers[qid] = sorted(ranks, key=lambda item_id: (ranks[item_id], order.index(item_id)))
-        elif kind == "matching":
-            allowed = {p["id"] for p in q["pairs"]}
+        elif kind in ("ordering", "matching"):
             chosen = {}
-            for pair in q["pairs"]:
-                raw = form.get(f"q-{qid}-{pair['id']}", [])
-                if raw and raw[0]:
-                    if len(raw) > 1 or raw[0] not in allowed:
+            for part_id, name in controls["fields"].items():
+                raw = form.get(name, [])
+                if raw and raw[0]:  # "" is the "—" (no choice) of the select
+                    if len(raw) > 1 or raw[0] not in meaning:
                         raise AnswerRejected()
-                    chosen[pair["id"]] = raw[0]
-            if chosen:
+                    chosen[part_id] = meaning[raw[0]]
+            if chosen and kind == "ordering":
+                order = attempt.layout["layouts"][qid]["items"]
+                answers[qid] = sorted(chosen, key=lambda item_id: (int(chosen[item_id]), order.index(item_id)))
+            elif chosen:
                 answers[qid] = chosen
     return answers
 

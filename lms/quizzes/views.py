@@ -72,7 +72,8 @@ def attempt(attempt_id: int):
         abort(404)
     questions = services.questions_by_id(attempt)
     if attempt.status == "open":
-        return render_template("quizzes/take.html", attempt=attempt, questions=questions, now=utcnow())
+        return render_template("quizzes/take.html", attempt=attempt, questions=questions,
+                               fields=services.form_fields(attempt), now=utcnow())
     now = utcnow()
     standing = services.get_standing(current_user, attempt.quiz_version, attempt.course, now=now,
                                      since=renewal_since(current_user, attempt.course, now=now))
@@ -102,7 +103,7 @@ def submit(attempt_id: int):
         db.session.rollback()
         flash(str(exc.message), "error")
         return render_template("quizzes/take.html", attempt=attempt, questions=services.questions_by_id(attempt),
-                               now=now), 400
+                               fields=services.form_fields(attempt), now=now), 400
     course = attempt.course
     completion = None
     if attempt.passed and not attempt.is_preview:

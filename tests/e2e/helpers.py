@@ -106,6 +106,15 @@ def _control_id(fs, text: str) -> str:
     return target
 
 
+def _option_value(fs, control: str, text: str) -> str:
+    """The value (an opaque token) of the option reading exactly `text` in the select with id `control`."""
+    value = fs.locator(f"[id='{control}']").evaluate(
+        "(select, text) => [...select.options]"
+        ".find(o => o.textContent.replace(/\\s+/g, ' ').trim() === text)?.value", text)
+    assert value, f"no option reading {text!r}"
+    return value
+
+
 def _plan(fs, q: dict, locale: str, *, right: bool) -> list[tuple[str, str, str]]:
     kind = q["type"]
     if kind in ("single", "multiple"):
@@ -113,24 +122,24 @@ def _plan(fs, q: dict, locale: str, *, right: bool) -> list[tuple[str, str, str]
         return [(_control_id(fs, _norm(o["text"][locale])), "check", "") for o in picks]
     if kind == "true_false":
         value = q["answer"] if right else not q["answer"]
-        return [(fs.locator(f"input[value={'true' if value else 'false'}]").get_attribute("id"), "check", "")]
+        # The values are opaque tokens; the page shows "True" before "False" (in every language).
+        return [(fs.locator("input[type=radio]").nth(0 if value else 1).get_attribute("id"), "check", "")]
     if kind in ("short_text", "numeric"):
         answer = (q["accepted"][locale][0] if kind == "short_text" else str(q["answer"])) if right else "-1"
         return [(fs.locator("input[type=text]").get_attribute("id"), "fill", answer)]
     if kind == "ordering":
-        return [(_control_id(fs, _norm(item["text"][locale])), "select", str(position if right else 1))
-                for position, item in enumerate(q["items"], start=1)]
+        plan = []
+        for position, item in enumerate(q["items"], start=1):
+            control = _control_id(fs, _norm(item["text"][locale]))
+            plan.append((control, "select", _option_value(fs, control, str(position if right else 1))))
+        return plan
     if kind == "matching":
         if not right:
             return []
         plan = []
         for pair in q["pairs"]:
             control = _control_id(fs, _norm(pair["left"][locale]))
-            value = fs.locator(f"[id='{control}']").evaluate(
-                "(select, text) => [...select.options]"
-                ".find(o => o.textContent.replace(/\\s+/g, ' ').trim() === text)?.value", _norm(pair["right"][locale]))
-            assert value, f"no option reading {pair['right'][locale]!r}"
-            plan.append((control, "select", value))
+            plan.append((control, "select", _option_value(fs, control, _norm(pair["right"][locale]))))
         return plan
     raise AssertionError(f"unknown question type {kind}")
 

@@ -15,17 +15,19 @@ from lms.extensions import db
 from lms.learning import services as learning
 from lms.learning.models import Activity, CourseCompletion
 from lms.quizzes import services
+from lms.quizzes.fields import attempt_fields, random_tokens
 from lms.quizzes.models import QuizAttempt
 from tests import factories
 from tests.conftest import CSRF_RE, csrf_token, post_form
+from tests.quizzes.forms import fields_of, form_for
 
 LEARNER = "learner@example.kz"
 LESSONS = ("intro", "data-basics", "wrap-up")
 
-#: A browser's form for the builder's quiz (tests/courses/builders.py::quiz_text) with every answer right / wrong.
-RIGHT = {"q-q-single": "a", "q-q-multiple": ["a", "b"], "q-q-true-false": "true", "q-q-short": "AI",
-         "q-q-number": "2000"}
-WRONG = {"q-q-single": "b", "q-q-multiple": ["c"], "q-q-true-false": "false", "q-q-short": "ML", "q-q-number": "1"}
+#: What a learner picks in the builder's quiz (tests/courses/builders.py::quiz_text) with every answer right / wrong;
+#: tests.quizzes.forms turns it into the attempt's form tokens.
+RIGHT = {"q-single": "a", "q-multiple": ["a", "b"], "q-true-false": "true", "q-short": "AI", "q-number": "2000"}
+WRONG = {"q-single": "b", "q-multiple": ["c"], "q-true-false": "false", "q-short": "ML", "q-number": "1"}
 
 #: A quiz with every question type, explanations and answers that are easy to spot in a page.
 RICH_QUIZ = """id: final
@@ -125,7 +127,14 @@ def _started(client, key: str) -> int:
 
 
 def _submit(client, attempt_id: int, data: dict):
+    """POST these form fields (tokens, or anything forged) to the attempt."""
     return post_form(client, f"/quiz/attempts/{attempt_id}/submit", data, token_from=f"/quiz/attempts/{attempt_id}")
+
+
+def _answer(client, attempt_id: int, answers: dict, **extra):
+    """Submit `answers` (by question id, as the learner picks them) through the attempt's form tokens, plus `extra`
+    fields as they are."""
+    return _submit(client, attempt_id, {**form_for(client.application, attempt_id, answers), **extra})
 
 
 def _attempt(app, attempt_id: int) -> QuizAttempt:
@@ -174,7 +183,8 @@ def test_reloading_the_attempt_page_shows_the_same_questions_in_the_same_order(a
     second = _structure(client.get(f"/quiz/attempts/{attempt_id}").get_data(as_text=True))
     assert first == second
     shown = [fieldset for fieldset, *_ in first if fieldset]
-    assert shown == [f"q-{qid}" for qid in _attempt(app, attempt_id).layout["questions"]]
+    fields = fields_of(app, attempt_id)
+    assert shown == [fields[qid]["name"] for qid in _attempt(app, attempt_id).layout["questions"]]
     assert len(shown) == 3
 
 
@@ -217,7 +227,8 @@ def test_the_page_of_a_quiz_in_progress_holds_no_answers(app, login_as, make_qui
     assert hidden == ["csrf_token"]
     order = [re.search(step, html).start() for step in ("Step Alpha", "Step Bravo", "Step Charlie", "Step Delta")]
     assert order != sorted(order)  # the ordering items are not shown in their right order
-    matching = re.search(r'<select name="q-q-match-one".*?</select>', html, re.S).group(0)
+    one = fields_of(app, attempt_id)["q-match"]["fields"]["one"]
+    matching = re.search(rf'<select name="{one}".*?</select>', html, re.S).group(0)
     rights = re.findall(r"Right (Uno|Dos|Tres)", matching)
     assert sorted(rights) == ["Dos", "Tres", "Uno"]
     assert rights != ["Uno", "Dos", "Tres"]  # the right-hand sides do not line up with their left-hand sides
@@ -236,7 +247,7 @@ def test_a_timed_attempt_shows_its_deadline(app, login_as, make_quiz_course):
 
 def test_an_unknown_option_id_is_refused_and_nothing_is_stored(app, login_as, quiz_course_key):
     client, attempt_id = _learner_with_attempt(app, login_as, quiz_course_key)
-    response = _submit(client, attempt_id, {**RIGHT, "q-q-single": "zzz"})
+    response = _answer(client, attempt_id, RIGHT, **{fields_of(app, attempt_id)["q-single"]["name"]: "zzz"})
     assert response.status_code == 400
     assert "could not be accepted" in response.get_data(as_text=True)
     attempt = _attempt(app, attempt_id)
@@ -246,24 +257,24 @@ def test_an_unknown_option_id_is_refused_and_nothing_is_stored(app, login_as, qu
 
 def test_an_unknown_multiple_choice_option_is_refused(app, login_as, quiz_course_key):
     client, attempt_id = _learner_with_attempt(app, login_as, quiz_course_key)
-    response = _submit(client, attempt_id, {**RIGHT, "q-q-multiple": ["a", "b", "zzz"]})
+    multiple = fields_of(app, attempt_id)["q-multiple"]
+    response = _answer(client, attempt_id, RIGHT,
+                       **{multiple["name"]: [multiple["values"]["a"], multiple["values"]["b"], "zzz"]})
     assert response.status_code == 400
     assert _attempt(app, attempt_id).status == "open"
 
 
-def test_a_question_not_drawn_for_the_attempt_is_ignored(app, login_as, make_quiz_course):
+def test_answers_named_by_the_ids_of_questions_not_drawn_are_refused(app, login_as, make_quiz_course):
+    """An attempt's page names only its own questions, by tokens; naming others by their ids is tampering."""
     key = make_quiz_course({"draw": 1})
     client, attempt_id = _learner_with_attempt(app, login_as, key)
     drawn = _attempt(app, attempt_id).layout["questions"]
-    others = {name: value for name, value in RIGHT.items() if name.removeprefix("q-") not in drawn}
+    others = {f"q-{qid}": value for qid, value in RIGHT.items() if qid not in drawn}
     assert len(others) == 4  # right answers to questions that other attempts may have drawn
     response = _submit(client, attempt_id, others)
-    assert response.status_code == 303
+    assert response.status_code == 400
     attempt = _attempt(app, attempt_id)
-    assert attempt.status == "submitted"
-    assert set(attempt.answers) <= set(drawn)  # an unticked multiple-choice question is stored as []
-    assert set(attempt.results) == set(drawn)
-    assert (attempt.score_percent, attempt.passed) == (0.0, False)
+    assert (attempt.status, attempt.answers, attempt.results) == ("open", {}, {})
 
 
 def test_a_question_of_another_learners_attempt_is_not_graded_in_mine(app, login_as, make_quiz_course):
@@ -277,20 +288,21 @@ def test_a_question_of_another_learners_attempt_is_not_graded_in_mine(app, login
         course = courses.get_live_course(key)
         learning.enroll(other, course, now=utcnow())
         attempt = services.start_attempt(other, course, now=utcnow(), language="en")
-        attempt.layout = {**attempt.layout, "questions": [theirs], "layouts": {theirs: {}}}
+        layout = attempt.layout
+        by_id = services.questions_by_id(attempt)
+        fields = attempt_fields(by_id, [theirs], {theirs: {}}, random_tokens())
+        attempt.layout = {**layout, "questions": [theirs], "layouts": {theirs: {}}, "fields": fields}
+        other_attempt = attempt.id
         db.session.commit()
-    response = _submit(client, attempt_id, {f"q-{theirs}": RIGHT[f"q-{theirs}"]})
-    assert response.status_code == 303
+    response = _submit(client, attempt_id, form_for(app, other_attempt, {theirs: RIGHT[theirs]}))
+    assert response.status_code == 400  # their tokens are unknown to my attempt
     attempt = _attempt(app, attempt_id)
-    assert attempt.status == "submitted"
-    assert theirs not in attempt.answers
-    assert set(attempt.results) == set(mine)
-    assert attempt.score_percent == 0.0
+    assert (attempt.status, attempt.answers, attempt.score_percent) == ("open", {}, None)
 
 
 def test_a_one_megabyte_text_answer_is_refused_and_nothing_is_stored(app, login_as, quiz_course_key):
     client, attempt_id = _learner_with_attempt(app, login_as, quiz_course_key)
-    response = _submit(client, attempt_id, {**RIGHT, "q-q-short": "A" * 1_000_000})
+    response = _answer(client, attempt_id, {**RIGHT, "q-short": "A" * 1_000_000})
     assert response.status_code in (400, 413)
     attempt = _attempt(app, attempt_id)
     assert (attempt.status, attempt.answers, attempt.score_percent) == ("open", {}, None)
@@ -299,14 +311,14 @@ def test_a_one_megabyte_text_answer_is_refused_and_nothing_is_stored(app, login_
 
 def test_a_text_answer_just_over_the_limit_is_refused(app, login_as, quiz_course_key):
     client, attempt_id = _learner_with_attempt(app, login_as, quiz_course_key)
-    response = _submit(client, attempt_id, {**RIGHT, "q-q-short": "A" * (services.MAX_TEXT_ANSWER + 1)})
+    response = _answer(client, attempt_id, {**RIGHT, "q-short": "A" * (services.MAX_TEXT_ANSWER + 1)})
     assert response.status_code == 400
     assert _attempt(app, attempt_id).status == "open"
 
 
 def test_a_forged_score_field_is_ignored(app, login_as, quiz_course_key):
     client, attempt_id = _learner_with_attempt(app, login_as, quiz_course_key)
-    response = _submit(client, attempt_id, {**WRONG, "score": "100", "score_percent": "100", "passed": "1"})
+    response = _answer(client, attempt_id, WRONG, score="100", score_percent="100", passed="1")
     assert response.status_code == 303
     attempt = _attempt(app, attempt_id)
     assert (attempt.status, attempt.score_percent, attempt.passed) == ("submitted", 0.0, False)
@@ -314,8 +326,8 @@ def test_a_forged_score_field_is_ignored(app, login_as, quiz_course_key):
 
 def test_a_missing_answer_scores_zero_for_that_question(app, login_as, quiz_course_key):
     client, attempt_id = _learner_with_attempt(app, login_as, quiz_course_key)
-    answers = {name: value for name, value in RIGHT.items() if name != "q-q-number"}
-    assert _submit(client, attempt_id, answers).status_code == 303
+    answers = {qid: value for qid, value in RIGHT.items() if qid != "q-number"}
+    assert _answer(client, attempt_id, answers).status_code == 303
     attempt = _attempt(app, attempt_id)
     assert "q-number" not in attempt.answers
     assert attempt.results["q-number"]["score"] == 0
@@ -329,7 +341,9 @@ def test_leaving_every_question_unanswered_as_a_browser_does_scores_zero(app, lo
     client, attempt_id = _learner_with_attempt(app, login_as, key)
     form = _quiz_form(client.get(f"/quiz/attempts/{attempt_id}").get_data(as_text=True))
     empty = dict.fromkeys(re.findall(r'<(?:select|input type="text") name="([^"]+)"', form), "")
-    assert "q-q-order-first" in empty and "q-q-match-one" in empty and "q-q-short" in empty
+    fields = fields_of(app, attempt_id)
+    assert {fields["q-order"]["fields"]["first"], fields["q-match"]["fields"]["one"], fields["q-short"]["name"]} <= set(
+        empty)
     response = _submit(client, attempt_id, empty)
     assert response.status_code == 303
     attempt = _attempt(app, attempt_id)
@@ -341,10 +355,10 @@ def test_leaving_every_question_unanswered_as_a_browser_does_scores_zero(app, lo
 def test_right_ordering_and_matching_answers_from_the_form_score_one(app, login_as, make_quiz_course):
     key = make_quiz_course(quiz_yml=RICH_QUIZ)
     client, attempt_id = _learner_with_attempt(app, login_as, key)
-    answers = {"q-q-single": "a", "q-q-multiple": ["a", "b"], "q-q-true-false": "true", "q-q-short": "quokkaword",
-               "q-q-number": "73 519", "q-q-order-first": "1", "q-q-order-second": "2", "q-q-order-third": "3",
-               "q-q-order-fourth": "4", "q-q-match-one": "one", "q-q-match-two": "two", "q-q-match-three": "three"}
-    assert _submit(client, attempt_id, answers).status_code == 303
+    answers = {"q-single": "a", "q-multiple": ["a", "b"], "q-true-false": "true", "q-short": "quokkaword",
+               "q-number": "73 519", "q-order": {"first": 1, "second": 2, "third": 3, "fourth": 4},
+               "q-match": {"one": "one", "two": "two", "three": "three"}}
+    assert _answer(client, attempt_id, answers).status_code == 303
     attempt = _attempt(app, attempt_id)
     assert attempt.answers["q-order"] == ["first", "second", "third", "fourth"]
     assert {qid: r["score"] for qid, r in attempt.results.items()} == dict.fromkeys(attempt.results, 1.0)
@@ -355,7 +369,7 @@ def test_an_ordering_rank_that_is_not_a_plain_number_is_refused(app, login_as, m
     key = make_quiz_course(quiz_yml=RICH_QUIZ)
     client, attempt_id = _learner_with_attempt(app, login_as, key)
     for rank in ("²", "0", "5", "1" * 5000, "-1"):
-        response = _submit(client, attempt_id, {"q-q-order-first": rank})
+        response = _submit(client, attempt_id, {fields_of(app, attempt_id)["q-order"]["fields"]["first"]: rank})
         assert response.status_code == 400, rank
     assert _attempt(app, attempt_id).status == "open"
 
@@ -363,7 +377,7 @@ def test_an_ordering_rank_that_is_not_a_plain_number_is_refused(app, login_as, m
 def test_an_unknown_matching_choice_is_refused(app, login_as, make_quiz_course):
     key = make_quiz_course(quiz_yml=RICH_QUIZ)
     client, attempt_id = _learner_with_attempt(app, login_as, key)
-    response = _submit(client, attempt_id, {"q-q-match-one": "four"})
+    response = _submit(client, attempt_id, {fields_of(app, attempt_id)["q-match"]["fields"]["one"]: "four"})
     assert response.status_code == 400
     assert _attempt(app, attempt_id).status == "open"
 
@@ -374,10 +388,10 @@ def test_submitting_twice_says_already_submitted_and_changes_nothing(app, login_
     client, attempt_id = _learner_with_attempt(app, login_as, quiz_course_key)
     token = csrf_token(client, f"/quiz/attempts/{attempt_id}")
     path = f"/quiz/attempts/{attempt_id}/submit"
-    first = client.post(path, data={"csrf_token": token, **WRONG})
+    first = client.post(path, data={"csrf_token": token, **form_for(app, attempt_id, WRONG)})
     assert first.status_code == 303
     before = _attempt(app, attempt_id)
-    second = client.post(path, data={"csrf_token": token, **WRONG})
+    second = client.post(path, data={"csrf_token": token, **form_for(app, attempt_id, WRONG)})
     assert second.status_code == 303
     assert "already been submitted" in _follow(client, second)
     after = _attempt(app, attempt_id)
@@ -388,10 +402,11 @@ def test_submitting_twice_says_already_submitted_and_changes_nothing(app, login_
 
 def test_resubmitting_other_answers_to_a_submitted_attempt_changes_nothing(app, login_as, quiz_course_key):
     client, attempt_id = _learner_with_attempt(app, login_as, quiz_course_key)
-    assert _submit(client, attempt_id, WRONG).status_code == 303
+    assert _answer(client, attempt_id, WRONG).status_code == 303
     before = _attempt(app, attempt_id)
-    for answers in (RIGHT, {**RIGHT, "q-q-single": "zzz"}):
-        response = _submit(client, attempt_id, answers)
+    right = form_for(app, attempt_id, RIGHT)
+    for form in (right, {**right, fields_of(app, attempt_id)["q-single"]["name"]: "zzz"}):
+        response = _submit(client, attempt_id, form)
         assert response.status_code == 303
         assert "already been submitted" in _follow(client, response)
     after = _attempt(app, attempt_id)
@@ -436,7 +451,7 @@ def _race(clients, tokens, path: str, data: dict) -> list:
 def test_concurrent_submits_grade_the_attempt_once(app, login_as, quiz_course_key):
     _client, attempt_id = _learner_with_attempt(app, login_as, quiz_course_key)
     clients, tokens = _signed_in_clients(app, 4, f"/quiz/attempts/{attempt_id}")
-    responses = _race(clients, tokens, f"/quiz/attempts/{attempt_id}/submit", RIGHT)
+    responses = _race(clients, tokens, f"/quiz/attempts/{attempt_id}/submit", form_for(app, attempt_id, RIGHT))
     assert [r.status_code for r in responses] == [303] * 4
     assert _quiz_events(app) == 1
     attempt = _attempt(app, attempt_id)
@@ -473,7 +488,7 @@ def test_starting_without_enrolment_is_refused_with_a_message(app, login_as, qui
 def test_starting_after_the_last_attempt_is_refused_with_a_message(app, login_as, make_quiz_course):
     key = make_quiz_course({"max_attempts": 1})
     client, attempt_id = _learner_with_attempt(app, login_as, key)
-    _submit(client, attempt_id, WRONG)
+    _answer(client, attempt_id, WRONG)
     response = _start(client, key)
     assert response.status_code == 303
     assert "You have used all your attempts at this quiz." in _follow(client, response)
@@ -483,7 +498,7 @@ def test_starting_after_the_last_attempt_is_refused_with_a_message(app, login_as
 
 def test_starting_after_passing_is_refused_with_a_message(app, login_as, quiz_course_key):
     client, attempt_id = _learner_with_attempt(app, login_as, quiz_course_key)
-    _submit(client, attempt_id, RIGHT)
+    _answer(client, attempt_id, RIGHT)
     response = _start(client, quiz_course_key)
     assert response.status_code == 303
     assert "You have already passed this quiz." in _follow(client, response)
@@ -494,7 +509,7 @@ def test_starting_after_passing_is_refused_with_a_message(app, login_as, quiz_co
 def test_starting_during_the_wait_is_refused_with_a_message(app, login_as, make_quiz_course):
     key = make_quiz_course({"wait_minutes": 60})
     client, attempt_id = _learner_with_attempt(app, login_as, key)
-    _submit(client, attempt_id, WRONG)
+    _answer(client, attempt_id, WRONG)
     response = _start(client, key)
     assert "You can start a new attempt after the waiting time." in _follow(client, response)
     with app.app_context():
@@ -530,7 +545,7 @@ def _result_page(client, attempt_id: int) -> str:
 def test_after_passing_review_hides_right_answers_on_a_failed_attempt(app, login_as, make_quiz_course):
     key = make_quiz_course({"review": "after_passing"})
     client, attempt_id = _learner_with_attempt(app, login_as, key)
-    _submit(client, attempt_id, WRONG)
+    _answer(client, attempt_id, WRONG)
     html = _result_page(client, attempt_id)
     assert REVIEW_MARK not in html
     assert "Right answers and explanations are shown once you pass the quiz." in html
@@ -539,9 +554,9 @@ def test_after_passing_review_hides_right_answers_on_a_failed_attempt(app, login
 def test_after_passing_review_shows_right_answers_once_passed(app, login_as, make_quiz_course):
     key = make_quiz_course({"review": "after_passing"})
     client, failed_id = _learner_with_attempt(app, login_as, key)
-    _submit(client, failed_id, WRONG)
+    _answer(client, failed_id, WRONG)
     passed_id = _started(client, key)
-    _submit(client, passed_id, RIGHT)
+    _answer(client, passed_id, RIGHT)
     assert REVIEW_MARK in _result_page(client, passed_id)
     assert REVIEW_MARK in _result_page(client, failed_id)
 
@@ -549,14 +564,14 @@ def test_after_passing_review_shows_right_answers_once_passed(app, login_as, mak
 def test_always_review_shows_right_answers_on_a_failed_attempt(app, login_as, make_quiz_course):
     key = make_quiz_course({"review": "always"})
     client, attempt_id = _learner_with_attempt(app, login_as, key)
-    _submit(client, attempt_id, WRONG)
+    _answer(client, attempt_id, WRONG)
     assert REVIEW_MARK in _result_page(client, attempt_id)
 
 
 def test_never_review_shows_no_right_answers_even_after_passing(app, login_as, make_quiz_course):
     key = make_quiz_course({"review": "never", "max_attempts": 1})
     client, attempt_id = _learner_with_attempt(app, login_as, key)
-    _submit(client, attempt_id, RIGHT)
+    _answer(client, attempt_id, RIGHT)
     html = _result_page(client, attempt_id)
     assert REVIEW_MARK not in html
     assert "This quiz does not show right answers." in html
@@ -566,12 +581,12 @@ def test_after_last_attempt_review_shows_right_answers_only_when_no_attempts_are
                                                                                       make_quiz_course):
     key = make_quiz_course({"review": "after_last_attempt", "max_attempts": 2})
     client, first_id = _learner_with_attempt(app, login_as, key)
-    _submit(client, first_id, WRONG)
+    _answer(client, first_id, WRONG)
     html = _result_page(client, first_id)
     assert REVIEW_MARK not in html
     assert "Right answers and explanations are shown after your last attempt." in html
     last_id = _started(client, key)
-    _submit(client, last_id, WRONG)
+    _answer(client, last_id, WRONG)
     assert REVIEW_MARK in _result_page(client, last_id)
     assert REVIEW_MARK in _result_page(client, first_id)
 
@@ -593,7 +608,7 @@ def test_passing_the_quiz_after_all_lessons_completes_the_course(app, login_as, 
     _enrol(client, quiz_course_key)
     _complete_lessons(client, quiz_course_key)
     attempt_id = _started(client, quiz_course_key)
-    response = _submit(client, attempt_id, RIGHT)
+    response = _answer(client, attempt_id, RIGHT)
     assert "You have completed the course" in _follow(client, response)
     with app.app_context():
         assert _count(CourseCompletion) == 1
@@ -606,7 +621,7 @@ def test_failing_the_quiz_after_all_lessons_does_not_complete_the_course(app, lo
     client = login_as(LEARNER)
     _enrol(client, quiz_course_key)
     _complete_lessons(client, quiz_course_key)
-    _submit(client, _started(client, quiz_course_key), WRONG)
+    _answer(client, _started(client, quiz_course_key), WRONG)
     with app.app_context():
         assert _count(CourseCompletion) == 0
     assert "completed on" not in client.get("/my-learning").get_data(as_text=True)
@@ -617,7 +632,7 @@ def test_passing_the_quiz_before_the_lessons_are_done_does_not_complete_the_cour
     client = login_as(LEARNER)
     _enrol(client, quiz_course_key)
     _complete_lessons(client, quiz_course_key, LESSONS[:2])
-    response = _submit(client, _started(client, quiz_course_key), RIGHT)
+    response = _answer(client, _started(client, quiz_course_key), RIGHT)
     assert "You have completed the course" not in _follow(client, response)
     with app.app_context():
         assert _count(CourseCompletion) == 0
@@ -628,7 +643,7 @@ def test_completing_the_last_lesson_after_passing_completes_the_course(app, logi
     client = login_as(LEARNER)
     _enrol(client, quiz_course_key)
     _complete_lessons(client, quiz_course_key, LESSONS[:2])
-    _submit(client, _started(client, quiz_course_key), RIGHT)
+    _answer(client, _started(client, quiz_course_key), RIGHT)
     response = _complete_lessons(client, quiz_course_key, LESSONS[2:])
     assert "You have completed the course" in _follow(client, response)
     with app.app_context():
@@ -659,7 +674,7 @@ def test_a_passed_preview_does_not_count(app, login_as, quiz_course_key):
     _complete_lessons(client, quiz_course_key)
     response = _start(client, quiz_course_key, {"preview": "1"})
     attempt_id = int(response.headers["Location"].rsplit("/", 1)[1])
-    response = _submit(client, attempt_id, RIGHT)
+    response = _answer(client, attempt_id, RIGHT)
     assert "You have completed the course" not in _follow(client, response)
     with app.app_context():
         author = db.session.get(User, author_id)
@@ -706,7 +721,8 @@ def test_someone_elses_attempt_is_not_found(app, client, login_as, quiz_course_k
 
 def test_submitting_someone_elses_attempt_is_not_found_and_changes_nothing(app, client, login_as, quiz_course_key):
     attempt_id = _someone_elses_attempt(app, login_as, quiz_course_key)
-    response = post_form(client, f"/quiz/attempts/{attempt_id}/submit", RIGHT, token_from="/my-learning")
+    response = post_form(client, f"/quiz/attempts/{attempt_id}/submit", form_for(app, attempt_id, RIGHT),
+                         token_from="/my-learning")
     assert response.status_code == 404
     attempt = _attempt(app, attempt_id)
     assert (attempt.status, attempt.answers) == ("open", {})
