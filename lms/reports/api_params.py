@@ -18,8 +18,9 @@ from lms.i18n import LANGUAGE_NAMES
 from lms.reports.filters import STATUSES
 
 MAX_LIMIT = 1000
-#: Cursors and offsets are 64-bit integers (the largest the databases compare without overflow).
-MAX_POSITION = 2**63 - 1
+#: Cursors (enrolment ids) and offsets are 32-bit integers, like the id columns: PostgreSQL refuses a larger
+#: value for them rather than comparing it.
+MAX_POSITION = 2**31 - 1
 #: A course id as course files write it (lms/courses/schema.py).
 COURSE_ID_PATTERN = r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$"
 _INTEGER = re.compile(r"-?[0-9]{1,40}")
@@ -58,7 +59,7 @@ class Param:
             keys = sorted(course_keys)
             schema = {"type": "string", "enum": keys} if keys else {"type": "string", "pattern": COURSE_ID_PATTERN}
         elif self.kind == "integer":
-            schema = {"type": "integer", "format": "int64", "minimum": self.minimum, "maximum": self.maximum}
+            schema = {"type": "integer", "format": "int32", "minimum": self.minimum, "maximum": self.maximum}
         elif self.kind == "date":
             schema = {"type": "string", "format": "date"}
         else:
