@@ -55,16 +55,17 @@ def _course_keys() -> set[str]:
 
 
 def _query(path: str) -> dict:
-    """The operation's query parameters, checked against their declarations in the OpenAPI document (400)."""
+    """The operation's query parameters (defaults filled in), checked against their declarations in the OpenAPI
+    document (400)."""
     try:
         return check_query(request.args, OPERATIONS[path], _course_keys())
     except QueryError as exc:
         abort(_error(400, exc.message))
 
 
-def _filters(query: dict):
+def _filters(params: dict):
     try:
-        return parse_filters(filter_args(query), actor=g.api_user, timezone=current_app.config["TIMEZONE"])
+        return parse_filters(filter_args(params), actor=g.api_user, timezone=current_app.config["TIMEZONE"])
     except FilterError as exc:
         abort(_error(400, str(exc.message)))
     except OutOfScope:
@@ -85,8 +86,8 @@ def _limit():
 @api_bp.get("/agencies/summary")
 @limiter.limit(_limit, key_func=_token_key)
 def agency_summary():
-    query = _query("/agencies/summary")
-    filters, lang = _filters(query), query.get("lang", "en")
+    params = _query("/agencies/summary")
+    filters, lang = _filters(params), params["lang"]
     board = dashboard.build_dashboard(filters, now=utcnow(), overdue_limit=0)
     agency = filters.agency
     return jsonify({
@@ -106,8 +107,8 @@ def agency_summary():
 @api_bp.get("/courses/summary")
 @limiter.limit(_limit, key_func=_token_key)
 def course_summary():
-    query = _query("/courses/summary")
-    filters, lang = _filters(query), query.get("lang", "en")
+    params = _query("/courses/summary")
+    filters, lang = _filters(params), params["lang"]
     board = dashboard.build_dashboard(filters, now=utcnow(), overdue_limit=0)
     return jsonify({"filters": filters.to_params(), "courses": [
         {"course_id": row.course.key, "title": row.course.title.get(lang) or row.course.key,
@@ -118,9 +119,8 @@ def course_summary():
 @api_bp.get("/rows")
 @limiter.limit(_limit, key_func=_token_key)
 def rows():
-    query = _query("/rows")
-    filters, lang = _filters(query), query.get("lang", "en")
-    limit, after = query.get("limit", 500), query.get("cursor", 0)
+    params = _query("/rows")
+    filters, lang, limit, after = _filters(params), params["lang"], params["limit"], params["cursor"]
     now = utcnow()
     context = RowContext.load(locale=lang, timezone=filters.timezone, now=now)
     query = queries.detail_query(filters, queries.agency_ids(filters, context.tree), now=now, after_id=after)
@@ -133,10 +133,9 @@ def rows():
 @api_bp.get("/overdue")
 @limiter.limit(_limit, key_func=_token_key)
 def overdue():
-    query = _query("/overdue")
-    filters, now = _filters(query), utcnow()
-    context = RowContext.load(locale=query.get("lang", "en"), timezone=filters.timezone, now=now)
-    limit, offset = query.get("limit", 500), query.get("offset", 0)
+    params = _query("/overdue")
+    filters, now, limit, offset = _filters(params), utcnow(), params["limit"], params["offset"]
+    context = RowContext.load(locale=params["lang"], timezone=filters.timezone, now=now)
     items = dashboard.find_overdue(filters, context.tree, now=now, limit=limit + 1, offset=offset)
     return jsonify({"filters": filters.to_params(), "items": [
         {"agency_code": item.agency.code if item.agency else "", "learner": item.full_name, "email": item.email,

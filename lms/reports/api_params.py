@@ -135,7 +135,8 @@ OPERATIONS: dict[str, tuple[Param, ...]] = {
 
 
 def check_query(args, params: Iterable[Param], course_keys: Collection[str]) -> dict[str, str | int]:
-    """Check the query string `args` (a MultiDict) against `params`; return each given parameter's value.
+    """Check the query string `args` (a MultiDict) against `params`; return the value of each parameter given,
+    and the default of each parameter left out that has one.
 
     `course_keys` are the course ids there are (the document's list). Raises QueryError, also for a parameter
     the operation does not declare: a misspelt filter (`form=`) would otherwise be dropped without a word and the
@@ -153,6 +154,8 @@ def check_query(args, params: Iterable[Param], course_keys: Collection[str]) -> 
             raise QueryError(f"{param.name} may be given only once.")
         if given:
             values[param.name] = param.parse(given[0], course_keys)
+        elif param.default is not None:
+            values[param.name] = param.default
     # The one rule between parameters (ISO dates compare as text); checked before any lookup, like the others.
     if "from" in values and "to" in values and str(values["from"]) > str(values["to"]):
         raise QueryError("from must not be after to.")
