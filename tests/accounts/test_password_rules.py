@@ -110,3 +110,15 @@ def test_users_create_command_refuses_a_common_password(app, runner, password):
     assert COMMON_MESSAGE["en"] in result.output
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(User)) == 0
+
+
+@pytest.mark.parametrize("locale", ["ru", "kk"])
+def test_users_create_command_explains_in_the_platforms_default_language(app, make_app, locale):
+    runner = make_app(DEFAULT_LOCALE=locale).test_cli_runner()
+    for password in REVIEW_PASSWORDS:
+        result = runner.invoke(args=["users", "create", "--email", "a@example.kz", "--name", "A Person",
+                                     "--password", password])
+        assert result.exit_code != 0
+        assert COMMON_MESSAGE[locale] in result.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(User)) == 0
