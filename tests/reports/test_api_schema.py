@@ -67,11 +67,20 @@ def test_the_api_does_what_its_document_says(case, app, admin_token):
     case.call_and_validate(app=app, headers=bearer(admin_token), checks=CHECKS)
 
 
-def test_too_many_requests_get_the_documented_429(app, client, world, monkeypatch):
+def test_every_error_answer_is_the_documented_one(app, client, world, monkeypatch):
+    operation = schema["/rows"]["GET"]
+    tokens = make_tokens(app)
+    answers = {
+        400: client.get("/api/v1/rows?to=", headers=bearer(tokens["admin"])),
+        401: client.get("/api/v1/rows"),
+        403: client.get("/api/v1/rows", headers=bearer(tokens["r-new"])),
+        404: client.get("/api/v1/rows?agency=OTHER", headers=bearer(tokens["hr-root"])),
+    }
     monkeypatch.setitem(app.config, "API_RATE_LIMIT", "2 per minute")
-    token = make_tokens(app)["admin"]
-    statuses = [client.get("/api/v1/courses/summary", headers=bearer(token)) for _ in range(3)]
-    assert [response.status_code for response in statuses] == [200, 200, 429]
-    operation = schema["/courses/summary"]["GET"]
-    operation.validate_response(statuses[-1])
-    assert statuses[-1].json == {"error": "Too many requests", "status": 429}
+    statuses = [client.get("/api/v1/rows", headers=bearer(tokens["admin"])).status_code for _ in range(2)]
+    assert statuses == [200, 200]
+    answers[429] = client.get("/api/v1/rows", headers=bearer(tokens["admin"]))
+    for status, response in answers.items():
+        assert response.status_code == status
+        operation.validate_response(response)  # the status is listed, and the body and headers are as declared
+        assert response.json["status"] == status and response.json["error"]
