@@ -19,6 +19,11 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import joinedload, lazyload
 
 from lms.accounts.models import LoginSession, Role, User
+from lms.accounts.password_rules import (  # WeakPassword: views and commands catch services.WeakPassword
+    PASSWORD_MAX_LENGTH,
+    WeakPassword,  # noqa: F401 - re-exported
+    check_password,
+)
 from lms.accounts.passwords import hash_password, needs_rehash, verify_password
 from lms.agencies.models import Agency
 from lms.agencies.services import get_agency_by_code
@@ -27,19 +32,9 @@ from lms.extensions import db
 from lms.mail.models import OutboxMessage
 from lms.mail.services import queue_email
 
-PASSWORD_MAX_LENGTH = 256
-
 
 class InvalidCredentials(DomainError):
     """Wrong email or password, or an inactive account: one error so the three cannot be told apart."""
-
-
-class WeakPassword(DomainError):
-    """The new password breaks a rule; `reason` is a translated sentence."""
-
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
 
 
 class InvalidToken(DomainError):
@@ -66,19 +61,9 @@ def get_user_by_email(email: str) -> User | None:
 
 # --- passwords ---------------------------------------------------------------------------------
 
-def check_password_rules(password: str, *, email: str, min_length: int) -> None:
-    """Raise WeakPassword when `password` is too short, too long or is the email address."""
-    if len(password) < min_length:
-        raise WeakPassword(_("Use at least %(count)d characters.", count=min_length))
-    if len(password) > PASSWORD_MAX_LENGTH:
-        raise WeakPassword(_("Use at most %(count)d characters.", count=PASSWORD_MAX_LENGTH))
-    if password.strip().lower() == email.lower() or password.isspace():
-        raise WeakPassword(_("Choose a password that is not your email address."))
-
-
 def set_password(user: User, password: str, *, min_length: int) -> None:
-    """Check the rules and store a new hash for `user`. Raises WeakPassword."""
-    check_password_rules(password, email=user.email, min_length=min_length)
+    """Check the rules (password_rules.check_password) and store a new hash for `user`. Raises WeakPassword."""
+    check_password(password, min_length=min_length, email=user.email or "", full_name=user.full_name or "")
     user.password_hash = hash_password(password)
 
 

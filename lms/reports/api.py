@@ -7,18 +7,19 @@ token acts with its owner's current rights and the same scope policy as the page
 from __future__ import annotations
 
 from flask import abort, current_app, g, jsonify, request
+from sqlalchemy import select
 
 from lms.accounts import policy, tokens
+from lms.courses.models import Course
 from lms.db import utcnow
 from lms.extensions import csrf, db, limiter
-from lms.i18n import LANGUAGE_NAMES
 from lms.reports import api_bp, dashboard, queries
+from lms.reports.api_params import OPERATIONS, QueryError, check_query, filter_args
 from lms.reports.export import RowContext
 from lms.reports.filters import FilterError, OutOfScope, parse_filters
 from lms.reports.openapi import openapi_document
 
 csrf.exempt(api_bp)
-MAX_LIMIT = 1000
 
 
 def _error(status: int, message: str):
@@ -49,20 +50,26 @@ def _authenticate():
     return None
 
 
-def _filters():
+def _course_keys() -> set[str]:
+    return set(db.session.scalars(select(Course.key)))
+
+
+def _query(path: str) -> dict:
+    """The operation's query parameters (defaults filled in), checked against their declarations in the OpenAPI
+    document (400)."""
     try:
-        return parse_filters(request.args, actor=g.api_user, timezone=current_app.config["TIMEZONE"])
+        return check_query(request.args, OPERATIONS[path], _course_keys())
+    except QueryError as exc:
+        abort(_error(400, exc.message))
+
+
+def _filters(params: dict):
+    try:
+        return parse_filters(filter_args(params), actor=g.api_user, timezone=current_app.config["TIMEZONE"])
     except FilterError as exc:
         abort(_error(400, str(exc.message)))
     except OutOfScope:
         abort(_error(404, "No such agency."))
-
-
-def _language() -> str:
-    lang = request.args.get("lang", "en")
-    if lang not in LANGUAGE_NAMES:
-        abort(_error(400, "lang must be kk, ru or en."))
-    return lang
 
 
 def _counts(counts: dashboard.Counts) -> dict:
@@ -79,8 +86,8 @@ def _limit():
 @api_bp.get("/agencies/summary")
 @limiter.limit(_limit, key_func=_token_key)
 def agency_summary():
-    filters = _filters()
-    lang = _language()
+    params = _query("/agencies/summary")
+    filters, lang = _filters(params), params["lang"]
     board = dashboard.build_dashboard(filters, now=utcnow(), overdue_limit=0)
     agency = filters.agency
     return jsonify({
@@ -100,8 +107,8 @@ def agency_summary():
 @api_bp.get("/courses/summary")
 @limiter.limit(_limit, key_func=_token_key)
 def course_summary():
-    filters = _filters()
-    lang = _language()
+    params = _query("/courses/summary")
+    filters, lang = _filters(params), params["lang"]
     board = dashboard.build_dashboard(filters, now=utcnow(), overdue_limit=0)
     return jsonify({"filters": filters.to_params(), "courses": [
         {"course_id": row.course.key, "title": row.course.title.get(lang) or row.course.key,
@@ -112,12 +119,8 @@ def course_summary():
 @api_bp.get("/rows")
 @limiter.limit(_limit, key_func=_token_key)
 def rows():
-    filters = _filters()
-    lang = _language()
-    limit = request.args.get("limit", 500, type=int)
-    after = request.args.get("cursor", 0, type=int)
-    if not 1 <= limit <= MAX_LIMIT or after < 0:
-        return _error(400, f"limit must be 1-{MAX_LIMIT} and cursor a number from a previous page.")
+    params = _query("/rows")
+    filters, lang, limit, after = _filters(params), params["lang"], params["limit"], params["cursor"]
     now = utcnow()
     context = RowContext.load(locale=lang, timezone=filters.timezone, now=now)
     query = queries.detail_query(filters, queries.agency_ids(filters, context.tree), now=now, after_id=after)
@@ -130,13 +133,9 @@ def rows():
 @api_bp.get("/overdue")
 @limiter.limit(_limit, key_func=_token_key)
 def overdue():
-    filters = _filters()
-    now = utcnow()
-    context = RowContext.load(locale=_language(), timezone=filters.timezone, now=now)
-    limit = request.args.get("limit", 500, type=int)
-    offset = request.args.get("offset", 0, type=int)
-    if not 1 <= limit <= MAX_LIMIT or offset < 0:
-        return _error(400, f"limit must be 1-{MAX_LIMIT} and offset 0 or more.")
+    params = _query("/overdue")
+    filters, now, limit, offset = _filters(params), utcnow(), params["limit"], params["offset"]
+    context = RowContext.load(locale=params["lang"], timezone=filters.timezone, now=now)
     items = dashboard.find_overdue(filters, context.tree, now=now, limit=limit + 1, offset=offset)
     return jsonify({"filters": filters.to_params(), "items": [
         {"agency_code": item.agency.code if item.agency else "", "learner": item.full_name, "email": item.email,
@@ -146,4 +145,4 @@ def overdue():
 
 @api_bp.get("/openapi.json")
 def openapi():
-    return jsonify(openapi_document())
+    return jsonify(openapi_document(_course_keys()))

@@ -59,17 +59,26 @@ class ReportFilters:
 
     @property
     def since(self) -> datetime | None:
-        """The start of date_from, as a UTC datetime."""
+        """The start of date_from, as a UTC datetime (None, no bound, when there is none or it is before UTC's
+        datetime.min: nothing is earlier)."""
         if self.date_from is None:
             return None
-        return datetime.combine(self.date_from, time(), ZoneInfo(self.timezone)).astimezone(UTC)
+        try:
+            return datetime.combine(self.date_from, time(), ZoneInfo(self.timezone)).astimezone(UTC)
+        except OverflowError:
+            return None
 
     @property
     def until(self) -> datetime | None:
-        """The start of the day after date_to, as a UTC datetime (the range is inclusive)."""
+        """The start of the day after date_to, as a UTC datetime (the range is inclusive); None, no bound, when
+        there is none or it is past datetime.max (9999-12-31: nothing is later)."""
         if self.date_to is None:
             return None
-        return datetime.combine(self.date_to + timedelta(days=1), time(), ZoneInfo(self.timezone)).astimezone(UTC)
+        try:
+            return datetime.combine(self.date_to + timedelta(days=1), time(),
+                                    ZoneInfo(self.timezone)).astimezone(UTC)
+        except OverflowError:
+            return None
 
     def to_params(self) -> dict[str, str]:
         """The filters as query parameters (for links, stored export jobs and the API's echo)."""

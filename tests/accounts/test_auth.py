@@ -17,6 +17,7 @@ from lms.accounts.models import User
 from lms.extensions import db
 from lms.mail.models import OutboxMessage
 from tests import factories
+from tests.accounts.test_password_rules import COMMON_MESSAGE, REVIEW_PASSWORDS
 from tests.conftest import csrf_token, post_form
 
 EMAIL = "anna@example.kz"
@@ -322,6 +323,21 @@ def test_changed_password_is_the_one_that_works(app, login_as, anna):
     assert _sign_in(app.test_client(), EMAIL, NEW_PASSWORD).status_code == 302
 
 
+@pytest.mark.parametrize("password", REVIEW_PASSWORDS)
+@pytest.mark.parametrize("locale", ["en", "ru", "kk"])
+def test_password_change_refuses_a_common_password_in_the_users_language(app, login_as, password, locale):
+    with app.app_context():
+        factories.user(EMAIL, full_name="Anna Test", locale=locale)
+    client = login_as(EMAIL)
+    hash_before = _password_hash(app)
+    response = post_form(client, "/account/password", {
+        "current_password": factories.PASSWORD, "new_password": password, "confirm": password,
+    }, token_from="/account")
+    assert response.status_code == 400
+    assert _field_error(_html(response), "new_password") == COMMON_MESSAGE[locale]
+    assert _password_hash(app) == hash_before
+
+
 # --- password reset ----------------------------------------------------------------------------------
 
 def test_forgot_password_queues_one_email_with_a_link_for_a_known_address(app, client, anna):
@@ -411,6 +427,19 @@ def test_too_short_new_password_is_refused_with_an_error(app, client, anna):
     assert response.status_code == 400
     minimum = app.config["PASSWORD_MIN_LENGTH"]
     assert _field_error(_html(response), "new_password") == f"Use at least {minimum} characters."
+    assert _password_hash(app) == hash_before
+    assert client.get(path).status_code == 200  # the link was not used up
+
+
+@pytest.mark.parametrize("password", REVIEW_PASSWORDS)
+@pytest.mark.parametrize("locale", ["en", "ru", "kk"])
+def test_password_reset_refuses_a_common_password_in_the_browsers_language(app, client, anna, password, locale):
+    path = _request_reset_link(app, client)
+    hash_before = _password_hash(app)
+    response = post_form(client, path, {"new_password": password, "confirm": password}, token_from=path,
+                         headers={"Accept-Language": locale})
+    assert response.status_code == 400
+    assert _field_error(_html(response), "new_password") == COMMON_MESSAGE[locale]
     assert _password_hash(app) == hash_before
     assert client.get(path).status_code == 200  # the link was not used up
 

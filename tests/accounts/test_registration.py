@@ -13,6 +13,7 @@ from lms.accounts.models import Role, User
 from lms.extensions import db
 from lms.mail.models import OutboxMessage
 from tests import factories
+from tests.accounts.test_password_rules import COMMON_MESSAGE, REVIEW_PASSWORDS
 from tests.conftest import post_form, settings_for_tests
 
 REGISTER_LINK_RE = re.compile(r"https?://[^/\s]+(/register/\S+)")
@@ -161,6 +162,18 @@ def test_too_short_password_is_refused_at_registration(reg_app, reg_client, gov)
     assert response.status_code == 400
     minimum = reg_app.config["PASSWORD_MIN_LENGTH"]
     assert f"Use at least {minimum} characters." in response.get_data(as_text=True)
+    assert _users_with_email(reg_app, "aigerim@gov.kz") == 0
+
+
+@pytest.mark.parametrize("password", REVIEW_PASSWORDS)
+@pytest.mark.parametrize("locale", ["en", "ru", "kk"])
+def test_a_common_password_is_refused_at_registration_in_the_browsers_language(reg_app, reg_client, gov, password,
+                                                                                locale):
+    path = _registration_link(reg_app, reg_client, "aigerim@gov.kz")
+    response = post_form(reg_client, path, {"full_name": "Aigerim Test", "new_password": password,
+                                            "confirm": password}, token_from=path, headers={"Accept-Language": locale})
+    assert response.status_code == 400
+    assert COMMON_MESSAGE[locale] in response.get_data(as_text=True)
     assert _users_with_email(reg_app, "aigerim@gov.kz") == 0
 
 

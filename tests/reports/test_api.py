@@ -258,7 +258,7 @@ def test_bad_filter_gives_400_json(client, tokens):
             assert response.status_code == 400, (path, query)
             assert response.is_json and response.json["status"] == 400 and response.json["error"]
     message = client.get("/api/v1/rows", query_string={"status": "lost"}, headers=bearer(tokens["admin"])).json
-    assert message["error"] == "Unknown status “lost”."
+    assert message["error"] == "Unknown status “lost”: use one of not_started, in_progress, completed, certified."
 
 
 def test_openapi_is_served_without_a_token_and_lists_the_paths(client):
@@ -276,3 +276,68 @@ def test_openapi_row_schema_matches_the_rows(client, tokens):
     assert set(schema) == set(row)
     for key, value in row.items():
         assert isinstance(value, int if schema[key]["type"] == "integer" else str), key
+
+
+# --- the document and the checks agree (see also test_api_schema.py, which runs schemathesis) -----------------
+
+def _declared(client, path: str) -> dict[str, dict]:
+    operation = client.get("/api/v1/openapi.json").json["paths"][path.removeprefix("/api/v1")]["get"]
+    return {param["name"]: param["schema"] for param in operation["parameters"]}
+
+
+def test_an_empty_value_is_refused_for_every_parameter_of_every_operation(client, tokens):
+    for path in PATHS:
+        for name in _declared(client, path):
+            response = client.get(f"{path}?{name}=", headers=bearer(tokens["admin"]))
+            assert response.status_code == 400, (path, name)
+            assert response.json == {"error": f"{name} must not be empty: leave the parameter out for its default.",
+                                     "status": 400}
+
+
+def test_unknown_repeated_and_padded_parameters_are_refused(client, tokens):
+    for query in ["form=2025-01-01", "limit=5&limit=6", "language=%20ru", "agency=%20ROOT", "status=certified%20",
+                  "to=2025-01-01%20", "include_sub=true"]:
+        response = client.get(f"/api/v1/rows?{query}", headers=bearer(tokens["admin"]))
+        assert response.status_code == 400 and response.is_json, query
+    unknown = client.get("/api/v1/rows?form=2025-01-01", headers=bearer(tokens["admin"])).json["error"]
+    assert unknown.startswith("Unknown parameter “form”")
+
+
+def test_page_parameters_are_whole_numbers_within_the_declared_range(client, tokens):
+    declared = _declared(client, "/api/v1/rows")
+    assert (declared["limit"]["minimum"], declared["limit"]["maximum"]) == (1, 1000)
+    assert (declared["cursor"]["minimum"], declared["cursor"]["maximum"]) == (0, 2**31 - 1)
+    for query in ["limit=abc", "limit=5.0", "limit=%205", "limit=%2B5", "cursor=x", f"cursor={2**31}",
+                  "cursor=-1", "limit=0", "limit=1001"]:
+        response = client.get(f"/api/v1/rows?{query}", headers=bearer(tokens["admin"]))
+        assert response.status_code == 400, query
+    last = client.get(f"/api/v1/rows?cursor={2**31 - 1}", headers=bearer(tokens["admin"]))
+    assert last.status_code == 200 and last.json["rows"] == [] and last.json["next_cursor"] is None
+    far = client.get(f"/api/v1/overdue?offset={2**31 - 1}", headers=bearer(tokens["admin"]))
+    assert far.status_code == 200 and far.json["items"] == []
+
+
+def test_dates_at_the_ends_of_the_calendar_are_answered(client, tokens):
+    for path in PATHS:
+        for query in ["from=0001-01-01", "to=9999-12-31", "from=0001-01-01&to=9999-12-31"]:
+            response = client.get(f"{path}?{query}", headers=bearer(tokens["admin"]))
+            assert response.status_code == 200, (path, query)
+    every = client.get("/api/v1/rows?from=0001-01-01&to=9999-12-31", headers=bearer(tokens["admin"])).json
+    assert len(every["rows"]) == WORLD_TOTAL["enrolled"]
+    for query in ["from=2025-02-30", "from=20250101", "to=2025-W01-1", "to=0000-01-01"]:
+        assert client.get(f"/api/v1/rows?{query}", headers=bearer(tokens["admin"])).status_code == 400, query
+
+
+def test_the_document_lists_the_courses_and_the_values_the_api_accepts(client, tokens):
+    declared = _declared(client, "/api/v1/overdue")
+    assert declared["course"]["enum"] == ["alpha", "beta"]
+    assert declared["status"]["enum"] == ["not_started", "in_progress", "completed", "certified"]
+    assert declared["language"]["enum"] == declared["lang"]["enum"] == ["kk", "ru", "en"]
+    assert declared["from"] == declared["to"] == {"type": "string", "format": "date"}
+    assert declared["agency"]["pattern"]
+    document = client.get("/api/v1/openapi.json").json
+    for status in ("400", "401", "403", "404", "429"):
+        reference = document["paths"]["/rows"]["get"]["responses"][status]["$ref"]
+        response = document["components"]["responses"][reference.rpartition("/")[2]]
+        assert response["content"]["application/json"]["schema"]["properties"]["status"] == {
+            "type": "integer", "const": int(status)}

@@ -171,3 +171,12 @@ def test_period_bounds_are_whole_days_in_the_platforms_time_zone(people, ctx):
     utc = parse({"from": "2026-02-01", "to": "2026-02-28"})
     assert (utc.since, utc.until) == (datetime(2026, 2, 1, tzinfo=UTC), datetime(2026, 3, 1, tzinfo=UTC))
     assert parse({}).since is None and parse({}).until is None
+
+
+def test_the_first_and_last_days_of_the_calendar_leave_the_period_open():
+    # 0001-01-01 in Almaty starts before datetime.min in UTC; the day after 9999-12-31 does not exist.
+    first, last = date(1, 1, 1), date(9999, 12, 31)
+    assert ReportFilters(date_from=first, date_to=last, timezone="Asia/Almaty").since is None
+    assert ReportFilters(date_from=first, date_to=last, timezone="Asia/Almaty").until is None
+    assert ReportFilters(date_from=first, timezone="UTC").since == datetime(1, 1, 1, tzinfo=UTC)
+    assert ReportFilters(date_to=first, timezone="Asia/Almaty").until.date() == first  # Almaty's local mean time
