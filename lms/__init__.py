@@ -42,6 +42,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     from lms.cli import register_commands
     from lms.errors import register_error_handlers
+    from lms.links import public_url
     from lms.site.headers import install_security_headers
 
     if app.debug:
@@ -51,6 +52,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     register_commands(app)
     register_error_handlers(app)
     install_security_headers(app)
+    app.jinja_env.globals["public_url"] = public_url  # for links in emails
     return app
 
 

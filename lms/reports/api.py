@@ -12,6 +12,7 @@ from lms.accounts import policy, tokens
 from lms.db import utcnow
 from lms.extensions import csrf, db, limiter
 from lms.i18n import LANGUAGE_NAMES
+from lms.links import public_url
 from lms.reports import api_bp, dashboard, queries
 from lms.reports.export import RowContext
 from lms.reports.filters import FilterError, OutOfScope, parse_filters
@@ -146,4 +147,4 @@ def overdue():
 
 @api_bp.get("/openapi.json")
 def openapi():
-    return jsonify(openapi_document())
+    return jsonify(openapi_document(server=public_url("api.openapi").removesuffix("/openapi.json")))

@@ -39,8 +39,8 @@ def _ok(schema_ref: str, description: str) -> dict:
     }
 
 
-def openapi_document() -> dict:
-    """The document (built from the same column and status lists the code uses)."""
+def openapi_document(server: str) -> dict:
+    """The document (built from the same column and status lists the code uses); `server` is the API's base URL."""
     counts = {"type": "object", "properties": {**{name: {"type": "integer"} for name in COUNT_FIELDS},
                                                "completion_rate": {"type": ["number", "null"]}}}
     error = {"type": "object", "properties": {"error": {"type": "string"}, "status": {"type": "integer"}}}
@@ -50,7 +50,7 @@ def openapi_document() -> dict:
                  "description": "Read-only training reports for BI tools. Create a personal token on the "
                                 "'API tokens' page and send it as `Authorization: Bearer <token>`. Every call "
                                 "sees only what the token's owner may see."},
-        "servers": [{"url": "/api/v1"}],
+        "servers": [{"url": server}],
         "security": [{"bearer": []}],
         "paths": {
             "/agencies/summary": {"get": {"summary": "Counts for an agency (rolled up) and for each sub-agency",
