@@ -22,6 +22,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         instance_relative_config=True,
         static_folder=str(PROJECT_ROOT / "static"),
     )
+    from lms.site.jsonsafe import HtmlSafeJSONProvider
+
+    app.json = HtmlSafeJSONProvider(app)  # API errors quote what was sent: never readable as markup
     settings = config_module.load(app.instance_path, overrides)
     app.config.from_mapping(config_module.flask_settings(settings, app.instance_path))
     config_module.validate(app.config)
