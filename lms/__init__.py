@@ -72,7 +72,7 @@ def _init_extensions(app: Flask) -> None:
     from flask import request
 
     from lms.accounts.session import init_login
-    from lms.db import begin_write, install_sqlite_pragmas
+    from lms.db import WRITES_ATTR, begin_write, install_sqlite_pragmas
     from lms.extensions import babel, csrf, db, limiter, migrate
     from lms.i18n import get_locale
 
@@ -94,7 +94,9 @@ def _init_extensions(app: Flask) -> None:
     def _begin_write_transactions():
         # Requests that change things take SQLite's write lock at BEGIN, so concurrent workers queue on
         # the busy timeout instead of failing with "database is locked" when a read turns into a write.
-        if request.method not in ("GET", "HEAD", "OPTIONS"):
+        # GET views that write say so with lms.db.writes.
+        view = app.view_functions.get(request.endpoint)
+        if request.method not in ("GET", "HEAD", "OPTIONS") or getattr(view, WRITES_ATTR, False):
             begin_write(db.session)
 
     @app.context_processor

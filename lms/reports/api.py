@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import abort, current_app, g, jsonify, request
 
 from lms.accounts import policy, tokens
-from lms.db import utcnow
+from lms.db import begin_write, utcnow
 from lms.extensions import csrf, db, limiter
 from lms.i18n import LANGUAGE_NAMES
 from lms.links import public_url
@@ -40,6 +40,7 @@ def _authenticate():
     if request.endpoint == "api.openapi":
         return None
     scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
+    begin_write(db.session)  # authenticating marks the token used (committed below, before the report reads)
     user = tokens.authenticate(secret.strip(), now=utcnow()) if scheme.lower() == "bearer" else None
     if user is None:
         return _error(401, "A valid API token is required (Authorization: Bearer <token>).")
