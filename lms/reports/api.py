@@ -40,11 +40,14 @@ def _authenticate():
     if request.endpoint == "api.openapi":
         return None
     scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
-    begin_write(db.session)  # authenticating marks the token used (committed below, before the report reads)
-    user = tokens.authenticate(secret.strip(), now=utcnow()) if scheme.lower() == "bearer" else None
-    if user is None:
-        return _error(401, "A valid API token is required (Authorization: Bearer <token>).")
-    if not policy.can_view_reports(user):
+    user = None
+    if scheme.lower() == "bearer":
+        begin_write(db.session)  # authenticating marks the token used (committed below, before the report reads)
+        user = tokens.authenticate(secret.strip(), now=utcnow())
+    if user is None or not policy.can_view_reports(user):
+        db.session.rollback()  # release the write lock at once
+        if user is None:
+            return _error(401, "A valid API token is required (Authorization: Bearer <token>).")
         return _error(403, "This token's owner may not see reports.")
     db.session.commit()  # last_used_at
     g.api_user = user
