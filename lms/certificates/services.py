@@ -162,8 +162,10 @@ def get_pdf(certificate: Certificate, language: str, *, urls: Urls, issuer_name:
     from lms.certificates.pdf import render_pdf
 
     path = cache_dir / f"{certificate.serial}-{language}.pdf"
-    if path.is_file():
+    try:
         return path.read_bytes()
+    except FileNotFoundError:  # not made yet (or the cache was cleared): make it now
+        pass
     data = certificate_data(certificate, language, urls=urls, issuer_name=issuer_name)
     pdf = render_pdf(data, pdf_labels(data), issuer_logo=logo)
     cache_dir.mkdir(parents=True, exist_ok=True)
