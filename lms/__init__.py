@@ -22,6 +22,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         instance_relative_config=True,
         static_folder=str(PROJECT_ROOT / "static"),
     )
+    from lms.site.jsonsafe import HtmlSafeJSONProvider
+
+    app.json = HtmlSafeJSONProvider(app)  # API errors quote what was sent: never readable as markup
     settings = config_module.load(app.instance_path, overrides)
     app.config.from_mapping(config_module.flask_settings(settings, app.instance_path))
     config_module.validate(app.config)
@@ -42,6 +45,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     from lms.cli import register_commands
     from lms.errors import register_error_handlers
+    from lms.links import public_url
     from lms.site.headers import install_security_headers
 
     if app.debug:
@@ -52,6 +56,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     register_commands(app)
     register_error_handlers(app)
     install_security_headers(app)
+    app.jinja_env.globals["public_url"] = public_url  # for links in emails
     return app
 
 
@@ -68,7 +73,7 @@ def _init_extensions(app: Flask) -> None:
     from flask import request
 
     from lms.accounts.session import init_login
-    from lms.db import begin_write, install_sqlite_pragmas
+    from lms.db import WRITES_ATTR, begin_write, install_sqlite_pragmas
     from lms.extensions import babel, csrf, db, limiter, migrate
     from lms.i18n import get_locale
 
@@ -90,7 +95,9 @@ def _init_extensions(app: Flask) -> None:
     def _begin_write_transactions():
         # Requests that change things take SQLite's write lock at BEGIN, so concurrent workers queue on
         # the busy timeout instead of failing with "database is locked" when a read turns into a write.
-        if request.method not in ("GET", "HEAD", "OPTIONS"):
+        # GET views that write say so with lms.db.writes.
+        view = app.view_functions.get(request.endpoint)
+        if request.method not in ("GET", "HEAD", "OPTIONS") or getattr(view, WRITES_ATTR, False):
             begin_write(db.session)
 
     @app.context_processor

@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 #: The key used when nobody configured one. Production refuses to start with it.
 DEV_SECRET_KEY = "dev-secret-key-change-me"  # noqa: S105 - a well-known placeholder, refused in production
 
 LOCALES = ("kk", "ru", "en")
+
+#: The public address outside production when LMS_BASE_URL is not set (what `make run` serves).
+DEV_BASE_URL = "http://127.0.0.1:5000"
+
+#: Loopback names: a base URL on one of them admits the others (the same machine, as tests and benchmarks use it).
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost")
 
 #: Every setting the platform reads, with its default. Each can be set as LMS_<NAME> in the environment
 #: (parsed by the default's type) or as NAME in instance/lms.toml.
@@ -44,7 +52,14 @@ DEFAULTS: dict[str, Any] = {
     # `lms courses sync` refuses to retire more than this share (0..1) of the live courses in one run (an empty or
     # wrong courses folder would retire them all) unless run with --allow-retire; 1: no limit.
     "SYNC_MAX_RETIRE_SHARE": 0.5,
-    "BASE_URL": "http://127.0.0.1:5000",  # public address, for links in emails and on certificates
+    # The public address, scheme://host[:port][/path]. Every link that leaves the site (emails, QR codes, ids in
+    # credentials, the status document, the OpenAPI servers entry) is built from it, never from the request's
+    # Host header, and its host is the one the app answers to. Required in production (https); empty elsewhere:
+    # http://127.0.0.1:5000.
+    "BASE_URL": "",
+    # Further host names the app answers to, comma-separated (e.g. the address a proxy's health check uses);
+    # ".example.kz" admits every subdomain. Requests naming any other host are refused with 400.
+    "TRUSTED_HOSTS": "",
     "ISSUER_NAME": "AI Competency Academy",  # printed on certificates and named in credentials
     "ISSUER_LOGO": "",  # optional PNG/SVG path for certificates
     "SIGNING_KEY_PATH": "",  # Ed25519 key for credentials; empty: instance/signing-key.jwk, created at first use
@@ -62,6 +77,7 @@ DEFAULTS: dict[str, Any] = {
     "API_RATE_LIMIT": "120 per minute",  # per API token
 }
 
+_HOST_NAME = re.compile(r"\.?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*")
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
@@ -123,7 +139,11 @@ def flask_settings(settings: dict[str, Any], instance_path: str | os.PathLike) -
     production = settings["ENV"] == "production"
     database_url = settings["DATABASE_URL"] or "sqlite:///" + str(Path(instance_path) / "lms.sqlite3")
     out = dict(settings)
+    base_url = (settings["BASE_URL"] or ("" if production else DEV_BASE_URL)).rstrip("/")
     out.update(
+        BASE_URL=base_url,
+        # Flask refuses requests for any other Host (also X-Forwarded-Host behind LMS_PROXY_COUNT proxies).
+        TRUSTED_HOSTS=trusted_hosts(base_url, settings["TRUSTED_HOSTS"]),
         SQLALCHEMY_DATABASE_URI=_normalise_database_url(database_url),
         SQLALCHEMY_ENGINE_OPTIONS=_engine_options(database_url),
         TESTING=settings["ENV"] == "testing" or settings.get("TESTING", False),
@@ -182,9 +202,13 @@ def validate(config: dict[str, Any]) -> None:
     share = config["SYNC_MAX_RETIRE_SHARE"]
     if isinstance(share, bool) or not isinstance(share, int | float) or not 0 <= share <= 1:
         raise ConfigError(f"LMS_SYNC_MAX_RETIRE_SHARE must be a number from 0 to 1 (e.g. 0.5), not {share!r}")
+    for name in config["TRUSTED_HOSTS"]:
+        if not _HOST_NAME.fullmatch(name):
+            raise ConfigError(f"LMS_TRUSTED_HOSTS: {name!r} is not a host name (use host or .domain, comma-separated)")
+    base_url_problem = _base_url_problem(config["BASE_URL"], production=env == "production")
     if env != "production":
         return
-    problems = []
+    problems = [base_url_problem] if base_url_problem else []
     if config["SECRET_KEY"] == DEV_SECRET_KEY or len(config["SECRET_KEY"]) < 32:
         problems.append(
             "set LMS_SECRET_KEY to a random value of at least 32 characters "
@@ -196,6 +220,36 @@ def validate(config: dict[str, Any]) -> None:
         problems.append("set LMS_MAIL_BACKEND=smtp and LMS_MAIL_SERVER: production mail must be delivered")
     if problems:
         raise ConfigError("Refusing to start with LMS_ENV=production: " + "; ".join(problems))
+
+
+def trusted_hosts(base_url: str, extra: str | list[str] | tuple[str, ...]) -> list[str]:
+    """The host names requests may name: BASE_URL's host (with the other loopback name) plus `extra`."""
+    items = extra.split(",") if isinstance(extra, str) else extra
+    names = [part.strip().lower().partition(":")[0] for part in items]  # a port is not part of the check
+    host = urlsplit(base_url).hostname if base_url else None
+    if host:
+        names.insert(0, host)
+        if host in LOOPBACK_HOSTS:
+            names[1:1] = [name for name in LOOPBACK_HOSTS if name != host]
+    return list(dict.fromkeys(name for name in names if name))
+
+
+def _base_url_problem(base_url: str, *, production: bool) -> str | None:
+    """What is wrong with BASE_URL for this environment (None: nothing); raises ConfigError when it is malformed."""
+    if not base_url:
+        return ("set LMS_BASE_URL to the public address of the platform (e.g. https://lms.example.kz): links in "
+                "emails and on certificates are built from it, and requests for other hosts are refused")
+    try:
+        parts = urlsplit(base_url)
+        parts.port  # noqa: B018 - raises ValueError on a malformed port
+    except ValueError:
+        parts = None
+    if (parts is None or parts.scheme not in ("http", "https") or not parts.hostname or parts.username
+            or parts.password or parts.query or parts.fragment):
+        raise ConfigError(f"LMS_BASE_URL must look like https://host[:port][/path], not {base_url!r}")
+    if production and parts.scheme != "https":
+        return "set LMS_BASE_URL to an https:// address: production cookies are sent over HTTPS only"
+    return None
 
 
 def registration_domains(config: dict[str, Any]) -> dict[str, str]:

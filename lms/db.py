@@ -104,6 +104,17 @@ def begin_write(session: Session | scoped_session) -> None:
         session.connection(execution_options={WRITE_OPTION: True})
 
 
+#: Attribute set by `writes` on a view function.
+WRITES_ATTR = "lms_writes"
+
+
+def writes(view):
+    """Mark a view that writes although it answers GET (a download it audits): its request begins with a write
+    transaction, as every POST does (the before_request hook in lms.create_app)."""
+    setattr(view, WRITES_ATTR, True)
+    return view
+
+
 def insert_if_absent(session: Session | scoped_session, model, values: dict, *, unique: list[str]) -> bool:
     """INSERT a row unless one with the same `unique` columns exists (ON CONFLICT DO NOTHING).
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template, request
+from flask import Flask, g, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -33,12 +33,71 @@ ERROR_TEXTS = {
     503: (_l("Service unavailable"), _l("The service is temporarily unavailable. Please try again later.")),
 }
 
+#: Set on `g` once the database is known to be unusable for this request: the locale selector and the error page
+#: then read nothing from it (no signed-in user is loaded).
+DATABASE_DOWN = "lms_database_down"
+
 
 def render_error(code: int, detail=None):
+    """The error page (or JSON body) for `code`, with `detail` as plain text (escaped, even when it is a lazy string).
+
+    The page is the full site page when it can be rendered; when it cannot (the database is down, the request named
+    an unknown host, rendering failed) a standalone page that needs neither the database nor URL building.
+    """
     title, text = ERROR_TEXTS.get(code, ERROR_TEXTS[500])
+    # str(): a lazy string or Markup would reach the template as "safe" HTML; a plain str is escaped there.
+    message = str(detail or text)
     if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
         return {"error": str(title), "status": code}, code
-    return render_template("errors/error.html", code=code, title=title, text=detail or text), code
+    if not g.get(DATABASE_DOWN) and _can_build_urls():
+        try:
+            return render_template("errors/error.html", code=code, title=str(title), text=message), code
+        except Exception:
+            log.exception("the %s page could not be rendered; showing the standalone page", code)
+            database_unavailable()
+    return _standalone_page(code, str(title), message), code
+
+
+def database_unavailable() -> None:
+    """Note that this request must not touch the database again: roll back, forget the signed-in user."""
+    from lms.extensions import db, login_manager
+
+    g.setdefault("lms_locale_user", _loaded_user_locale())
+    g.setdefault(DATABASE_DOWN, True)
+    try:
+        db.session.rollback()
+    except Exception:  # a dead connection may fail to roll back; the pool discards it either way
+        log.debug("rollback failed on an unusable database", exc_info=True)
+    g._login_user = login_manager.anonymous_user()  # Flask-Login's slot: templates see nobody signed in
+
+
+def _loaded_user_locale() -> str | None:
+    # The preference of a user already loaded in this request, read without a query (None when not loaded).
+    from sqlalchemy import inspect
+
+    state = inspect(g.get("_login_user"), raiseerr=False)
+    return state.dict.get("locale") if state is not None else None
+
+
+def _can_build_urls() -> bool:
+    from flask.globals import request_ctx
+
+    # An unknown Host (TRUSTED_HOSTS) leaves the request without a URL adapter: url_for cannot work.
+    return request_ctx.url_adapter is not None
+
+
+def _standalone_page(code: int, title: str, message: str) -> str:
+    return render_template("errors/standalone.html", code=code, title=title, text=message,
+                           root=request.script_root + "/")
+
+
+def is_database_error(error: BaseException) -> bool:
+    """True for errors that say the database cannot be reached or used (not for a bad query or a constraint)."""
+    from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, TimeoutError
+
+    if isinstance(error, OperationalError | InterfaceError | TimeoutError):
+        return True
+    return isinstance(error, DBAPIError) and error.connection_invalidated
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -60,6 +119,12 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
-        db.session.rollback()
         log.exception("unhandled error on %s %s", request.method, request.path, exc_info=error)
+        if is_database_error(error):
+            database_unavailable()
+            return (*render_error(503), {"Retry-After": "30"})
+        try:
+            db.session.rollback()
+        except Exception:
+            database_unavailable()
         return render_error(500)

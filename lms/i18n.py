@@ -38,12 +38,15 @@ def select_locale(user_locale: str | None, session_locale: str | None, accept_la
 
 def get_locale() -> str:
     """Flask-Babel locale selector for the current request."""
-    from flask import current_app, has_request_context, request, session
+    from flask import current_app, g, has_request_context, request, session
     from flask_login import current_user
 
     if not has_request_context():
         return current_app.config["DEFAULT_LOCALE"]
-    user_locale = current_user.locale if current_user and current_user.is_authenticated else None
+    if g.get("lms_database_down"):  # lms.errors.DATABASE_DOWN: the error page must not load the user
+        user_locale = g.get("lms_locale_user")
+    else:
+        user_locale = current_user.locale if current_user and current_user.is_authenticated else None
     return select_locale(
         user_locale, session.get("locale"), request.accept_languages, current_app.config["DEFAULT_LOCALE"]
     )

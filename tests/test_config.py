@@ -49,7 +49,8 @@ def test_redis_url_moves_rate_limits_to_redis(tmp_path):
 
 def _production(**extra) -> dict:
     base = config.flask_settings(config.load("/nonexistent", environ={}), "/nonexistent")
-    base.update(ENV="production", SECRET_KEY="k" * 40, MAIL_BACKEND="smtp", DEBUG=False)
+    base.update(ENV="production", SECRET_KEY="k" * 40, MAIL_BACKEND="smtp", DEBUG=False,
+                BASE_URL="https://lms.example.kz", TRUSTED_HOSTS=["lms.example.kz"])
     base.update(extra)
     return base
 
@@ -74,12 +75,57 @@ def test_create_app_refuses_to_start_in_production_with_defaults(db_url):
 
 
 def test_production_cookies_are_secure_and_hsts_is_sent(make_app):
-    prod = make_app(ENV="production", MAIL_BACKEND="smtp", TESTING=False)
+    prod = make_app(ENV="production", MAIL_BACKEND="smtp", TESTING=False, BASE_URL="https://lms.example.kz")
     assert prod.config["SESSION_COOKIE_SECURE"] is True
-    response = prod.test_client().get("/healthz")
+    response = prod.test_client().get("/healthz", base_url="https://lms.example.kz")
     assert "max-age=" in response.headers["Strict-Transport-Security"]
 
 
 def test_malformed_registration_domains_are_refused(db_url):
     with pytest.raises(config.ConfigError, match="LMS_REGISTRATION_DOMAINS"):
         create_app(settings_for_tests(db_url, REGISTRATION_DOMAINS="gov.kz"))
+
+
+def test_production_requires_the_base_url():
+    with pytest.raises(config.ConfigError, match="LMS_BASE_URL"):
+        config.validate(_production(BASE_URL="", TRUSTED_HOSTS=[]))
+
+
+def test_production_base_url_is_read_from_the_environment_without_a_development_default(tmp_path):
+    settings = config.flask_settings(config.load(tmp_path, environ={"LMS_ENV": "production"}), tmp_path)
+    assert settings["BASE_URL"] == ""
+    with pytest.raises(config.ConfigError, match="LMS_BASE_URL"):
+        config.validate({**settings, "SECRET_KEY": "k" * 40, "MAIL_BACKEND": "smtp"})
+
+
+def test_production_refuses_a_plain_http_base_url():
+    with pytest.raises(config.ConfigError, match="https://"):
+        config.validate(_production(BASE_URL="http://lms.example.kz"))
+
+
+@pytest.mark.parametrize("base_url", ["lms.example.kz", "ftp://lms.example.kz", "https://", "https://u:p@lms.kz",
+                                      "https://lms.kz/?next=x", "https://lms.kz:99999"])
+def test_malformed_base_url_is_refused_in_every_environment(tmp_path, base_url):
+    settings = config.flask_settings(config.load(tmp_path, environ={"LMS_BASE_URL": base_url}), tmp_path)
+    with pytest.raises(config.ConfigError, match="LMS_BASE_URL"):
+        config.validate(settings)
+
+
+def test_trusted_hosts_are_the_base_url_host_and_the_listed_ones(tmp_path):
+    environ = {"LMS_BASE_URL": "https://lms.example.kz/academy/",
+               "LMS_TRUSTED_HOSTS": "Mirror.example.kz:8443, .intra.kz"}
+    settings = config.flask_settings(config.load(tmp_path, environ=environ), tmp_path)
+    assert settings["BASE_URL"] == "https://lms.example.kz/academy"
+    assert settings["TRUSTED_HOSTS"] == ["lms.example.kz", "mirror.example.kz", ".intra.kz"]
+
+
+def test_a_loopback_base_url_admits_both_loopback_names(tmp_path):
+    settings = config.flask_settings(config.load(tmp_path, environ={}), tmp_path)
+    assert settings["BASE_URL"] == config.DEV_BASE_URL
+    assert settings["TRUSTED_HOSTS"] == ["127.0.0.1", "localhost"]
+
+
+def test_malformed_trusted_host_is_refused(tmp_path):
+    settings = config.flask_settings(config.load(tmp_path, environ={"LMS_TRUSTED_HOSTS": "lms.kz, evil/x"}), tmp_path)
+    with pytest.raises(config.ConfigError, match="LMS_TRUSTED_HOSTS"):
+        config.validate(settings)

@@ -22,6 +22,7 @@ from lms.accounts.session import current_session_id, sign_in, sign_out
 from lms.config import registration_domains
 from lms.db import begin_write, utcnow
 from lms.extensions import db, limiter
+from lms.links import public_url
 from lms.mail.services import deliver
 from lms.redirects import safe_next
 
@@ -135,7 +136,7 @@ def forgot_password():
     if form.validate_on_submit():
         message = services.request_password_reset(
             form.email.data, secret_key=current_app.config["SECRET_KEY"],
-            link_for=lambda token: url_for("accounts.reset_password", token=token, _external=True),
+            link_for=lambda token: public_url("accounts.reset_password", token=token),
             minutes=current_app.config["RESET_TOKEN_MINUTES"], default_locale=str(get_locale()),
         )
         db.session.commit()
@@ -185,7 +186,7 @@ def register():
         try:
             message = services.request_registration(
                 form.email.data, domains=domains, secret_key=current_app.config["SECRET_KEY"],
-                link_for=lambda token: url_for("accounts.complete_registration", token=token, _external=True),
+                link_for=lambda token: public_url("accounts.complete_registration", token=token),
                 locale=str(get_locale()), minutes=current_app.config["RESET_TOKEN_MINUTES"],
             )
         except services.RegistrationClosed:

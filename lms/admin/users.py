@@ -24,6 +24,7 @@ from lms.audit.services import audit
 from lms.db import utcnow
 from lms.extensions import db
 from lms.i18n import LANGUAGE_NAMES
+from lms.links import public_url
 from lms.mail.services import deliver
 
 
@@ -131,7 +132,7 @@ def send_reset(user_id: int):
     config = current_app.config
     message = accounts.request_password_reset(
         user.email, secret_key=config["SECRET_KEY"],
-        link_for=lambda token: url_for("accounts.reset_password", token=token, _external=True),
+        link_for=lambda token: public_url("accounts.reset_password", token=token),
         minutes=config["RESET_TOKEN_MINUTES"], default_locale=config["DEFAULT_LOCALE"])
     if message is None:
         flash(_("This account is deactivated; reactivate it first."), "error")

@@ -45,6 +45,7 @@ def access_denied(error):
 
     db.session.rollback()
     try:
+        begin_write(db.session)  # a refused GET reads first; the audit row needs the write lock
         audit("access.denied", actor=current_user if current_user.is_authenticated else None, now=utcnow(),
               ip=_ip(), object_type="url", object_id=request.path[:100], details={"method": request.method})
         db.session.commit()
@@ -138,7 +139,6 @@ def audit_log():
 @login_required
 def audit_export():
     _require_admin()
-    begin_write(db.session)  # the export itself is audited
     out = io.StringIO()
     out.write("\ufeff")  # Excel opens UTF-8 (Kazakh and Russian names) correctly with a BOM
     writer = csv.writer(out)
@@ -148,6 +148,9 @@ def audit_export():
                  entry.object_type, entry.object_id, str(entry.summary)]
         # A cell starting with = + - @ would run as a formula in a spreadsheet.
         writer.writerow(["'" + c if c[:1] in ("=", "+", "-", "@", "\t") else c for c in cells])
+    # The export itself is audited: end the long read, then take the write lock for that one row only.
+    db.session.commit()
+    begin_write(db.session)
     audit("audit.exported", actor=current_user, now=utcnow(), ip=_ip())
     db.session.commit()
     response = Response(out.getvalue(), mimetype="text/csv")

@@ -5,6 +5,8 @@ Request-free: callers pass the time, the actor, URLs and settings.
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -160,14 +162,23 @@ def get_pdf(certificate: Certificate, language: str, *, urls: Urls, issuer_name:
     from lms.certificates.pdf import render_pdf
 
     path = cache_dir / f"{certificate.serial}-{language}.pdf"
-    if path.is_file():
+    try:
         return path.read_bytes()
+    except FileNotFoundError:  # not made yet (or the cache was cleared): make it now
+        pass
     data = certificate_data(certificate, language, urls=urls, issuer_name=issuer_name)
     pdf = render_pdf(data, pdf_labels(data), issuer_logo=logo)
     cache_dir.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(".tmp")
-    temporary.write_bytes(pdf)
-    temporary.replace(path)  # atomic: a concurrent reader never sees half a file
+    # A temporary file of this request's own (two requests may make the same PDF at once), then an atomic rename:
+    # a concurrent reader never sees half a file, and the last writer's identical copy wins.
+    handle, temporary = tempfile.mkstemp(dir=cache_dir, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as fh:
+            fh.write(pdf)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
     return pdf
 
 

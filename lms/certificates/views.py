@@ -16,6 +16,10 @@ from lms.certificates.issuer import published_jwks, signing_key
 from lms.config import LOCALES
 from lms.db import utcnow
 from lms.extensions import db, limiter
+from lms.links import public_url
+
+#: Seconds a verifier (or a cache between) may reuse a credential status answer.
+STATUS_MAX_AGE = 300
 
 
 def _public_limit() -> str:
@@ -24,13 +28,12 @@ def _public_limit() -> str:
 
 def urls() -> services.Urls:
     """Absolute URLs of the published certificate resources, on the configured public address."""
-    base = current_app.config["BASE_URL"].rstrip("/")
     return services.Urls(
-        verify=lambda serial: base + url_for("certificates.verify", serial=serials.display(serial)),
-        status=lambda serial: base + url_for("certificates.status", serial=serial),
-        credential=lambda serial: base + url_for("certificates.verify", serial=serials.display(serial)),
-        issuer=base + url_for("certificates.issuer"),
-        achievement=lambda key: base + url_for("courses.course", key=key),
+        verify=lambda serial: public_url("certificates.verify", serial=serials.display(serial)),
+        status=lambda serial: public_url("certificates.status", serial=serial),
+        credential=lambda serial: public_url("certificates.verify", serial=serials.display(serial)),
+        issuer=public_url("certificates.issuer"),
+        achievement=lambda key: public_url("courses.course", key=key),
     )
 
 
@@ -105,21 +108,26 @@ def status(serial: str):
     """Public, for verifiers of a credential: is it revoked, and why."""
     certificate = services.get_by_serial(serial)
     if certificate is None:
-        return {"error": "not found"}, 404
-    return {"id": url_for("certificates.status", serial=certificate.serial, _external=True),
+        response = current_app.make_response(({"error": "not found"}, 404))
+    else:
+        response = current_app.make_response({
+            "id": public_url("certificates.status", serial=certificate.serial),
             "revoked": certificate.revoked_at is not None, "reason": certificate.revoked_reason,
-            "revoked_at": certificate.revoked_at.isoformat() if certificate.revoked_at else None}
+            "revoked_at": certificate.revoked_at.isoformat() if certificate.revoked_at else None})
+    # Verifiers and their proxies may keep the answer briefly; a revocation shows within STATUS_MAX_AGE.
+    response.cache_control.public = True
+    response.cache_control.max_age = STATUS_MAX_AGE
+    return response
 
 
 @bp.get("/issuer")
 def issuer():
     """The issuer profile (Open Badges 3.0 Profile) that credentials name."""
-    base = current_app.config["BASE_URL"].rstrip("/")
     return {"@context": ["https://www.w3.org/ns/credentials/v2",
                          "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
-            "id": base + url_for("certificates.issuer"), "type": ["Profile"],
-            "name": current_app.config["ISSUER_NAME"], "url": base + "/",
-            "publicKeys": base + url_for("certificates.jwks")}
+            "id": public_url("certificates.issuer"), "type": ["Profile"],
+            "name": current_app.config["ISSUER_NAME"], "url": public_url("site.index"),
+            "publicKeys": public_url("certificates.jwks")}
 
 
 @bp.get("/issuer/jwks.json")

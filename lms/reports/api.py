@@ -11,8 +11,9 @@ from sqlalchemy import select
 
 from lms.accounts import policy, tokens
 from lms.courses.models import Course
-from lms.db import utcnow
+from lms.db import begin_write, utcnow
 from lms.extensions import csrf, db, limiter
+from lms.links import public_url
 from lms.reports import api_bp, dashboard, queries
 from lms.reports.api_params import OPERATIONS, QueryError, check_query, filter_args
 from lms.reports.export import RowContext
@@ -40,10 +41,14 @@ def _authenticate():
     if request.endpoint == "api.openapi":
         return None
     scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
-    user = tokens.authenticate(secret.strip(), now=utcnow()) if scheme.lower() == "bearer" else None
-    if user is None:
-        return _error(401, "A valid API token is required (Authorization: Bearer <token>).")
-    if not policy.can_view_reports(user):
+    user = None
+    if scheme.lower() == "bearer":
+        begin_write(db.session)  # authenticating marks the token used (committed below, before the report reads)
+        user = tokens.authenticate(secret.strip(), now=utcnow())
+    if user is None or not policy.can_view_reports(user):
+        db.session.rollback()  # release the write lock at once
+        if user is None:
+            return _error(401, "A valid API token is required (Authorization: Bearer <token>).")
         return _error(403, "This token's owner may not see reports.")
     db.session.commit()  # last_used_at
     g.api_user = user
@@ -145,4 +150,5 @@ def overdue():
 
 @api_bp.get("/openapi.json")
 def openapi():
-    return jsonify(openapi_document(_course_keys()))
+    return jsonify(openapi_document(_course_keys(),
+                                    server=public_url("api.openapi").removesuffix("/openapi.json")))

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from lms.audit.services import audit
-from lms.db import utcnow
+from lms.db import utcnow, writes
 from lms.errors import render_error
 from lms.extensions import db
 from lms.reports import bp, jobs
@@ -59,6 +59,7 @@ def export(token: str):
 
 @bp.get("/exports/<token>/download")
 @login_required
+@writes  # each download is audited
 def download(token: str):
     job = _job_or_404(token)
     now = utcnow()

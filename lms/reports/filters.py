@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as _lp
 from sqlalchemy import select
@@ -32,7 +33,11 @@ STATUS_NAMES = {
 
 
 class FilterError(DomainError):
-    """A filter value is malformed (answered with 400 and `message`)."""
+    """A filter value is malformed (answered with 400 and `message`).
+
+    A message that quotes the value is formatted at once (`_()`, plain text), never as a lazy string: Jinja would
+    take a lazy string for safe HTML and print the value unescaped.
+    """
 
     def __init__(self, message):
         super().__init__(str(message))
@@ -136,13 +141,13 @@ def parse_filters(args: Mapping[str, str], *, actor, timezone: str = "UTC", oper
     if course_key:
         course = db.session.scalar(select(Course).where(Course.key == course_key))
         if course is None:
-            raise FilterError(_l("There is no course “%(key)s”.", key=course_key[:64]))
+            raise FilterError(_("There is no course “%(key)s”.", key=course_key[:64]))
     status = (args.get("status") or "").strip() or None
     if status is not None and status not in STATUSES:
-        raise FilterError(_l("Unknown status “%(status)s”.", status=status[:40]))
+        raise FilterError(_("Unknown status “%(status)s”.", status=status[:40]))
     language = (args.get("language") or "").strip() or None
     if language is not None and language not in LANGUAGE_NAMES:
-        raise FilterError(_l("Unknown language “%(language)s”.", language=language[:10]))
+        raise FilterError(_("Unknown language “%(language)s”.", language=language[:10]))
     date_from = _day(args.get("from"), _l("Write the start of the period as a date: YYYY-MM-DD."))
     date_to = _day(args.get("to"), _l("Write the end of the period as a date: YYYY-MM-DD."))
     if date_from and date_to and date_from > date_to:

@@ -95,8 +95,9 @@ def _schemas() -> dict:
     }
 
 
-def openapi_document(course_keys: Iterable[str] = ()) -> dict:
-    """The document; `course_keys` are the course ids the `course` parameter accepts (every course's key)."""
+def openapi_document(course_keys: Iterable[str] = (), *, server: str = "/api/v1") -> dict:
+    """The document; `course_keys` are the course ids the `course` parameter accepts (every course's key), `server`
+    the API's base URL."""
     course_keys = sorted(course_keys)
     summaries = {"/agencies/summary": ("Counts for an agency (rolled up) and for each sub-agency", "AgencySummary",
                                        "Summary"),
@@ -118,7 +119,7 @@ def openapi_document(course_keys: Iterable[str] = ()) -> dict:
                                 "default; one that is given must hold a valid value: an empty value, a value "
                                 "with spaces around it, a parameter given twice or one the operation does not "
                                 "list is refused with 400."},
-        "servers": [{"url": "/api/v1"}],
+        "servers": [{"url": server}],
         "security": [{"bearer": []}],
         "paths": paths,
         "components": {

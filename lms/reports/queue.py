@@ -13,7 +13,7 @@ from pathlib import Path
 from flask import Flask, current_app
 from huey import MemoryHuey, RedisHuey, SqliteHuey, crontab
 
-from lms.db import utcnow
+from lms.db import begin_write, utcnow
 from lms.extensions import db
 from lms.reports import jobs, snapshots
 
@@ -52,6 +52,7 @@ def init_queue(app: Flask) -> None:
     @huey.periodic_task(crontab(minute="*/15"), name="purge-exports")
     def purge_task() -> None:
         with app.app_context():
+            begin_write(db.session)  # it reads the expired jobs, then clears their file names
             jobs.purge_expired(export_dir(app), now=utcnow())
             db.session.commit()
 

@@ -71,6 +71,14 @@ def test_reminder_is_in_the_learners_language(app, assigned, test_request):
     assert "Сәлеметсіз бе" in message.body
 
 
+def test_the_course_link_is_on_the_public_address_even_inside_a_request_for_another_host(app, assigned):
+    with app.test_request_context(base_url="http://localhost:8080"):
+        _send(DUE - timedelta(days=6))
+    [message] = _mail_to("en@example.kz")
+    assert f"{app.config['BASE_URL']}/courses/{assigned.key}" in message.body
+    assert "localhost" not in message.body
+
+
 def test_deactivated_and_completed_learners_get_nothing(app, assigned, test_request):
     deactivate_user(db.session.scalar(select(User).where(User.email == "kz@example.kz")))
     db.session.commit()
