@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import abort, current_app, g, jsonify, request
 
 from lms.accounts import policy, tokens
+from lms.courses.ai_marks import source_type
 from lms.db import utcnow
 from lms.extensions import csrf, db, limiter
 from lms.i18n import LANGUAGE_NAMES
@@ -105,6 +106,7 @@ def course_summary():
     board = dashboard.build_dashboard(filters, now=utcnow(), overdue_limit=0)
     return jsonify({"filters": filters.to_params(), "courses": [
         {"course_id": row.course.key, "title": row.course.title.get(lang) or row.course.key,
+         "title_ai_generated": source_type(row.course.ai_content),
          "retired": row.course.is_retired, **{key: value for key, value in _counts(row.counts).items()
                                                if key != "headcount"}} for row in board.courses]})
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from lms.courses.ai_marks import SOURCE_TYPES
 from lms.reports.export import COLUMNS
 from lms.reports.filters import STATUSES
 
@@ -37,6 +38,13 @@ def _ok(schema_ref: str, description: str) -> dict:
         "404": {"$ref": "#/components/responses/NotFound"},
         "429": {"description": "Too many requests for this token."},
     }
+
+
+#: A field saying whether the content field next to it is AI-made: an IPTC digital source type URI, or "" when not.
+AI_GENERATED = {"type": "string", "enum": ["", *SOURCE_TYPES.values()],
+                "description": "IPTC digital source type of the AI-content declaration of the content field it "
+                               "follows (trainedAlgorithmicMedia: AI-generated, compositeWithTrainedAlgorithmicMedia: "
+                               "AI-assisted); empty when it is not AI-made."}
 
 
 def openapi_document() -> dict:
@@ -92,9 +100,11 @@ def openapi_document() -> dict:
                         {"$ref": "#/components/schemas/Counts"},
                         {"type": "object", "properties": {"course_id": {"type": "string"},
                                                           "title": {"type": "string"},
+                                                          "title_ai_generated": AI_GENERATED,
                                                           "retired": {"type": "boolean"}}}]}}}},
                 "Row": {"type": "object", "properties": {
-                    key: {"type": "integer"} if key in ("lessons_done", "lessons_total") else {"type": "string"}
+                    key: {"type": "integer"} if key in ("lessons_done", "lessons_total")
+                    else AI_GENERATED if key == "course_ai_generated" else {"type": "string"}
                     for key, _ in COLUMNS}},
                 "Rows": {"type": "object", "properties": {
                     "filters": {"type": "object"},
