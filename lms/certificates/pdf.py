@@ -15,12 +15,15 @@ from pathlib import Path
 
 import segno
 from fontTools import subset, ttLib
-from fpdf import FPDF
+from fpdf import FPDF, FPDF_VERSION
 from fpdf.enums import ResourceAccessPolicy
 from fpdf.fonts import TTFFont
 
 from lms.certificates.document import CertificateData
 
+#: The software named in the PDF's Creator and Producer. The platform makes the certificate from its own template
+#: (no AI system writes it), so the PDF carries no AI-content marker, even when the course's content is AI-made.
+PLATFORM = "AI Competency Academy LMS"
 FONTS = Path(__file__).resolve().parent / "fonts"
 #: family, style, file of the bundled fonts
 FONT_FILES = (("sans", "", "DejaVuSans.ttf"), ("sans", "B", "DejaVuSans-Bold.ttf"),
@@ -119,8 +122,9 @@ def render_pdf(data: CertificateData, labels: dict[str, str], *, issuer_logo: Pa
 
     Text may use Latin (with the Kazakh Latin letters), Cyrillic (every Kazakh and Russian letter) and common
     punctuation and symbols (UNICODES); other characters print as empty boxes. The PDF's metadata: title
-    "<title>: <learner>", author and creator the issuer, subject the course, keywords the serial, language
-    `data.language`, creation date `data.issued_at`.
+    "<title>: <learner>", author the issuer, subject the course, keywords the serial, language `data.language`,
+    creation date `data.issued_at`, creator and producer the platform (PLATFORM; fpdf2 in the producer), and no
+    AI-content marker: the platform's template, not an AI system, makes the certificate.
 
     Names and titles too long for their line are wrapped, then shrunk, and as a last resort (longer than any real
     name or title) cut with an ellipsis, so that the page never overflows onto a second one.
@@ -156,7 +160,8 @@ def _new_document(data: CertificateData, labels: dict[str, str]) -> FPDF:
     pdf.set_author(data.issuer_name)
     pdf.set_subject(data.course_title)
     pdf.set_keywords(data.serial)
-    pdf.set_creator(data.issuer_name)
+    pdf.set_creator(PLATFORM)
+    pdf.set_producer(f"{PLATFORM} (fpdf2 {FPDF_VERSION})")
     pdf.set_lang(data.language)
     pdf.set_creation_date(data.issued_at)
     pdf.add_page()

@@ -34,6 +34,8 @@ ALLOWED_ATTRIBUTES = {
     "th": {"colspan", "rowspan", "scope"},
     "aside": {"role", "aria-label"},
     "ol": {"start"},
+    # The machine-readable AI marks on a labelled image's wrapper (lms/courses/ai_marks.py).
+    "span": {"data-ai-generated", "data-ai-system", "data-ai-reviewed"},
 }
 
 
@@ -135,11 +137,13 @@ def resolve_media(target: str, *, lesson_dir: str = "lessons") -> str | None:
 
 @functools.lru_cache(maxsize=1024)
 def render_lesson(body: str, *, lesson_url: str, media_url: str, media_labels: tuple[tuple[str, str], ...] = (),
+                  media_marks: tuple[tuple[str, str], ...] = (),
                   callout_titles: tuple[tuple[str, str], ...] = ()) -> str:
     """Render lesson Markdown to sanitised HTML.
 
     `lesson_url` has a "{id}" placeholder for links to other lessons; `media_url` is the prefix of course files;
-    `media_labels` maps a course file (media/x.svg) to the AI-content label shown under it. Cached: a lesson
+    `media_labels` maps a course file (media/x.svg) to the AI-content label shown under it, and `media_marks` to
+    the machine-readable attributes of the figure that wraps it (ai_marks.block_attributes). Cached: a lesson
     body is rendered once per process and language, not per request.
     """
     md = _parser()
@@ -156,7 +160,7 @@ def render_lesson(body: str, *, lesson_url: str, media_url: str, media_labels: t
                 child.attrs["src"] = media_url + media if media else ("" if UNSAFE_SCHEME.match(src) else src)
                 child.meta["ai_label"] = labels.get(media or "")
     html = md.renderer.render(tokens, md.options, env)
-    html = _label_images(html, tokens, labels, media_url)
+    html = _label_images(html, tokens, labels, media_url, dict(media_marks))
     return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes={"http", "https", "mailto"},
                      link_rel="noopener noreferrer")
 
@@ -173,11 +177,26 @@ def _rewrite_link(href: str, lesson_url: str, media_url: str) -> str:
     return href
 
 
-def _label_images(html: str, tokens, labels: dict[str, str], media_url: str) -> str:
-    # Put each labelled image in a wrapper with its label right after it, visible and read by screen readers.
+def _label_images(html: str, tokens, labels: dict[str, str], media_url: str, marks: dict[str, str]) -> str:
+    # Put each labelled image in a wrapper with its label right after it, visible and read by screen readers;
+    # the wrapper carries the machine-readable marks (already escaped attribute text).
     for media, label in labels.items():
         src = escape(media_url + media, quote=True)
         pattern = re.compile(r'(<img src="' + re.escape(src) + r'"[^>]*>)')
-        html = pattern.sub(lambda m, label=label: f'<span class="ai-figure">{m.group(1)}'
+        attrs = marks.get(media, "")
+        html = pattern.sub(lambda m, label=label, attrs=attrs: f'<span class="ai-figure"{attrs}>{m.group(1)}'
                            f'<span class="ai-label">{escape(label)}</span></span>', html)
     return html
+
+
+@functools.lru_cache(maxsize=1024)
+def lesson_images(body: str) -> frozenset[str]:
+    """The course files (media/x.svg) that the lesson's Markdown images show, as render_lesson() finds them."""
+    found = set()
+    for token in markdown_tokens(body):
+        for child in token.children or ():
+            if child.type == "image":
+                media = resolve_media(str(child.attrs.get("src", "")))
+                if media:
+                    found.add(media)
+    return frozenset(found)

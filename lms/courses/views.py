@@ -10,10 +10,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from lms.courses import bp, services
+from lms.courses import ai_marks, bp, services
 from lms.courses.content import COMPETENCY_AREAS, LANGUAGES, LEVELS
 from lms.courses.loader import MEDIA_SUFFIXES
-from lms.courses.markdown import CALLOUTS, render_lesson
+from lms.courses.markdown import CALLOUTS, lesson_images, render_lesson
 from lms.db import utcnow
 from lms.extensions import db
 from lms.i18n import LANGUAGE_NAMES, LANGUAGE_NAMES_TRANSLATED
@@ -49,8 +49,8 @@ def ai_label(ai_content: dict | None) -> str:
 
 @bp.app_context_processor
 def _course_helpers():
-    return {"ai_label": ai_label, "area_names": AREA_NAMES, "level_names": LEVEL_NAMES,
-            "content_language_names": LANGUAGE_NAMES_TRANSLATED}
+    return {"ai_label": ai_label, "ai_block_marks": ai_marks.block_marks, "ai_page_marks": ai_marks.page_marks,
+            "area_names": AREA_NAMES, "level_names": LEVEL_NAMES, "content_language_names": LANGUAGE_NAMES_TRANSLATED}
 
 
 @bp.get("/")
@@ -107,12 +107,15 @@ def lesson(key: str, lesson_key: str):
         lesson_url=url_for("courses.lesson", key=key, lesson_key="LESSON").replace("LESSON", "{id}"),
         media_url=url_for("courses.media", key=key, filename=""),
         media_labels=media_labels,
+        media_marks=tuple(sorted((path, ai_marks.block_attributes(ai)) for path, ai in course.media.items())),
         callout_titles=tuple((kind, str(CALLOUT_TITLES[kind])) for kind in CALLOUTS),
     )
+    labelled_images = [course.media[path] for path in lesson_images(variant["body"]) if path in course.media]
     return render_template(
         "courses/lesson.html", course=course, lesson=current, title=variant["title"], html=html,
         language=language, fallback=language != locale, locale=locale, language_names=LANGUAGE_NAMES,
-        ai_content=variant.get("ai_content") or course.ai_content, position=index + 1, total=len(lessons),
+        ai_content=variant.get("ai_content") or course.ai_content, labelled_images=labelled_images,
+        position=index + 1, total=len(lessons),
         previous=lessons[index - 1] if index > 0 else None,
         next=lessons[index + 1] if index + 1 < len(lessons) else None,
         enrollment=learning.get_enrollment(current_user, course),

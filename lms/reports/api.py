@@ -10,6 +10,7 @@ from flask import abort, current_app, g, jsonify, request
 from sqlalchemy import select
 
 from lms.accounts import policy, tokens
+from lms.courses.ai_marks import source_type
 from lms.courses.models import Course
 from lms.db import begin_write, utcnow
 from lms.extensions import csrf, db, limiter
@@ -117,6 +118,7 @@ def course_summary():
     board = dashboard.build_dashboard(filters, now=utcnow(), overdue_limit=0)
     return jsonify({"filters": filters.to_params(), "courses": [
         {"course_id": row.course.key, "title": row.course.title.get(lang) or row.course.key,
+         "title_ai_generated": source_type(row.course.ai_content),
          "retired": row.course.is_retired, **{key: value for key, value in _counts(row.counts).items()
                                                if key != "headcount"}} for row in board.courses]})
 

@@ -22,6 +22,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as _lp
 from sqlalchemy import func, select
 
+from lms.courses.ai_marks import source_type
 from lms.courses.models import Course, Lesson
 from lms.extensions import db
 from lms.i18n import localized
@@ -38,6 +39,8 @@ COLUMNS = [
     ("position", _l("Position")),
     ("course_id", _l("Course ID")),
     ("course", _l("Course")),
+    # The IPTC digital source type of the course's AI-content declaration ("" when none): its title is AI-made.
+    ("course_ai_generated", _l("Course AI content (IPTC)")),
     ("enrolled_on", _l("Enrolled on")),
     ("status", _l("Status")),
     ("lessons_done", _l("Lessons done")),
@@ -74,7 +77,7 @@ class RowContext:
     """What turning database rows into report rows needs, loaded once per export (agencies, courses)."""
 
     tree: AgencyTree
-    courses: dict[int, tuple[str, str, int]]  # id -> (key, title, live lessons)
+    courses: dict[int, tuple[str, str, str, int]]  # id -> (key, title, AI source type or "", live lessons)
     locale: str
     timezone: ZoneInfo
     now: datetime
@@ -90,8 +93,8 @@ class RowContext:
         """Read agencies and courses; translate the status names into `locale`."""
         lessons = dict(db.session.execute(select(Lesson.course_id, func.count()).where(Lesson.is_retired.is_(False))
                                           .group_by(Lesson.course_id)).all())
-        courses = {course.id: (course.key, localized(course.title, locale), lessons.get(course.id, 0))
-                   for course in db.session.scalars(select(Course))}
+        courses = {course.id: (course.key, localized(course.title, locale), source_type(course.ai_content),
+                               lessons.get(course.id, 0)) for course in db.session.scalars(select(Course))}
         with force_locale(locale):
             statuses = {key: str(name) for key, name in STATUS_NAMES.items()}
             certificate_statuses = {key: str(name) for key, name in CERTIFICATE_STATUS_NAMES.items()}
@@ -122,7 +125,7 @@ class RowContext:
         """One detail row (a row of queries.detail_query) as a list in COLUMNS order."""
         (_id, _user_id, name, email, position, agency_id, course_id, enrolled_at, lessons, completed_at, language,
          serial, expires_at, revoked_at) = r
-        key, title, total = self.courses[course_id]
+        key, title, ai_generated, total = self.courses[course_id]
         if serial is None:
             certificate = ""
         elif revoked_at is not None:
@@ -139,7 +142,8 @@ class RowContext:
             status = "in_progress" if lessons else "not_started"
         code, agency = self.agencies.get(agency_id, ("", ""))
         return [
-            code, agency, name, email, position or "", key, title, self.day(enrolled_at), self.statuses[status],
+            code, agency, name, email, position or "", key, title, ai_generated, self.day(enrolled_at),
+            self.statuses[status],
             lessons, total, self.day(completed_at), language or "", serial or "",
             self.certificate_statuses.get(certificate, ""), self.day(expires_at),
         ]

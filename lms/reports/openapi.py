@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from lms.courses.ai_marks import SOURCE_TYPES
 from lms.reports.api_params import OPERATIONS
 from lms.reports.export import COLUMNS, OVERDUE_COLUMNS
 
@@ -53,6 +54,13 @@ def _error_response(status: int, description: str) -> dict:
     return response
 
 
+#: A field saying whether the content field next to it is AI-made: an IPTC digital source type URI, or "" when not.
+AI_GENERATED = {"type": "string", "enum": ["", *SOURCE_TYPES.values()],
+                "description": "IPTC digital source type of the AI-content declaration of the content field it "
+                               "follows (trainedAlgorithmicMedia: AI-generated, compositeWithTrainedAlgorithmicMedia: "
+                               "AI-assisted); empty when it is not AI-made."}
+
+
 def _schemas() -> dict:
     integer = {"type": "integer", "minimum": 0}
     counts = dict.fromkeys(COUNT_FIELDS, integer)
@@ -65,7 +73,7 @@ def _schemas() -> dict:
         "Counts": _object({**counts, "completion_rate": rate}),
         "AgencyCounts": _object({**named, "has_children": {"type": "boolean"}, **counts, "completion_rate": rate}),
         "CourseCounts": _object({"course_id": {"type": "string"}, "title": {"type": "string"},
-                                 "retired": {"type": "boolean"},
+                                 "title_ai_generated": AI_GENERATED, "retired": {"type": "boolean"},
                                  **{name: integer for name in COUNT_FIELDS if name != "headcount"},
                                  "completion_rate": rate}),
         "Target": _object({"percent": {"type": "integer", "minimum": 1, "maximum": 100},
@@ -84,6 +92,7 @@ def _schemas() -> dict:
         "CourseSummary": _object({"filters": _ref("Filters"),
                                   "courses": {"type": "array", "items": _ref("CourseCounts")}}),
         "Row": _object({key: {"type": "integer", "minimum": 0} if key in ("lessons_done", "lessons_total")
+                        else AI_GENERATED if key == "course_ai_generated"
                         else (day if key.endswith("_on") else {"type": "string"}) for key, _ in COLUMNS}),
         "Rows": _object({"filters": _ref("Filters"), "rows": {"type": "array", "items": _ref("Row")},
                          "next_cursor": {"type": ["integer", "null"], "minimum": 0,

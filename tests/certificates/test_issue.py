@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from lms.accounts.models import Role, User
 from lms.certificates import serials
 from lms.certificates.credential import verify_credential
 from lms.certificates.models import Certificate
+from lms.certificates.pdf import PLATFORM
+from lms.courses.models import Course
 from lms.db import utcnow
 from lms.extensions import db
 from tests import factories
@@ -64,6 +68,16 @@ def test_the_pdf_downloads_for_its_owner_only(app, client, login_as, certified):
     other = login_as("other@example.kz")
     assert other.get(f"/certificates/{certified}.pdf").status_code == 404
     assert other.get(f"/certificates/{certified}/credential.json").status_code == 404
+
+
+def test_the_pdf_of_an_ai_made_course_carries_no_ai_marker(app, login_as, certified, course_key):  # noqa: F811
+    with app.app_context():
+        course = db.session.scalar(select(Course).where(Course.key == course_key))
+        assert course.ai_content["kind"] == "assisted"  # the course content is AI-made...
+    data = login_as("aliya@example.kz").get(f"/certificates/{certified}.pdf?lang=en").data
+    meta = PdfReader(io.BytesIO(data)).metadata
+    assert meta.creator == PLATFORM and meta.producer.startswith(PLATFORM)  # ...the certificate is the platform's
+    assert b"digitalsourcetype" not in data.lower() and b"AI-assisted" not in data and b"Test Assistant" not in data
 
 
 def test_verification_page_shows_valid_without_personal_data(app, client, certified):

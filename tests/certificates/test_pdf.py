@@ -7,6 +7,7 @@ import logging
 from dataclasses import replace
 from datetime import UTC, datetime
 
+import fpdf
 import pytest
 import segno
 from fpdf.errors import FPDFResourceAccessError
@@ -15,7 +16,7 @@ from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
 from lms.certificates.document import CertificateData
-from lms.certificates.pdf import render_pdf
+from lms.certificates.pdf import PLATFORM, render_pdf
 
 ALIYA = "Әлия Нұрғалиқызы Қасымова"
 GABIT = "Ғабит Өмірұлы Ұлықбек"
@@ -155,6 +156,15 @@ def test_metadata():
     assert meta.subject == data.course_title
     assert meta.creation_date == data.issued_at
     assert reader.trailer["/Root"]["/Lang"] == "ru"
+
+
+def test_creator_and_producer_are_the_platform_not_the_issuer_or_an_ai_system():
+    data = certificate("en")
+    pdf = render(data)
+    meta = PdfReader(io.BytesIO(pdf)).metadata
+    assert meta.creator == PLATFORM
+    assert meta.producer == f"{PLATFORM} (fpdf2 {fpdf.FPDF_VERSION})"
+    assert b"digitalsourcetype" not in pdf.lower() and b"/Metadata" not in pdf  # no AI marker, no XMP packet
 
 
 def test_same_input_same_bytes():

@@ -56,13 +56,15 @@ def write_course(
     quiz: bool = True,
     pass_mark: int = 70,
     ai_content: bool = True,
+    media_ai_content: bool = True,
 ) -> Path:
     """Write a valid course into `directory` (created if needed) and return it.
 
     The manifest is course.yml; every lesson has a file per language in `languages`, which must include
     `default_language` (the quiz is written in English, so keep that the default). The first lesson shows
-    media/diagram.svg (declared in the manifest with an AI label) and each lesson links to the next; quiz.yml
-    has single, multiple, true/false, short text and numeric questions.
+    media/diagram.svg (declared in the manifest with an AI label, unless `media_ai_content` is false) and each
+    lesson links to the next; quiz.yml has single, multiple, true/false, short text and numeric questions.
+    `ai_content` puts an AI-content declaration (assisted, Test Assistant) in the manifest.
     """
     directory = Path(directory)
     (directory / "lessons").mkdir(parents=True, exist_ok=True)
@@ -89,13 +91,9 @@ def write_course(
     manifest += ["lessons:", *(f"  - {lesson_id}" for lesson_id in lessons)]
     if quiz:
         manifest.append("quiz: quiz.yml")
-    manifest += [
-        "media:",
-        "  - file: media/diagram.svg",
-        "    ai_content:",
-        "      kind: generated",
-        "      tool: Diagram Bot",
-    ]
+    manifest += ["media:", "  - file: media/diagram.svg"]
+    if media_ai_content:
+        manifest += ["    ai_content:", "      kind: generated", "      tool: Diagram Bot"]
     (directory / "course.yml").write_text("\n".join(manifest) + "\n", encoding="utf-8")
     for index, lesson_id in enumerate(lessons):
         for lang in languages:

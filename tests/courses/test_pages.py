@@ -152,7 +152,7 @@ def test_course_page_shows_the_quiz(synced, user_client):
 
 def test_lesson_page_renders_the_lesson(synced, user_client):
     html = page(user_client, "/courses/test-course/lessons/intro")
-    assert "<h1>Intro lesson</h1>" in html
+    assert re.search(r"<h1[^>]*>Intro lesson</h1>", html)
     assert "English text of intro." in html
     assert '<h2 id="main-idea">Main idea</h2>' in html
     assert 'href="/courses/test-course/lessons/data-basics"' in html
@@ -184,7 +184,7 @@ def test_lesson_is_shown_in_russian_when_the_ui_is_russian(app, login_as, synced
     client = client_in(app, login_as, "ru")
     html = page(client, "/courses/test-course/lessons/intro")
     assert '<article class="lesson" lang="ru">' in html
-    assert "<h1>Урок Intro</h1>" in html and "Русский text of intro." in html
+    assert re.search(r"<h1[^>]*>Урок Intro</h1>", html) and "Русский text of intro." in html
     assert '<p class="notice" role="note">' not in html
 
 
@@ -194,7 +194,7 @@ def test_lesson_without_a_kazakh_file_falls_back_to_the_default_language(app, lo
     assert '<html lang="kk">' in html
     assert '<p class="notice" role="note">' in html
     assert '<article class="lesson" lang="en">' in html
-    assert "<h1>Intro lesson</h1>" in html and "English text of intro." in html
+    assert re.search(r"<h1[^>]*>Intro lesson</h1>", html) and "English text of intro." in html
 
 
 @pytest.mark.parametrize("locale", ["en", "ru", "kk"])

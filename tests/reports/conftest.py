@@ -34,11 +34,12 @@ WORLD_TOTAL = {"headcount": 11, "enrolled": 8, "not_started": 1, "in_progress": 
 
 @pytest.fixture
 def courses(app, courses_root):  # noqa: F811 - the imported fixture
-    """alpha (three lessons in en/ru/kk, gives a certificate) and beta (three lessons, no certificate)."""
+    """alpha (three lessons in en/ru/kk, gives a certificate, AI-assisted) and beta (three lessons, no certificate,
+    no AI-content declaration)."""
     write_course(courses_root / "alpha", course_id="alpha", quiz=False, languages=("en", "ru", "kk"),
                  title={"en": "Alpha course", "ru": "Курс Альфа", "kk": "Альфа курсы"})
     beta = write_course(courses_root / "beta", course_id="beta", quiz=False,
-                        title={"en": "Beta course", "ru": "Курс Бета"})
+                        title={"en": "Beta course", "ru": "Курс Бета"}, ai_content=False, media_ai_content=False)
     manifest = beta / "course.yml"
     manifest.write_text(manifest.read_text(encoding="utf-8").replace("certificate: true", "certificate: false"),
                         encoding="utf-8")

@@ -17,6 +17,8 @@ from tests.conftest import post_form
 from tests.reports import builders as b
 from tests.reports.conftest import WORLD_TOTAL
 
+GENERATED = "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia"
+COMPOSITE = "http://cv.iptc.org/newscodes/digitalsourcetype/compositeWithTrainedAlgorithmicMedia"
 PATHS = ["/api/v1/agencies/summary", "/api/v1/courses/summary", "/api/v1/rows", "/api/v1/overdue"]
 
 
@@ -226,6 +228,22 @@ def test_rows_have_the_documented_fields(client, tokens):
         assert isinstance(row["lessons_done"], int) and isinstance(row["lessons_total"], int)
         assert row["status"] == "Certified" and row["certificate_status"] == "valid"
     assert rows["filters"] == {"status": "certified"}
+
+
+def test_rows_and_course_summary_say_whether_the_course_is_ai_made(client, tokens):
+    rows = client.get("/api/v1/rows", headers=bearer(tokens["admin"])).json["rows"]
+    by_course = {row["course_id"]: row["course_ai_generated"] for row in rows}
+    assert by_course == {"alpha": COMPOSITE, "beta": ""}  # alpha: ai_content kind assisted; beta: none
+    courses = client.get("/api/v1/courses/summary", headers=bearer(tokens["admin"])).json["courses"]
+    assert {row["course_id"]: row["title_ai_generated"] for row in courses} == {"alpha": COMPOSITE, "beta": ""}
+
+
+def test_openapi_documents_the_ai_fields(client):
+    schemas = client.get("/api/v1/openapi.json").json["components"]["schemas"]
+    row = schemas["Row"]["properties"]["course_ai_generated"]
+    assert row["type"] == "string" and set(row["enum"]) == {"", COMPOSITE, GENERATED}
+    course = schemas["CourseCounts"]["properties"]
+    assert course["title_ai_generated"] == row
 
 
 def test_bad_page_parameters_give_400(client, tokens):

@@ -17,6 +17,7 @@ from tests.reports import builders as b
 from tests.reports.conftest import WORLD_TOTAL
 
 KEYS = [key for key, _ in COLUMNS]
+COMPOSITE = "http://cv.iptc.org/newscodes/digitalsourcetype/compositeWithTrainedAlgorithmicMedia"
 FORMULAS = ['=HYPERLINK("http://x","y")', "+1", "-1", "@SUM(1)", "\t=1+2", "\r=3"]
 KAZAKH_NAME = "Әсел Құрманғазықызы"
 
@@ -129,6 +130,20 @@ def test_csv_row_values(world, ctx, tmp_path):
     assert rows[("o-beta@example.kz", "beta")]["status"] == "Completed"
     assert rows[("r-new@example.kz", "alpha")]["status"] == "Not started"
     assert ("l-gone@example.kz", "alpha") not in rows
+
+
+def test_csv_and_xlsx_rows_say_whether_the_course_is_ai_made(world, ctx, tmp_path):
+    path, _count = export_csv(tmp_path)
+    table = raw_csv(path)
+    assert table[0][KEYS.index("course_ai_generated")] == "Course AI content (IPTC)"
+    from_csv = {(row["email"], row["course_id"]): row["course_ai_generated"]
+                for row in (dict(zip(KEYS, r, strict=True)) for r in table[1:])}
+    assert from_csv[("m-cert@example.kz", "alpha")] == COMPOSITE  # alpha: ai_content kind assisted
+    assert from_csv[("m-cert@example.kz", "beta")] == ""  # beta declares nothing
+    book, _count = export_xlsx(tmp_path)
+    from_xlsx = {(row[KEYS.index("email")], row[KEYS.index("course_id")]): row[KEYS.index("course_ai_generated")]
+                 for row in book.worksheets[0].iter_rows(min_row=2, values_only=True)}
+    assert {key: value or "" for key, value in from_xlsx.items()} == from_csv
 
 
 def test_csv_status_filter_and_scope(world, ctx, tmp_path):
