@@ -30,8 +30,6 @@ def install_autosync(app: Flask, *, sync: Callable[..., SyncReport]) -> None:
     from lms.courses.cli import courses_root
     from lms.courses.loader import load_courses
     from lms.courses.services import TooManyRetirements
-    from lms.courses.status import record_translations
-    from lms.courses.translation_status import translation_status
     from lms.db import begin_write, utcnow
     from lms.extensions import db
 
@@ -71,8 +69,6 @@ def install_autosync(app: Flask, *, sync: Callable[..., SyncReport]) -> None:
                         "--allow-retire` if they were really removed", exc)
             return
         db.session.commit()
-        record_translations(app.instance_path, [s.as_dict() for s in translation_status(result.courses)],
-                            now=utcnow(), replace=True)
         for rename in report.renames:
             log.warning("%s", rename.message())
         if report.has_changes:
