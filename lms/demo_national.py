@@ -213,11 +213,15 @@ class NationalGenerator:
         first_demo = len(self.ag_ids) - len(self.demo)
         demo_free = sorted((i for i in range(first_demo, len(self.ag_ids)) if i not in blocked),
                            key=lambda i: (self.ag_parent[i] is None, i))
-        for n in range(count * 20):
+        for _attempt in range(count * 20):
             if len(rows) == count:
                 break
-            agency = demo_free[0] if n == 0 and demo_free else candidates[rng.randrange(len(candidates))]
             course = rng.randrange(len(courses))
+            # The first and third assignments (both past their due date) go to that department.
+            if len(rows) in (0, 2) and demo_free and (demo_free[0], course) not in pairs:
+                agency = demo_free[0]
+            else:
+                agency = candidates[rng.randrange(len(candidates))]
             if (agency, course) in pairs:
                 continue
             pairs.add((agency, course))
