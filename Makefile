@@ -6,6 +6,11 @@ LMS := $(BIN)/lms
 LMS_PORT ?= 5000
 LMS_BASE_URL ?= http://127.0.0.1:$(LMS_PORT)
 export LMS_PORT LMS_BASE_URL
+# The programme-sized demo of `make run`: learners with months of history across a tree of agencies, added once
+# (a second run adds nothing); DEMO_LEARNERS=0 for the demo accounts alone.
+DEMO_LEARNERS ?= 2000
+DEMO_AGENCIES ?= 80
+DEMO_DATA := $(if $(filter 0,$(DEMO_LEARNERS)),demo-data,demo-data --learners $(DEMO_LEARNERS) --agencies $(DEMO_AGENCIES) --if-absent)
 
 .PHONY: run dev worker test e2e lint i18n translations install clean
 
@@ -32,7 +37,7 @@ run: install
 	mkdir -p instance
 	$(LMS) db upgrade
 	$(LMS) courses sync
-	$(LMS) demo-data
+	$(LMS) $(DEMO_DATA)
 	@echo "Serving on http://127.0.0.1:$(LMS_PORT) (with a background worker for report exports and dashboard counts)"
 	$(BIN)/huey_consumer lms.worker.huey --workers 2 --worker-type thread --quiet & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
@@ -46,7 +51,7 @@ dev: install
 	mkdir -p instance
 	$(LMS) db upgrade
 	$(LMS) courses sync
-	$(LMS) demo-data
+	$(LMS) $(DEMO_DATA)
 	$(BIN)/huey_consumer lms.worker.huey --workers 1 --worker-type thread --quiet & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(LMS) run --debug --host 127.0.0.1 --port $(LMS_PORT)

@@ -1,4 +1,5 @@
-"""People for the national demo dataset (lms.demo_national): Kazakh and Russian names, positions, e-mail addresses.
+"""People for the national demo dataset (lms.demo_national): Kazakh and Russian names and positions in the person's
+language, e-mail addresses.
 
 Pure data and functions of a `random.Random`; nothing here touches the database.
 """
@@ -47,14 +48,31 @@ RU_SURNAMES = ["Иванов", "Петров", "Смирнов", "Кузнецо
                "Орлов", "Никитин", "Ильин", "Захаров", "Белов", "Вишневский", "Соловьёв", "Ким", "Пак", "Цой", "Ли",
                "Шевченко", "Бондаренко", "Ткаченко", "Мельник", "Шульц", "Гайдамак"]
 
-#: Positions, most common first (weights follow the list: many specialists, few directors).
+#: Positions as (Russian, Kazakh, English) titles, most common first, with weights (many specialists, few
+#: directors). A person's title is in their language: the one their records (and their HR officer) use.
 POSITIONS = [
-    ("Главный специалист", 22), ("Ведущий специалист", 16), ("Эксперт", 10), ("Главный эксперт", 8),
-    ("Бас маман", 8), ("Жетекші маман", 6), ("Сарапшы", 4), ("Специалист", 5), ("Главный инспектор", 4),
-    ("Руководитель отдела", 4), ("Бөлім басшысы", 2), ("Руководитель управления", 3), ("Басқарма басшысы", 1),
-    ("Заместитель руководителя управления", 2), ("Директор департамента", 1), ("Департамент директоры", 1),
-    ("Заместитель директора департамента", 1), ("Советник", 1), ("Chief specialist", 1),
+    (("Главный специалист", "Бас маман", "Chief specialist"), 30),
+    (("Ведущий специалист", "Жетекші маман", "Leading specialist"), 22),
+    (("Эксперт", "Сарапшы", "Expert"), 14),
+    (("Главный эксперт", "Бас сарапшы", "Chief expert"), 8),
+    (("Специалист", "Маман", "Specialist"), 5),
+    (("Главный инспектор", "Бас инспектор", "Chief inspector"), 4),
+    (("Руководитель отдела", "Бөлім басшысы", "Head of division"), 6),
+    (("Руководитель управления", "Басқарма басшысы", "Head of directorate"), 4),
+    (("Заместитель руководителя управления", "Басқарма басшысының орынбасары", "Deputy head of directorate"), 2),
+    (("Директор департамента", "Департамент директоры", "Director of department"), 2),
+    (("Заместитель директора департамента", "Департамент директорының орынбасары", "Deputy director of department"),
+     1),
+    (("Советник", "Кеңесші", "Adviser"), 1),
 ]
+#: Index of a language in the POSITIONS titles; people without a language of their own get the Russian title
+#: (the platform's default language).
+_TITLE_INDEX = {"ru": 0, "kk": 1, "en": 2, None: 0}
+#: Interface languages: kk, ru, en, or none of their own (the browser's, then the default).
+LOCALES = [("kk", 0.40), ("ru", 0.51), ("en", 0.06), (None, 0.03)]
+#: Share of Kazakh names by interface language: Kazakh speakers have Kazakh names; Russian speakers are Kazakhs
+#: and Russians alike.
+KAZAKH_NAME_SHARE = {"kk": 1.0, "ru": 0.5, "en": 0.7, None: 0.6}
 
 _CYRILLIC = "абвгдеёжзийклмнопрстуфхцчшщъыьэюяәғқңөұүһі"
 _LATIN = ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p", "r", "s", "t",
@@ -80,48 +98,70 @@ def _feminine(surname: str) -> str:
     return surname  # Ким, Шевченко, Мельник: the same for women
 
 
+def latin_name(name: str) -> str:
+    """A Cyrillic name in Latin letters as an English-language record writes it: Әлия -> Aliya."""
+    return "-".join(part.capitalize() for part in (translit(p) for p in name.split("-")) if part)
+
+
 class PeopleMaker:
-    """Makes people: (full name, given name, surname, locale, position), drawn from a seeded random."""
+    """Makes people: (full name, given name, surname, locale, position), drawn from a seeded random.
+
+    The name and the position follow the person's language: a Kazakh speaker has a Kazakh name (with a Kazakh
+    patronymic, -ұлы/-қызы, or none) and a Kazakh title; a Russian speaker a Kazakh name (often with a Russian-style
+    patronymic) or a Russian one, and a Russian title; an English speaker their name in Latin letters, given name
+    and surname as in a passport, and an English title.
+    """
 
     def __init__(self, rng: random.Random):
         self.rng = rng
-        names, weights = zip(*POSITIONS, strict=True)
-        self._positions = list(names)
+        titles, weights = zip(*POSITIONS, strict=True)
+        self._titles = list(titles)
         self._cum = []
         total = 0
         for weight in weights:
             total += weight
             self._cum.append(total)
+        self._locales = [locale for locale, _share in LOCALES]
+        self._locale_cum = []
+        total = 0.0
+        for _locale, share in LOCALES:
+            total += share
+            self._locale_cum.append(total)
 
     def person(self) -> tuple[str, str, str, str | None, str]:
         """One person: full name "Given Patronymic Surname", the given name and surname, locale and position."""
         rng = self.rng
+        roll = rng.random() * self._locale_cum[-1]
+        locale = self._locales[next((i for i, bound in enumerate(self._locale_cum) if roll < bound),
+                                    len(self._locales) - 1)]
         female = rng.random() < 0.52
-        if rng.random() < 0.72:  # Kazakh names; mostly Kazakh-language interface
+        if rng.random() < KAZAKH_NAME_SHARE[locale]:
             given = rng.choice(KK_FEMALE if female else KK_MALE)
             style = rng.random()
-            if style < 0.7:
-                patronymic = rng.choice(KK_FATHERS) + ("қызы" if female else "ұлы")
-            elif style < 0.9:
-                patronymic = rng.choice(KK_RU_PATRONYMICS)[female]
-            else:
-                patronymic = ""
-            if rng.random() < 0.08:
+            if rng.random() < 0.08:  # a surname formed from a forefather's name stands without a patronymic
                 surname = rng.choice(KK_CLAN_SURNAMES) + ("қызы" if female else "ұлы")
+                patronymic = ""
             else:
                 surname = rng.choice(KK_SURNAMES)
                 surname = _feminine(surname) if female else surname
-            roll = rng.random()
-            locale = "kk" if roll < 0.55 else "ru" if roll < 0.92 else "en" if roll < 0.97 else None
+                if locale == "kk":  # Kazakh records write the Kazakh patronymic, or none
+                    patronymic = rng.choice(KK_FATHERS) + ("қызы" if female else "ұлы") if style < 0.75 else ""
+                elif style < 0.4:
+                    patronymic = rng.choice(KK_FATHERS) + ("қызы" if female else "ұлы")
+                elif style < 0.9:
+                    patronymic = rng.choice(KK_RU_PATRONYMICS)[female]
+                else:
+                    patronymic = ""
         else:
             given = rng.choice(RU_FEMALE if female else RU_MALE)
             patronymic = rng.choice(RU_PATRONYMICS)[female]
             surname = rng.choice(RU_SURNAMES)
             surname = _feminine(surname) if female else surname
-            roll = rng.random()
-            locale = "ru" if roll < 0.85 else "kk" if roll < 0.9 else "en" if roll < 0.97 else None
-        full = f"{given} {patronymic} {surname}" if patronymic else f"{given} {surname}"
-        position = self._positions[self._pick(rng.random() * self._cum[-1])]
+        if locale == "en":  # as in a passport: Latin letters, no patronymic
+            full = f"{latin_name(given)} {latin_name(surname)}"
+        else:
+            full = f"{given} {patronymic} {surname}" if patronymic else f"{given} {surname}"
+        position = self._titles[self._pick(rng.random() * self._cum[-1])][_TITLE_INDEX[locale]]
         return full, given, surname, locale, position
 
     def _pick(self, value: float) -> int:

@@ -5,7 +5,8 @@ N learners with Kazakh and Russian names (lms.demo_names; no password, so they c
 records (lms.demo_learners): enrolments in the live courses, lesson progress, submitted quiz attempts
 (lms.demo_attempts), completions and certificates (a few revoked); and 20-40 agency assignments by the demo
 administrator, about half of them past their due date, so that some people are overdue. The demo agencies (MDAI,
-AGCS, …) get a share of the learners, so that the demo HR officer's dashboard has people in it.
+AGCS, …) get a share of the learners, so that the demo HR officer's dashboard has people in it; no assignment
+reaches the agencies of the people already there (the demo accounts), whose own pages stay as they were.
 No Activity rows are written: the activity record stays as the demo accounts left it.
 
 Deterministic: the same seed, sizes, live courses and anchor day give the same rows. Every time is placed relative
@@ -72,6 +73,12 @@ def live_courses() -> list[Course]:
                                    .order_by(Course.key)))
 
 
+def is_present() -> bool:
+    """True when a national dataset is in the database (its agencies GOV-… or its addresses @gov.example.kz)."""
+    return bool(db.session.scalar(select(func.count()).select_from(Agency).where(Agency.code.startswith(PREFIX)))
+                or db.session.scalar(select(func.count()).select_from(User).where(User.email.endswith("@" + DOMAIN))))
+
+
 def check_can_generate(options: NationalOptions) -> None:
     """Raise NationalDataError when the options are out of range, there are no live courses, or the dataset is
     already present. Reads only."""
@@ -81,9 +88,7 @@ def check_can_generate(options: NationalOptions) -> None:
         raise NationalDataError("--learners must be at least 1")
     if not live_courses():
         raise NationalDataError("no live courses with lessons: run `lms courses sync` first")
-    present = db.session.scalar(select(func.count()).select_from(Agency).where(Agency.code.startswith(PREFIX))) or \
-        db.session.scalar(select(func.count()).select_from(User).where(User.email.endswith("@" + DOMAIN)))
-    if present:
+    if is_present():
         raise NationalDataError(f"national demo data is already present (agencies {PREFIX}…, addresses @{DOMAIN}); "
                                 "nothing was written. Start from an empty database to generate it again.")
 
@@ -194,12 +199,29 @@ class NationalGenerator:
         count = min(40, max(20, self.options.agencies // 6))
         pairs: set[tuple[int, int]] = set()
         rows = []
-        demo_it = [len(self.ag_ids) - len(self.demo) + i for i, a in enumerate(self.demo) if a.code == "MDAI-IT"]
-        for n in range(count * 20):
+        # The people already there (the demo accounts) keep their own pages as plain `lms demo-data` left them: no
+        # assignment goes to their agencies or to any agency above them. One goes to a demo department without
+        # them (MDAI-HR next to the demo accounts), so that the demo HR officer's ministry has people overdue.
+        taken = set(db.session.scalars(select(User.agency_id).where(User.agency_id.is_not(None)).distinct()))
+        index = {agency_id: i for i, agency_id in enumerate(self.ag_ids)}
+        blocked: set[int] = set()
+        for node in (index[agency_id] for agency_id in taken if agency_id in index):
+            while node is not None and node not in blocked:
+                blocked.add(node)
+                node = self.ag_parent[node]
+        candidates = [i for i in range(len(self.ag_ids)) if i not in blocked]
+        first_demo = len(self.ag_ids) - len(self.demo)
+        demo_free = sorted((i for i in range(first_demo, len(self.ag_ids)) if i not in blocked),
+                           key=lambda i: (self.ag_parent[i] is None, i))
+        for _attempt in range(count * 20):
             if len(rows) == count:
                 break
-            agency = demo_it[0] if n == 0 and demo_it else rng.randrange(len(self.ag_ids))
             course = rng.randrange(len(courses))
+            # The first and third assignments (both past their due date) go to that department.
+            if len(rows) in (0, 2) and demo_free and (demo_free[0], course) not in pairs:
+                agency = demo_free[0]
+            else:
+                agency = candidates[rng.randrange(len(candidates))]
             if (agency, course) in pairs:
                 continue
             pairs.add((agency, course))

@@ -6,7 +6,7 @@ import hashlib
 import json
 import random
 from collections import defaultdict
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, inspect, select
@@ -213,7 +213,8 @@ def test_some_people_are_overdue(app, runner, courses):
         assignments = list(db.session.scalars(select(Assignment).where(Assignment.created_by_id == admin.id)))
         assert 20 <= len(assignments) <= 40
         assert {a.target_kind for a in assignments} == {"agency"} and any(a.due_at > ANCHOR for a in assignments)
-        assert any(a.agency.code == "MDAI-IT" for a in assignments)  # in the demo HR officer's ministry
+        # In the demo HR officer's ministry, in a department without demo accounts (their pages stay as they were).
+        assert any(a.agency.code == "MDAI-HR" for a in assignments)
         children = defaultdict(list)
         for agency in db.session.scalars(select(Agency)):
             children[agency.parent_id].append(agency.id)
@@ -293,3 +294,108 @@ def test_attempt_pools_grade_like_the_quiz_service_for_the_real_courses():
                 assert percent(earned, possible) == body.score
                 assert passed(body.score, course.quiz.pass_mark) == passing
                 assert set(results) == set(layout["questions"]) == set(layout["layouts"])
+
+
+# --- the programme-sized demo of `make run`: `lms demo-data --learners N --if-absent` --------------------------
+
+MAKE_RUN = ["demo-data", "--learners", "50", "--agencies", "20", "--if-absent"]
+
+
+def _own_data() -> dict:
+    """What each demo account sees of itself: its record, roles, enrolments, progress and assigned courses."""
+    from lms.demo import DEMO_ACCOUNTS
+    from lms.learning.assignments import list_assigned_courses
+
+    out = {}
+    for email, *_rest in DEMO_ACCOUNTS:
+        user = db.session.scalar(select(User).where(User.email == email))
+        out[email] = (
+            (user.full_name, user.agency.code if user.agency else None, user.position, user.locale, user.password_hash,
+             sorted(user.roles)),
+            sorted((e.course.key, e.lessons_completed, e.completed_at) for e in
+                   db.session.scalars(select(Enrollment).where(Enrollment.user_id == user.id))),
+            db.session.scalar(select(func.count()).select_from(LessonProgress)
+                              .where(LessonProgress.user_id == user.id)),
+            sorted((a.course.key, a.due_at) for a in list_assigned_courses(user)),
+        )
+    return out
+
+
+def test_make_run_demo_twice_gives_the_same_counts(app, runner, courses):
+    first = runner.invoke(args=MAKE_RUN)
+    assert first.exit_code == 0, first.output
+    with app.app_context():
+        counts = _counts()
+        assert db.session.scalar(select(func.count()).select_from(User).where(
+            User.email.endswith("@gov.example.kz"))) == 50
+    second = runner.invoke(args=MAKE_RUN)
+    assert second.exit_code == 0, second.output
+    assert "present already; nothing added" in second.output
+    assert "learner@demo.lms.kz" in second.output and "admin-demo-2026" in second.output  # the logins, again
+    with app.app_context():
+        assert _counts() == counts
+
+
+def test_demo_logins_work_after_the_programme_demo(app, runner, courses):
+    from lms.demo import DEMO_ACCOUNTS
+    from tests.conftest import post_form
+
+    assert runner.invoke(args=MAKE_RUN).exit_code == 0
+    for email, *_rest, password in DEMO_ACCOUNTS:
+        client = app.test_client()
+        response = post_form(client, "/login", {"email": email, "password": password})
+        assert response.status_code == 302, email
+        assert client.get("/my-learning").status_code == 200, email
+
+
+def test_the_demo_accounts_own_data_stays_as_plain_demo_data_left_it(app, runner, courses):
+    assert runner.invoke(args=["demo-data"]).exit_code == 0
+    with app.app_context():
+        before = _own_data()
+    result = runner.invoke(args=MAKE_RUN)
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert _own_data() == before
+        assert db.session.scalar(select(func.count()).select_from(User).where(
+            User.email.endswith("@gov.example.kz"))) == 50
+
+
+def test_the_national_target_series_is_not_empty_and_the_snapshot_counts_the_new_data(app, runner, courses):
+    from lms.db import utcnow
+    from lms.reports.dashboard import national_progress
+    from lms.reports.models import ReportSnapshot
+    from lms.reports.snapshots import get_fresh_snapshot
+
+    assert runner.invoke(args=MAKE_RUN).exit_code == 0
+    with app.app_context():
+        now = utcnow()
+        live = national_progress(target=2000, now=now)
+        assert live.weeks and live.trained > 0
+        assert db.session.scalar(select(func.count()).select_from(ReportSnapshot)) == 1
+        snapshot = get_fresh_snapshot(now=now, max_age=app.config["REPORT_SNAPSHOT_MINUTES"] * timedelta(minutes=1))
+        assert snapshot is not None and snapshot.weekly == [(week, count) for week, count, _total in live.weeks]
+        assert sum(c.headcount for c in snapshot.figures.people.values()) == 55  # 50 learners and 5 demo accounts
+
+
+def test_names_and_positions_follow_the_persons_language(app, runner, courses):
+    from lms.demo_names import KK_FEMALE, KK_MALE, POSITIONS
+
+    assert runner.invoke(args=[*ARGS[:2], "1000", *ARGS[3:]]).exit_code == 0
+    titles = {lang: {names[i] for names, _weight in POSITIONS} for i, lang in enumerate(("ru", "kk", "en"))}
+    with app.app_context():
+        learners = list(db.session.scalars(select(User).where(User.email.endswith("@gov.example.kz"))))
+    by_locale = defaultdict(list)
+    for u in learners:
+        by_locale[u.locale].append(u)
+    assert {"kk", "ru", "en", None} <= set(by_locale)
+    for u in by_locale["kk"]:
+        assert u.position in titles["kk"], (u.full_name, u.position)
+        assert u.full_name.split()[0] in KK_MALE + KK_FEMALE  # a Kazakh name...
+        assert not any(word.endswith(("вич", "вна")) for word in u.full_name.split())  # ...without a Russian patronymic
+    for u in by_locale["ru"] + by_locale[None]:
+        assert u.position in titles["ru"], (u.full_name, u.position)
+    for u in by_locale["en"]:
+        assert u.position in titles["en"] and u.full_name.isascii() and len(u.full_name.split()) == 2, u.full_name
+    # Russian speakers are Kazakhs and Russians alike.
+    assert any(u.full_name.split()[0] in KK_MALE + KK_FEMALE for u in by_locale["ru"])
+    assert any(u.full_name.split()[0] not in KK_MALE + KK_FEMALE for u in by_locale["ru"])

@@ -20,7 +20,7 @@ PAGES = {
     "learner@demo.lms.kz": ["/my-learning", "/courses/", "/courses/ai-basics", "/courses/ai-basics/lessons/{lesson}",
                             "/courses/ai-basics/quiz", "/certificates/"],
     "hr@demo.lms.kz": ["/reports/", "/reports/learners", "/reports/overdue", "/agencies/"],
-    "admin@demo.lms.kz": ["/reports/", "/reports/?agency=MDAI", "/admin/users/"],
+    "admin@demo.lms.kz": ["/reports/", "/reports/?agency=MDAI", "/admin/users/", "/admin/content/"],
 }
 PASSWORDS = {"learner@demo.lms.kz": "learner-demo-2026", "hr@demo.lms.kz": "hr-demo-2026",
              "admin@demo.lms.kz": "admin-demo-2026"}

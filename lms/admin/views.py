@@ -17,10 +17,12 @@ from lms.accounts.models import Role, User, UserRole
 from lms.accounts.services import deactivate_user
 from lms.admin import bp
 from lms.audit.services import audit, query_entries
+from lms.courses.content import LANGUAGES
 from lms.courses.models import Course, QuizVersion
 from lms.courses.status import read_results
 from lms.db import begin_write, utcnow
 from lms.extensions import db
+from lms.i18n import LANGUAGE_NAMES_TRANSLATED, localized
 from lms.mail.models import OutboxMessage
 from lms.mail.services import deliver
 
@@ -198,6 +200,15 @@ def content():
     courses = db.session.scalars(select(Course).order_by(Course.is_retired, Course.key)).all()
     quizzes = {q.course_id: q for q in db.session.scalars(select(QuizVersion).where(QuizVersion.is_current.is_(True)))}
     last_sync = db.session.scalar(select(func.max(Course.synced_at)))
+    results = read_results(current_app.instance_path)
+    translations = results.get("translations")
+    translations_at = None
+    if translations:
+        try:
+            translations_at = datetime.fromisoformat(translations["at"])
+        except (KeyError, TypeError, ValueError):
+            translations = None
     return render_template("admin/content.html", courses=courses, quizzes=quizzes, last_sync=last_sync,
-                           results=read_results(current_app.instance_path))
+                           results=results, translations=translations, translations_at=translations_at,
+                           languages=LANGUAGES, language_names_ui=LANGUAGE_NAMES_TRANSLATED, localized=localized)
 

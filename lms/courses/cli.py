@@ -8,7 +8,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from lms.courses.status import record_result
+from lms.courses.status import record_result, record_translations
 from lms.db import begin_write, utcnow
 from lms.extensions import db
 
@@ -48,6 +48,29 @@ def check_command(path: Path | None, strict: bool):
     click.echo(summary)
     if failed:
         raise SystemExit(1)
+
+
+@courses.command("status")
+@click.argument("path", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="A table for people, or JSON for scripts.")
+@with_appcontext
+def status_command(path: Path | None, fmt: str):
+    """Translation status from the files: per course and language (kk, ru, en) the lessons present, quiz questions
+    translated, words of lesson text, missing lesson files and whether AI-made content awaits review.
+
+    Reads the files like `check` and never touches the database; courses with errors are left out (run `check`).
+    Always exits 0: a report, not a gate.
+    """
+    from lms.courses.loader import load_courses
+    from lms.courses.translation_status import render_json, render_text, translation_status
+
+    result = load_courses(path or courses_root())
+    statuses = translation_status(result.courses)
+    click.echo(render_json(statuses) if fmt == "json" else render_text(statuses))
+    if result.errors:
+        click.echo(f"{len(result.errors)} error(s) in the course files; a course with errors is not shown "
+                   "(run `lms courses check`).", err=True)
 
 
 @courses.command("sync")
@@ -95,12 +118,14 @@ def sync_command(path: Path | None, allow_retire: bool):
         raise SystemExit(1) from None
     if not report.has_changes:
         db.session.rollback()
+        _record_translations(result.courses, replace=target == root)
         record_result(current_app.instance_path, "sync", ok=True, problems=problems, now=utcnow(),
                       summary=f"{len(result.courses)} course(s) up to date; no changes.")
         click.echo(f"{len(result.courses)} course(s) up to date; no changes.")
         return
     renames = _rename_warnings(report)
     db.session.commit()
+    _record_translations(result.courses, replace=target == root)
     record_result(current_app.instance_path, "sync", ok=True, problems=problems + renames, now=utcnow(),
                   summary=f"{len(report.added)} added, {len(report.changed)} changed, {len(report.retired)} retired.")
     for label in report.added:
@@ -114,6 +139,14 @@ def sync_command(path: Path | None, allow_retire: bool):
     for warning in renames:
         click.echo(warning, err=True)
     click.echo(f"{len(report.added)} added, {len(report.changed)} changed, {len(report.retired)} retired.")
+
+
+def _record_translations(loaded, *, replace: bool) -> None:
+    """Keep the translation status of what this sync loaded, for the admin content page."""
+    from lms.courses.translation_status import translation_status
+
+    record_translations(current_app.instance_path, [s.as_dict() for s in translation_status(loaded)],
+                        now=utcnow(), replace=replace)
 
 
 def _rename_warnings(report) -> list[str]:

@@ -108,3 +108,77 @@ def test_content_page_shows_the_last_check_and_sync_results(app, login_as, runne
     assert "Content has errors; nothing was synced." in html
     assert "course.yml" in html  # the problem, with its path:line
     assert "1 course(s), 0 error(s)" in html
+
+
+def _synced_translations(app, runner, tmp_path):
+    from tests.courses.builders import write_course
+
+    root = tmp_path / "courses"
+    write_course(root / "demo", course_id="demo", languages=("en", "ru"))
+    previous, app.config["COURSES_DIR"] = app.config["COURSES_DIR"], str(root)
+    try:
+        result = runner.invoke(args=["courses", "sync"])
+        assert result.exit_code == 0, result.output
+    finally:
+        app.config["COURSES_DIR"] = previous
+    return root
+
+
+def test_content_page_shows_the_translation_status_the_last_sync_recorded(app, login_as, runner, tmp_path):
+    import re
+    from pathlib import Path
+
+    from lms.courses.status import FILE_NAME
+
+    _world(app)
+    (Path(app.instance_path) / FILE_NAME).unlink(missing_ok=True)  # the status file of earlier tests
+    admin = login_as("admin@example.kz")
+    assert "No sync has recorded the translation status" in admin.get("/admin/content/").get_data(as_text=True)
+    _synced_translations(app, runner, tmp_path)
+    html = admin.get("/admin/content/").get_data(as_text=True)
+    table = html[html.index('<table class="table" id="translation-status">'):]
+    table = table[:table.index("</table>")]
+    assert "<caption>Translation status:" in table
+    assert '<th scope="col">Quiz questions</th>' in table
+    assert re.search(r'<th scope="rowgroup" rowspan="3">Test course <code>demo</code></th>', table)
+    rows = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row)).strip() for row in table.split("<tr>")[2:]]
+    assert rows[0].startswith("Test course demo Kazakh 0 of 3 0 of 5 0 intro , data-basics , wrap-up None declared")
+    assert rows[1].startswith("Russian 3 of 3 1 of 5") and "Awaiting review" in rows[1]
+    assert rows[2].startswith("English (default) 3 of 3 5 of 5") and "Awaiting review" in rows[2]
+    assert "Lesson <code>intro</code>" in table and "Media file <code>media/diagram.svg</code>" in table
+
+
+def test_content_page_translation_status_is_in_the_readers_language(app, client, runner, tmp_path):
+    _world(app)
+    with app.app_context():
+        factories.user("admin-kk@example.kz", roles={Role.ADMIN}, locale="kk")
+        factories.user("admin-ru@example.kz", roles={Role.ADMIN}, locale="ru")
+    _synced_translations(app, runner, tmp_path)
+    for email, words in (("admin-kk@example.kz", ("Аудармалар", "Қазақ тілі", "Тексеруді күтеді")),
+                         ("admin-ru@example.kz", ("Переводы", "Казахский", "Ожидает проверки"))):
+        reader = app.test_client()
+        post_form(reader, "/login", {"email": email, "password": factories.PASSWORD})
+        html = reader.get("/admin/content/").get_data(as_text=True)
+        for word in words:
+            assert word in html, (email, word)
+
+
+def test_a_sync_of_one_course_keeps_the_recorded_status_of_the_others(app, runner, tmp_path):
+    from lms.courses.status import read_results
+    from tests.courses.builders import write_course
+
+    root = _synced_translations(app, runner, tmp_path)
+    write_course(root / "other", course_id="other", languages=("en",))
+    previous, app.config["COURSES_DIR"] = app.config["COURSES_DIR"], str(root)
+    try:
+        assert runner.invoke(args=["courses", "sync", str(root / "other")]).exit_code == 0
+        assert [c["course_id"] for c in read_results(app.instance_path)["translations"]["courses"]] == \
+            ["demo", "other"]
+        (root / "other" / "course.yml").unlink()
+        for path in sorted((root / "other").rglob("*"), reverse=True):
+            path.unlink() if path.is_file() else path.rmdir()
+        (root / "other").rmdir()
+        assert runner.invoke(args=["courses", "sync", "--allow-retire"]).exit_code == 0
+    finally:
+        app.config["COURSES_DIR"] = previous
+    assert [c["course_id"] for c in read_results(app.instance_path)["translations"]["courses"]] == ["demo"]
