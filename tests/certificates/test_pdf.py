@@ -46,7 +46,7 @@ def certificate(language: str = "kk", **changes) -> CertificateData:
     data = CertificateData(
         serial="K7QF-2M9D-8HJ3-X", learner_name=ALIYA, course_title=COURSES[language],
         agency_name="Қазақстан Республикасы Мемлекеттік қызмет істері агенттігі",
-        issued_at=datetime(2025, 3, 12, 9, 30, tzinfo=UTC), hours=24, language=language,
+        issued_at=datetime(2025, 3, 12, 9, 30, tzinfo=UTC), study_minutes=24 * 60, language=language,
         issuer_name="Мемлекеттік басқару академиясы", verify_url="https://lms.example.kz/c/K7QF-2M9D-8HJ3-X")
     return replace(data, **changes)
 
