@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import gzip
+import re
 import zlib
 from collections.abc import Iterable
 from datetime import datetime
@@ -32,6 +33,7 @@ ENTRY_TYPE = "BitstringStatusListEntry"
 MEDIA_TYPE = "application/vc+jwt"
 #: The largest decompressed list accepted when reading one (a list is 16 KB; this stops a "zip bomb").
 _MAX_BYTES = 16 * LIST_LENGTH // 8
+_BASE64URL = re.compile(r"[A-Za-z0-9_-]+")
 
 
 class StatusListError(ValueError):
@@ -59,14 +61,17 @@ def decode_list(encoded: str) -> bytes:
     if not isinstance(encoded, str) or not encoded.startswith("u"):
         raise StatusListError('encodedList must be a multibase base64url text (starting with "u")')
     body = encoded[1:]
+    if not _BASE64URL.fullmatch(body):
+        raise StatusListError("encodedList is not base64url (without padding)")
     try:
-        compressed = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
         reader = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)  # GZIP framing
-        bits = reader.decompress(compressed, _MAX_BYTES + 1)
+        bits = reader.decompress(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)), _MAX_BYTES + 1)
     except (binascii.Error, ValueError, zlib.error):
-        raise StatusListError("encodedList is not base64url-encoded GZIP data") from None
+        raise StatusListError("encodedList is not GZIP data") from None
     if len(bits) > _MAX_BYTES:
         raise StatusListError("encodedList is too large")
+    if not reader.eof or not bits:
+        raise StatusListError("encodedList is cut short")
     return bits
 
 
