@@ -5,6 +5,7 @@ Request-free: callers pass the time, the actor, URLs and settings.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 import tempfile
@@ -93,11 +94,10 @@ def _open_status_list() -> int:
     """The number of the status list that takes new certificates: the newest, until it is LIST_FILL full."""
     from lms.certificates.status_list import LIST_FILL
 
-    newest = db.session.execute(select(Certificate.status_list, func.count()).group_by(Certificate.status_list)
-                                .order_by(Certificate.status_list.desc()).limit(1)).first()
-    if newest is None:
+    number = db.session.scalar(select(func.max(Certificate.status_list)))
+    if number is None:
         return 1
-    number, used = newest
+    used = db.session.scalar(select(func.count()).select_from(Certificate).where(Certificate.status_list == number))
     return number + 1 if used >= LIST_FILL else number
 
 
@@ -236,8 +236,10 @@ def get_pdf(certificate: Certificate, language: str, *, urls: Urls, issuer_name:
     """The certificate's PDF in `language`, generated once and then served from `cache_dir`."""
     from lms.certificates.pdf import LAYOUT, render_pdf
 
-    # The layout's version is part of the name: a new layout is drawn afresh instead of served from an old file.
-    path = cache_dir / f"{certificate.serial}-{language}-{LAYOUT}.pdf"
+    # The layout's version and the issuer's name are part of the file name: a new layout or a new name is drawn
+    # afresh instead of served from an old file.
+    issuer = hashlib.sha256(issuer_name.encode("utf-8")).hexdigest()[:8]
+    path = cache_dir / f"{certificate.serial}-{language}-{LAYOUT}-{issuer}.pdf"
     try:
         return path.read_bytes()
     except FileNotFoundError:  # not made yet (or the cache was cleared): make it now

@@ -19,8 +19,8 @@ from lms.db import utcnow
 from lms.extensions import db, limiter
 from lms.links import public_url
 
-#: Seconds a verifier (or a cache between) may reuse a credential status answer or a status list (the same as
-#: lms.certificates.status_list.TTL_SECONDS, which that module is not imported for at start).
+#: Seconds a verifier (or a cache between) may reuse a credential status answer or a status list: the lists' `ttl`,
+#: lms.certificates.status_list.TTL_SECONDS (a test keeps the two equal; that module is imported only when needed).
 STATUS_MAX_AGE = 300
 
 

@@ -169,3 +169,10 @@ def test_the_credential_is_wholly_in_the_learners_language(login_as, kk_certifie
     assert narrative == ("«Жұмыстағы жасанды интеллект» курсын аяқтады (оқудың болжамды ұзақтығы: 1 сағ 20 мин). "
                          "Мекеме: Бюджет департаменті, Қаржы министрлігі.")
     assert not re.search(r"[A-Za-z]", narrative)  # not one English word
+
+
+def test_a_pdf_made_before_the_issuer_was_renamed_is_made_again(app, login_as, kk_certified, monkeypatch):
+    owner = login_as("dana@example.kz")
+    assert DEFAULT_ISSUER_NAMES["kk"] in _pdf_text(owner, kk_certified, "kk")  # made, and kept in the cache
+    monkeypatch.setitem(app.config, "ISSUER_NAME_KK", "Мемлекеттік басқару академиясы")
+    assert "Мемлекеттік басқару академиясы" in _pdf_text(owner, kk_certified, "kk")
