@@ -56,7 +56,16 @@ dev: install
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(LMS) run --debug --host 127.0.0.1 --port $(LMS_PORT)
 
-test: install
+# An independent reader of our credential status lists (tests/certificates/test_status_list_interop.py): jose and
+# Digital Bazaar's W3C Bitstring Status List library from npm, into .ci/cache (outside git), run with the machine's Node.
+STATUS_VERIFIER := .ci/cache/npm-status/node_modules/@digitalbazaar/vc-bitstring-status-list/package.json
+
+$(STATUS_VERIFIER):
+	mkdir -p .ci/cache/npm-status
+	npm install --prefix .ci/cache/npm-status --no-save --no-audit --no-fund --loglevel=error \
+		@digitalbazaar/vc-bitstring-status-list@2.0.1 jose@6.2.18
+
+test: install $(STATUS_VERIFIER)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # Browser tests (tests/e2e): Debian's Chromium (apt-get install chromium) and the Nu HTML Checker from npm (into

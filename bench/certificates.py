@@ -36,30 +36,36 @@ COURSES = {"kk": "Мемлекеттік қызметтегі жасанды и�
            "en": "Foundations of artificial intelligence in the civil service"}
 ISSUER = {"kk": "Мемлекеттік басқару академиясы", "ru": "Академия государственного управления",
           "en": "Academy of Public Administration"}
+MINISTRY = {"kk": "Қазақстан Республикасы Қаржы министрлігі", "ru": "Министерство финансов Республики Казахстан",
+            "en": "Ministry of Finance of the Republic of Kazakhstan"}
 AGENCY = {"kk": "Қазақстан Республикасы Мемлекеттік қызмет істері агенттігі",
           "ru": "Агентство Республики Казахстан по делам государственной службы",
           "en": "Agency for Civil Service Affairs of the Republic of Kazakhstan"}
 LABELS = {
     "kk": {"title": "Оқуды аяқтағаны туралы сертификат", "certifies": "Осы арқылы куәландырылады:",
-           "completed": "курсын аяқтады", "agency": "Мекеме:", "date": "Берілген күні:",
-           "date_value": "2025 жылғы 12 наурыз", "hours": "Оқу сағаты:", "hours_value": "24 сағат",
+           "completed": "курсын аяқтады", "agency": "Мекеме:", "department": "Құрылымдық бөлімше:",
+           "date": "Берілген күні:",
+           "date_value": "2025 жылғы 12 наурыз", "hours": "Оқу ұзақтығы:", "hours_value": "24 сағ",
            "serial": "Сериялық нөмірі:", "valid_until": "Жарамды:", "valid_until_value": "2028 жылғы 12 наурыз",
            "verify": "Тексеру үшін сканерлеңіз"},
     "ru": {"title": "Сертификат о прохождении обучения", "certifies": "Настоящим удостоверяется, что",
-           "completed": "прошёл(а) курс", "agency": "Ведомство:", "date": "Дата выдачи:",
-           "date_value": "12 марта 2025 г.", "hours": "Часов обучения:", "hours_value": "24 часа",
+           "completed": "прошёл(а) курс", "agency": "Ведомство:", "department": "Подразделение:",
+           "date": "Дата выдачи:",
+           "date_value": "12 марта 2025 г.", "hours": "Продолжительность обучения:", "hours_value": "24 ч",
            "serial": "Серийный номер:", "valid_until": "Действителен до:", "valid_until_value": "12 марта 2028 г.",
            "verify": "Отсканируйте для проверки"},
     "en": {"title": "Certificate of completion", "certifies": "This certifies that",
-           "completed": "has completed the course", "agency": "Agency:", "date": "Date of issue:",
-           "date_value": "12 March 2025", "hours": "Study hours:", "hours_value": "24 hours",
+           "completed": "has completed the course", "agency": "Agency:", "department": "Department:",
+           "date": "Date of issue:",
+           "date_value": "12 March 2025", "hours": "Study time:", "hours_value": "24 h",
            "serial": "Serial number:", "valid_until": "Valid until:", "valid_until_value": "12 March 2028",
            "verify": "Scan to verify"},
 }
 
 
 def certificates(count: int) -> list[tuple[CertificateData, dict[str, str]]]:
-    """`count` certificates with their labels: languages and names alternate, every third one expires."""
+    """`count` certificates with their labels: languages and names alternate, every third one expires, every other
+    agency is a department below a ministry."""
     issued = datetime(2025, 3, 12, 9, 30, tzinfo=UTC)
     result = []
     for n in range(count):
@@ -67,9 +73,11 @@ def certificates(count: int) -> list[tuple[CertificateData, dict[str, str]]]:
         serial = f"K7QF-2M9D-{n:04d}-X"
         data = CertificateData(
             serial=serial, learner_name=NAMES[n % len(NAMES)], course_title=COURSES[language],
-            agency_name=AGENCY[language] if n % 4 else None, issued_at=issued + timedelta(minutes=n), hours=24,
-            language=language, issuer_name=ISSUER[language], verify_url=f"https://lms.example.kz/c/{serial}",
-            expires_at=issued + timedelta(days=3 * 365) if n % 3 == 0 else None)
+            agency_name=AGENCY[language] if n % 4 else None, issued_at=issued + timedelta(minutes=n),
+            study_minutes=24 * 60, language=language, issuer_name=ISSUER[language],
+            verify_url=f"https://lms.example.kz/verify/{serial}",
+            expires_at=issued + timedelta(days=3 * 365) if n % 3 == 0 else None,
+            top_agency_name=MINISTRY[language] if n % 2 else None)
         result.append((data, LABELS[language]))
     return result
 
@@ -172,8 +180,9 @@ def bench_verification_page(requests: int) -> bool:
             serial = serials.new_serial()
             db.session.add(Certificate(serial=serial, user_id=user.id, course_id=course.id,
                                        completion_id=completion.id, learner_name=user.full_name,
-                                       course_titles={"en": "Course"}, hours=1.0, content_version="v",
-                                       language="en", issued_at=now))
+                                       course_titles={"en": "Course"}, hours=1.0, study_minutes=60,
+                                       content_version="v", language="en", issued_at=now, status_list=1,
+                                       status_index=0))
             db.session.commit()
         client = app.test_client()
 

@@ -20,6 +20,11 @@ DEV_BASE_URL = "http://127.0.0.1:5000"
 #: Loopback names: a base URL on one of them admits the others (the same machine, as tests and benchmarks use it).
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost")
 
+#: The default ISSUER_NAME in each language, used while ISSUER_NAME is left at its default.
+DEFAULT_ISSUER_NAMES = {"kk": "Жасанды интеллект құзыреттері академиясы",
+                        "ru": "Академия компетенций в области искусственного интеллекта",
+                        "en": "AI Competency Academy"}
+
 #: Every setting the platform reads, with its default. Each can be set as LMS_<NAME> in the environment
 #: (parsed by the default's type) or as NAME in instance/lms.toml.
 DEFAULTS: dict[str, Any] = {
@@ -60,7 +65,12 @@ DEFAULTS: dict[str, Any] = {
     # Further host names the app answers to, comma-separated (e.g. the address a proxy's health check uses);
     # ".example.kz" admits every subdomain. Requests naming any other host are refused with 400.
     "TRUSTED_HOSTS": "",
-    "ISSUER_NAME": "AI Competency Academy",  # printed on certificates and named in credentials
+    "ISSUER_NAME": "AI Competency Academy",  # printed on certificates and named in credentials (all languages)
+    # The issuer's name in each language (certificate PDF, verification page, credential); empty: ISSUER_NAME if it
+    # was changed, else the default name translated (DEFAULT_ISSUER_NAMES).
+    "ISSUER_NAME_KK": "",
+    "ISSUER_NAME_RU": "",
+    "ISSUER_NAME_EN": "",
     "ISSUER_LOGO": "",  # optional PNG/SVG path for certificates
     "SIGNING_KEY_PATH": "",  # Ed25519 key for credentials; empty: instance/signing-key.jwk, created at first use
     "CERTIFICATE_CACHE_DIR": "",  # generated PDFs; empty: instance/certificates
@@ -250,6 +260,22 @@ def _base_url_problem(base_url: str, *, production: bool) -> str | None:
     if production and parts.scheme != "https":
         return "set LMS_BASE_URL to an https:// address: production cookies are sent over HTTPS only"
     return None
+
+
+def issuer_names(config: dict[str, Any]) -> dict[str, str]:
+    """The issuer's name per language: ISSUER_NAME_<LANG>, else ISSUER_NAME when it was set, else the default name
+    in that language."""
+    common = config["ISSUER_NAME"].strip()
+    names = {}
+    for locale in LOCALES:
+        own = config.get(f"ISSUER_NAME_{locale.upper()}", "").strip()
+        if own:
+            names[locale] = own
+        elif common and common != DEFAULTS["ISSUER_NAME"]:
+            names[locale] = common
+        else:
+            names[locale] = DEFAULT_ISSUER_NAMES[locale]
+    return names
 
 
 def registration_domains(config: dict[str, Any]) -> dict[str, str]:

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from math import log
 
 from lms.accounts.models import Role
 from lms.certificates.serials import CHECK_SYMBOLS, _encode
+from lms.certificates.status_list import LIST_FILL, LIST_LENGTH
 from lms.demo_attempts import AttemptBody
 from lms.demo_names import PeopleMaker, email_for
 
@@ -36,8 +37,9 @@ TABLES = {
     "user_roles": ("user_id", "role"),
     "course_completions": ("id", "user_id", "course_id", "completed_at", "course_version", "language"),
     "certificates": ("id", "serial", "user_id", "course_id", "completion_id", "learner_name", "course_titles",
-                     "agency_names", "hours", "content_version", "language", "issued_at", "expires_at", "revoked_at",
-                     "revoked_reason", "revoked_by_id", "replaced_by_id"),
+                     "agency_names", "top_agency_names", "hours", "study_minutes", "content_version", "language",
+                     "issued_at", "expires_at", "revoked_at", "revoked_reason", "revoked_by_id", "replaced_by_id",
+                     "status_list", "status_index"),
     "enrollments": ("id", "user_id", "course_id", "source", "enrolled_at", "lessons_completed", "completed_at",
                     "completion_language", "certificate_id", "certified_at", "certificate_expires_at"),
     "lesson_progress": ("id", "user_id", "lesson_id", "course_id", "completed_at", "lesson_version", "language"),
@@ -75,6 +77,7 @@ class CourseSpec:
     expiry: dict[int, int] | None  # issue day -> expiry day (certificate_valid_months), None: no expiry
     titles: str  # JSON
     hours: float
+    minutes: int
 
 
 @dataclass
@@ -90,6 +93,30 @@ class World:
     agency_of: list[int]  # learner index -> agency index
     assigned: list[dict[int, tuple[int, int]]]  # agency index -> {course index: (assigned at, due)}
     admin_id: int
+    top_agency_names: list[str] = field(default_factory=list)  # JSON per agency: the top of its chain, {} at the top
+    #: status list number -> indexes already taken in it (by certificates made before this run)
+    status_taken: dict[int, set[int]] = field(default_factory=dict)
+
+
+class StatusPlaces:
+    """Random free places in the certificates' status lists, filled as lms.certificates.services fills them."""
+
+    def __init__(self, rng: random.Random, taken: dict[int, set[int]]):
+        self.rng = rng
+        self.taken = {number: set(indexes) for number, indexes in taken.items()}
+        self.number = max(self.taken, default=1)
+
+    def draw(self) -> tuple[int, int]:
+        """The next certificate's (list number, index)."""
+        used = self.taken.setdefault(self.number, set())
+        if len(used) >= LIST_FILL:
+            self.number += 1
+            used = self.taken.setdefault(self.number, set())
+        while True:
+            index = self.rng.randrange(LIST_LENGTH)
+            if index not in used:
+                used.add(index)
+                return self.number, index
 
 
 class LearnerRows:
@@ -103,6 +130,7 @@ class LearnerRows:
         n = len(world.agency_of)
         self.numbers = rng.sample(range(10000, 10000 + max(90000, 9 * n)), n)
         self.serials = random.Random(rng.getrandbits(64))  # noqa: S311 - reproducible demo serials
+        self.places = StatusPlaces(random.Random(rng.getrandbits(64)), world.status_taken)  # noqa: S311 - as serials
         courses = world.courses
         self.fallback = max(range(len(courses)), key=lambda i: (courses[i].self_enrollment, courses[i].chance, -i))
         self.revoked = 0
@@ -247,10 +275,11 @@ class LearnerRows:
             reason, revoked_by = rng.choice(REVOKE_REASONS), self.world.admin_id
             self.revoked += 1
         certificate_id = self.ids["certificates"] = self.ids["certificates"] + 1
+        top = self.world.top_agency_names[agency] if self.world.top_agency_names else "{}"
         self.certificates.append((
             certificate_id, _encode(value) + CHECK_SYMBOLS[value % 37], uid, c.id, completion_id, name, c.titles,
-            self.world.agency_names[agency], c.hours, c.version, lang, fmt(issued), expires, revoked_at, reason,
-            revoked_by, None))
+            self.world.agency_names[agency], top, c.hours, c.minutes, c.version, lang, fmt(issued), expires,
+            revoked_at, reason, revoked_by, None, *self.places.draw()))
         if revoked_at is not None:
             return certificate_id, None, None
         return certificate_id, fmt(issued), expires

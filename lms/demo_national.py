@@ -32,6 +32,7 @@ from sqlalchemy import func, insert, select
 
 from lms.accounts.models import Role, User, UserRole
 from lms.agencies.models import Agency
+from lms.certificates.models import Certificate
 from lms.courses.models import Course, Lesson, QuizVersion
 from lms.demo_agencies import PREFIX, build_tree, max_agencies
 from lms.demo_attempts import attempt_pool
@@ -164,7 +165,8 @@ class NationalGenerator:
                 course.id, course.version, [tuple(row) for row in lessons], quiz,
                 {loc: loc if loc in languages else fallback for loc in ("kk", "ru", "en")} | {None: fallback},
                 LEVEL_CHANCE.get(course.level, 0.8), course.self_enrollment, course.has_certificate, expiry,
-                json.dumps(dict(course.title), ensure_ascii=False), round(course.estimated_minutes / 60, 1)))
+                json.dumps(dict(course.title), ensure_ascii=False), round(course.estimated_minutes / 60, 1),
+                course.estimated_minutes))
         return out
 
     # --- agencies and assignments ------------------------------------------------------------------------------
@@ -193,6 +195,16 @@ class NationalGenerator:
         self.agency_of = [i for i, count in enumerate(counts) for _ in range(count)]
         rng.shuffle(self.agency_of)
         self.echo(f"agencies: {len(specs)} (+{len(self.demo)} demo agencies); largest: {max(counts)} learners")
+
+    def _top_names(self) -> list[str]:
+        """Per agency (index), the names (JSON) of the top of its chain, as certificates record them: {} at the top."""
+        out = []
+        for i in range(len(self.ag_ids)):
+            top = i
+            while self.ag_parent[top] is not None:
+                top = self.ag_parent[top]
+            out.append("{}" if top == i else self.ag_names[top])
+        return out
 
     def _assignments(self, courses: list[CourseSpec]) -> None:
         rng, now = self.rng, self.now
@@ -270,8 +282,11 @@ class NationalGenerator:
         longest = max((c.expiry[max(c.expiry)] for c in courses if c.expiry), default=self.now // DAY)
         fmt = time_formatter(db.session.connection().dialect.name, _at(self.start - 120 * DAY).date(),
                              date(1970, 1, 1) + timedelta(days=max(longest, self.now // DAY + 400)))
+        taken: dict[int, set[int]] = {}
+        for number, index in db.session.execute(select(Certificate.status_list, Certificate.status_index)):
+            taken.setdefault(number, set()).add(index)
         world = World(self.now, self.start, fmt, courses, self.ag_ids, self.ag_names, self.agency_of, self.assigned,
-                      self.admin_id)
+                      self.admin_id, top_agency_names=self._top_names(), status_taken=taken)
         learners = LearnerRows(self.rng, world, self.ids)
         n = self.options.learners
         report_every = max(1, n // 5 // LEARNER_BATCH) * LEARNER_BATCH

@@ -145,6 +145,7 @@ CASES = [
     Case("certificates.verify_form", "GET", "/verify", everyone(200)),
     Case("certificates.verify", "GET", "/verify/NOPE", everyone(404)),
     Case("certificates.status", "GET", "/credentials/NOPE/status", everyone(404)),
+    Case("certificates.status_list", "GET", "/credentials/status-lists/1", everyone(404)),  # no certificate yet
     Case("certificates.issuer", "GET", "/issuer", everyone(200)),
     Case("certificates.jwks", "GET", "/issuer/jwks.json", everyone(200)),
     Case("certificates.admin_list", "GET", "/admin/certificates/", (LOGIN, 403, 403, 403, 403, 200)),

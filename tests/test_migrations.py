@@ -122,3 +122,53 @@ def test_lessons_done_are_recounted_over_live_lessons_for_existing_enrolments(ma
         db.engine.dispose()
     assert (after_upgrade, progress) == (2, 3)  # the retired lesson's progress is kept, not counted
     assert after_downgrade == 3
+
+
+def test_existing_certificates_get_a_status_place_minutes_and_their_ministry(make_app, empty_database_url):
+    migrated = make_app(url=empty_database_url)
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    names = {"kk": "Бөлім", "ru": "Отдел", "en": "Unit"}
+    with migrated.app_context():
+        upgrade(revision="9a44ab226bad-1")  # the revision before the one that adds the columns
+        tables = MetaData()
+        tables.reflect(db.engine, only=["agencies", "users", "courses", "course_completions", "certificates"])
+        t = tables.tables
+        with db.engine.begin() as conn:
+            conn.execute(t["agencies"].insert(), [
+                {"id": 1, "code": "MIN", "parent_id": None, "name_kk": "Министрлік", "name_ru": "Министерство",
+                 "name_en": "Ministry", "is_active": True, "created_at": now, "updated_at": now},
+                {"id": 2, "code": "MIN-C", "parent_id": 1, "name_kk": "Комитет", "name_ru": "Комитет",
+                 "name_en": "Committee", "is_active": True, "created_at": now, "updated_at": now},
+                {"id": 3, "code": "MIN-C-U", "parent_id": 2, **{f"name_{k}": v for k, v in names.items()},
+                 "is_active": True, "created_at": now, "updated_at": now}])
+            conn.execute(t["users"].insert(), [
+                {"id": user_id, "email": f"u{user_id}@example.kz", "full_name": "U", "position": "",
+                 "agency_id": agency_id, "is_active": True, "created_at": now, "updated_at": now}
+                for user_id, agency_id in ((1, 3), (2, 1), (3, 3))])
+            conn.execute(t["courses"].insert().values(
+                id=1, key="c", folder="c", version="v", default_language="en", title={"en": "C"}, summary={},
+                competency_area="data", level="beginner", estimated_minutes=80, languages="en",
+                self_enrollment=True, has_certificate=True, media={}, search_text="c", is_retired=False,
+                created_at=now, synced_at=now))
+            conn.execute(t["course_completions"].insert(), [
+                {"id": n, "user_id": n, "course_id": 1, "completed_at": now, "course_version": "v", "language": "en"}
+                for n in (1, 2, 3)])
+            # 1: in the unit under the ministry, hours as the course gives them; 2: at the ministry itself;
+            # 3: the unit has been renamed since, and the course's estimate changed since (hours recorded: 0.5).
+            conn.execute(t["certificates"].insert(), [
+                {"id": n, "serial": f"S{n}", "user_id": n, "course_id": 1, "completion_id": n, "learner_name": "U",
+                 "course_titles": {"en": "C"}, "agency_names": agency, "hours": hours, "content_version": "v",
+                 "language": "en", "issued_at": now}
+                for n, agency, hours in ((1, names, 1.3), (2, {"kk": "Министрлік", "ru": "Министерство",
+                                                               "en": "Ministry"}, 1.3), (3, {"en": "Old"}, 0.5))])
+        upgrade()
+        with db.engine.connect() as conn:
+            rows = conn.execute(text("SELECT id, top_agency_names, study_minutes, status_list, status_index "
+                                     "FROM certificates ORDER BY id")).all()
+        db.engine.dispose()
+    tops = [json.loads(row[1]) if isinstance(row[1], str) else row[1] for row in rows]
+    assert tops == [{"kk": "Министрлік", "ru": "Министерство", "en": "Ministry"}, {}, {}]
+    assert [row[2] for row in rows] == [80, 80, 30]
+    assert [row[3] for row in rows] == [1, 1, 1]
+    indexes = [row[4] for row in rows]
+    assert len(set(indexes)) == 3 and all(0 <= index < 131_072 for index in indexes)

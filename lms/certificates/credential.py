@@ -30,7 +30,6 @@ from lms.certificates.keys import ALGORITHM, CURVE
 VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 CREDENTIAL_TYPES = ("VerifiableCredential", "OpenBadgeCredential")
-STATUS_TYPE = "1EdTechRevocationList"
 JWT_MEDIA_TYPE = "vc+jwt"
 #: JWT registered claims added around the credential by `sign_credential` (and removed again on verification).
 JWT_CLAIMS = ("iss", "jti", "sub", "nbf", "iat", "exp")
@@ -86,19 +85,16 @@ def build_credential(
     achievement_id: str,
     achievement_name: str,
     achievement_description: str,
-    status_url: str,
-    criteria_narrative: str | None = None,
+    criteria_narrative: str,
+    credential_status: dict[str, str],
 ) -> dict[str, Any]:
     """The Open Badges 3.0 credential (unsigned) for a certificate.
 
-    `criteria_narrative` defaults to an English sentence built from the course title and hours; pass a
-    translated one to match `data.language`. Times are truncated to the second (JWT times are whole seconds).
+    Every text (issuer name, achievement name and description, `criteria_narrative`) is given in the certificate's
+    language, `data.language`, which the achievement states as `inLanguage`. `credential_status` is the
+    credential's entry in the issuer's status list (lms.certificates.status_list.status_entry). Times are truncated
+    to the second (JWT times are whole seconds).
     """
-    narrative = criteria_narrative or (
-        f"Completed the course “{data.course_title}” ({data.hours:g} estimated study hours)"
-        + (f", {data.agency_name}" if data.agency_name else "")
-        + "."
-    )
     credential: dict[str, Any] = {
         "@context": [VC_CONTEXT, OB_CONTEXT],
         "type": list(CREDENTIAL_TYPES),
@@ -119,11 +115,11 @@ def build_credential(
             "type": ["Achievement"],
             "name": achievement_name,
             "description": achievement_description,
-            "criteria": {"narrative": narrative},
+            "criteria": {"narrative": criteria_narrative},
             "inLanguage": data.language,
         },
     }
-    credential["credentialStatus"] = {"id": status_url, "type": STATUS_TYPE}
+    credential["credentialStatus"] = dict(credential_status)
     return credential
 
 
@@ -171,15 +167,35 @@ def verify_credential(
     jwks: Mapping[str, Any],
     *,
     now: datetime,
-    is_revoked: Callable[[str], tuple[bool, str | None]] | None = None,
+    is_revoked: Callable[[dict[str, Any]], tuple[bool, str | None]] | None = None,
 ) -> Verification:
-    """Check a VC-JWT against the public `jwks`, at time `now`. Never raises for bad token or JWKS.
+    """Check a VC-JWT Open Badges credential against the public `jwks`, at time `now`. Never raises for bad token
+    or JWKS.
 
     Order: token shape, alg (exactly "EdDSA", before any verification), kid in the JWKS, signature;
     then, on the verified payload only: OB 3.0 contexts/types, iss/jti consistency, validity period,
-    and revocation through `is_revoked(credential id)` -> (revoked, reason). Exceptions raised by
-    `is_revoked` itself propagate (a broken revocation store is not an invalid credential).
+    and revocation through `is_revoked(credential)` -> (revoked, reason), given the verified credential (which names
+    its status list). Exceptions raised by `is_revoked` itself propagate (a broken revocation store or an
+    unreadable status list is not an invalid credential).
     """
+    result = _verify(token, jwks, now=now, content_problems=_openbadge_problems)
+    if result.credential is None or is_revoked is None:
+        return result
+    revoked, reason = is_revoked(result.credential)
+    if revoked:
+        result.problems.append(f"revoked: {reason}" if reason else "revoked: no reason given")
+        result.valid, result.revoked, result.revocation_reason = False, True, reason
+    return result
+
+
+def verify_signed(token: str, jwks: Mapping[str, Any], *, now: datetime) -> Verification:
+    """Check any VC-JWT of the issuer (e.g. a status list credential) as `verify_credential` does, without the
+    Open Badges and revocation checks: shape, alg, kid, signature, iss/jti consistency, validity period."""
+    return _verify(token, jwks, now=now, content_problems=lambda _credential: [])
+
+
+def _verify(token: object, jwks: Mapping[str, Any], *, now: datetime,
+            content_problems: Callable[[dict[str, Any]], list[str]]) -> Verification:
     parsed = _split(token)
     if isinstance(parsed, str):
         return Verification(valid=False, problems=[parsed])
@@ -210,22 +226,10 @@ def verify_credential(
 
     credential = {name: value for name, value in claims.items() if name not in JWT_CLAIMS}
     problems = [] if header.get("typ") == JWT_MEDIA_TYPE else [f"inconsistent: typ is not {JWT_MEDIA_TYPE!r}"]
-    problems += _openbadge_problems(credential)
+    problems += content_problems(credential)
     problems += _consistency_problems(claims, credential)
     problems += _time_problems(claims, credential, _as_utc(now))
-
-    revoked, reason = False, None
-    credential_id = credential.get("id")
-    if is_revoked is not None and isinstance(credential_id, str):
-        revoked, reason = is_revoked(credential_id)
-        revoked = bool(revoked)
-        if revoked:
-            problems.append(f"revoked: {reason}" if reason else "revoked: no reason given")
-        else:
-            reason = None
-    return Verification(
-        valid=not problems, problems=problems, credential=credential, revoked=revoked, revocation_reason=reason
-    )
+    return Verification(valid=not problems, problems=problems, credential=credential)
 
 
 # --- helpers ---------------------------------------------------------------------------------------------------

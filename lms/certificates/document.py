@@ -13,10 +13,12 @@ class CertificateData:
     serial: str  # display form, e.g. "K7QF-2M9D-...-X"
     learner_name: str  # as it was at issue
     course_title: str  # in the certificate's language
-    agency_name: str | None
+    agency_name: str | None  # the learner's own agency (e.g. a department)
     issued_at: datetime  # UTC, aware
-    hours: float  # estimated study hours
+    study_minutes: int  # the course's estimated study time
     language: str  # kk | ru | en
     issuer_name: str
     verify_url: str  # the public verification page of this certificate
     expires_at: datetime | None = None
+    #: The top of the agency's chain (e.g. the ministry of a department); None when the agency is itself the top.
+    top_agency_name: str | None = None

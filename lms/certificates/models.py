@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.accounts.models import User
@@ -17,6 +17,7 @@ class Certificate(db.Model):
     """A certificate for one course completion."""
 
     __tablename__ = "certificates"
+    __table_args__ = (UniqueConstraint("status_list", "status_index"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: 128 random bits, Crockford base32 plus a check symbol (lms.certificates.serials); never derived from ids.
@@ -30,7 +31,13 @@ class Certificate(db.Model):
     course_titles: Mapped[dict] = mapped_column(JSON)
     #: {lang: name} of the learner's agency at issue (empty when none).
     agency_names: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: {lang: name} of the top of that agency's chain at issue (the ministry of a department); empty when the agency
+    #: is itself the top, or there is none.
+    top_agency_names: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: Estimated study hours, rounded to a tenth (study_minutes is what is printed).
     hours: Mapped[float]
+    #: The course's estimated study time at issue, in minutes.
+    study_minutes: Mapped[int]
     content_version: Mapped[str] = mapped_column(String(64))
     #: The language the learner completed the course in; the default for the PDF.
     language: Mapped[str] = mapped_column(String(2))
@@ -41,6 +48,11 @@ class Certificate(db.Model):
     revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     #: The certificate issued in place of this one (a re-issue after a name correction).
     replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id"))
+    #: The certificate's place in the issuer's revocation lists (lms.certificates.status_list): the list's number
+    #: (from 1) and the index in it, drawn at random at issue and never changed, so that credentials handed out
+    #: keep pointing at their bit.
+    status_list: Mapped[int]
+    status_index: Mapped[int]
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     course: Mapped[Course] = relationship()

@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import functools
 import io
-import re
-import unicodedata
-from dataclasses import dataclass
 from pathlib import Path
 
 import segno
@@ -20,6 +17,7 @@ from fpdf.enums import ResourceAccessPolicy
 from fpdf.fonts import TTFFont
 
 from lms.certificates.document import CertificateData
+from lms.certificates.pdf_text import Style, draw_block, fit, text_width
 
 #: The software named in the PDF's Creator and Producer. The platform makes the certificate from its own template
 #: (no AI system writes it), so the PDF carries no AI-content marker, even when the course's content is AI-made.
@@ -33,10 +31,14 @@ FONT_FILES = (("sans", "", "DejaVuSans.ttf"), ("sans", "B", "DejaVuSans-Bold.ttf
 UNICODES = (*range(0x20, 0x250), *range(0x300, 0x370), *range(0x400, 0x530), *range(0x2000, 0x2070),
             *range(0x20A0, 0x20C1), *range(0x2100, 0x2150))
 
-#: The labels every certificate needs; "valid_until" and "valid_until_value" are needed only when it expires.
+#: The labels every certificate needs; "valid_until" and "valid_until_value" are needed only when it expires, and
+#: "department" only when the learner's agency is below another (TWO_AGENCY_LABELS).
 REQUIRED_LABELS = ("title", "certifies", "completed", "agency", "date", "date_value", "hours", "hours_value",
                    "serial", "verify")
 EXPIRY_LABELS = ("valid_until", "valid_until_value")
+TWO_AGENCY_LABELS = ("department",)
+#: The version of the page's layout: cached PDFs of an older layout are drawn again (lms.certificates.services).
+LAYOUT = 2
 
 # Page geometry, in millimetres (A4 landscape).
 PAGE_W, PAGE_H = 297.0, 210.0
@@ -46,7 +48,6 @@ TOP, BODY_BOTTOM = 17.0, 142.0  # the centred text block lives between these
 QR_SIZE, QR_X, QR_Y = 34.0, RIGHT - 34.0 - 6.0, 143.0
 QR_TEXT_W = 62.0
 FACTS_X, FACTS_Y, FACTS_W, FACTS_BOTTOM = LEFT + 4.0, 150.0, QR_X - LEFT - 22.0, 194.0  # clear of the QR texts
-PT = 25.4 / 72  # millimetres per point
 
 NAVY = (22, 52, 96)
 GOLD = (176, 141, 60)
@@ -54,49 +55,15 @@ INK = (33, 37, 41)
 GREY = (92, 100, 112)
 PAPER = (253, 251, 245)
 
-ELLIPSIS = "…"
-HYPHENATED = re.compile(r"[^-]*-+|[^-]+")  # the pieces of a word, each but the last ending with its hyphen
-#: (font, character) -> advance width in mm at 1 pt, for the characters of UNICODES (the same in every document)
-_CHAR_WIDTHS: dict[tuple[str, str], float] = {}
-
-
-@dataclass(frozen=True)
-class _Style:
-    family: str
-    style: str
-    size: float  # largest size, points
-    min_size: float  # never smaller than this; text beyond max_lines at this size is cut with an ellipsis
-    max_lines: int
-    colour: tuple[int, int, int]
-    leading: float = 1.2  # line height / font size
-    one_line_min: float | None = None  # shrink down to this size before wrapping onto more lines
-
-
-ISSUER = _Style("sans", "B", 12.5, 8.5, 2, NAVY)
-TITLE = _Style("serif", "B", 32, 18, 2, NAVY, 1.15, one_line_min=24)
-LEAD = _Style("sans", "", 12.5, 9, 2, GREY)
-NAME = _Style("serif", "B", 28, 12, 3, INK, 1.15, one_line_min=22)
-COURSE = _Style("sans", "B", 16, 10, 3, NAVY, 1.25, one_line_min=14)
-FACT_LABEL = _Style("sans", "", 9.5, 7.5, 2, GREY, 1.25)
-FACT_VALUE = _Style("sans", "B", 10.5, 7.5, 2, INK, 1.25)
-QR_CAPTION = _Style("sans", "B", 8.5, 6.5, 2, NAVY)
-QR_URL = _Style("sans", "", 6.5, 4.5, 3, GREY)
-
-
-@dataclass
-class _Block:
-    style: _Style
-    size: float
-    lines: list[str]
-    space_before: float = 0.0  # millimetres
-
-    @property
-    def line_height(self) -> float:
-        return self.size * self.style.leading * PT
-
-    @property
-    def height(self) -> float:
-        return self.space_before + len(self.lines) * self.line_height
+ISSUER = Style("sans", "B", 12.5, 8.5, 2, NAVY)
+TITLE = Style("serif", "B", 32, 18, 2, NAVY, 1.15, one_line_min=24)
+LEAD = Style("sans", "", 12.5, 9, 2, GREY)
+NAME = Style("serif", "B", 28, 12, 3, INK, 1.15, one_line_min=22)
+COURSE = Style("sans", "B", 16, 10, 3, NAVY, 1.25, one_line_min=14)
+FACT_LABEL = Style("sans", "", 9.5, 7.5, 2, GREY, 1.25)
+FACT_VALUE = Style("sans", "B", 10.5, 7.5, 2, INK, 1.25)
+QR_CAPTION = Style("sans", "B", 8.5, 6.5, 2, NAVY)
+QR_URL = Style("sans", "", 6.5, 4.5, 3, GREY)
 
 
 def render_pdf(data: CertificateData, labels: dict[str, str], *, issuer_logo: Path | None = None) -> bytes:
@@ -108,9 +75,11 @@ def render_pdf(data: CertificateData, labels: dict[str, str], *, issuer_logo: Pa
     - "title": the heading, e.g. "Certificate of completion" (also the start of the PDF's title metadata)
     - "certifies": "This certifies that"
     - "completed": "has completed the course"
-    - "agency": label of the learner's agency, e.g. "Agency:" (the row is left out when `data.agency_name` is None)
+    - "agency": label of the learner's agency, e.g. "Agency:" (the row is left out when `data.agency_name` is None);
+      when the agency is below another (`data.top_agency_name`), this row names the top of the chain (the ministry)
+      and a second row, labelled "department", the learner's own agency
     - "date", "date_value": label and formatted date of issue, e.g. "Date of issue:", "12 March 2025"
-    - "hours", "hours_value": label and formatted study hours, e.g. "Study hours:", "24 hours"
+    - "hours", "hours_value": label and formatted study time, e.g. "Study time:", "1 h 20 min"
     - "serial": label of the serial number, e.g. "Serial number:"
     - "verify": caption under the QR code, e.g. "Scan to verify"
     - "valid_until", "valid_until_value": label and formatted expiry date; needed only when `data.expires_at` is set
@@ -129,7 +98,8 @@ def render_pdf(data: CertificateData, labels: dict[str, str], *, issuer_logo: Pa
     Names and titles too long for their line are wrapped, then shrunk, and as a last resort (longer than any real
     name or title) cut with an ellipsis, so that the page never overflows onto a second one.
     """
-    needed = REQUIRED_LABELS + (EXPIRY_LABELS if data.expires_at else ())
+    needed = REQUIRED_LABELS + (EXPIRY_LABELS if data.expires_at else ()) + (
+        TWO_AGENCY_LABELS if _department(data) else ())
     missing = [key for key in needed if key not in labels]
     if missing:
         raise KeyError(f"certificate labels missing: {', '.join(missing)}")
@@ -227,12 +197,12 @@ def _draw_body(pdf: FPDF, data: CertificateData, labels: dict[str, str], logo: b
     band = BODY_BOTTOM - TOP - logo_h - logo_gap
     for scale in (1.0, 0.9, 0.8, 0.7, 0.6, 0.5):
         blocks = [
-            _fit(pdf, data.issuer_name, ISSUER, WIDTH, scale=scale),
-            _fit(pdf, labels["title"], TITLE, WIDTH, scale=scale, space_before=9),
-            _fit(pdf, labels["certifies"], LEAD, WIDTH, scale=scale, space_before=5),
-            _fit(pdf, data.learner_name, NAME, WIDTH, scale=scale, space_before=3),
-            _fit(pdf, labels["completed"], LEAD, WIDTH, scale=scale, space_before=3),
-            _fit(pdf, data.course_title, COURSE, WIDTH, scale=scale, space_before=2.5),
+            fit(pdf, data.issuer_name, ISSUER, WIDTH, scale=scale),
+            fit(pdf, labels["title"], TITLE, WIDTH, scale=scale, space_before=9),
+            fit(pdf, labels["certifies"], LEAD, WIDTH, scale=scale, space_before=5),
+            fit(pdf, data.learner_name, NAME, WIDTH, scale=scale, space_before=3),
+            fit(pdf, labels["completed"], LEAD, WIDTH, scale=scale, space_before=3),
+            fit(pdf, data.course_title, COURSE, WIDTH, scale=scale, space_before=2.5),
         ]
         spare = band - sum(block.height for block in blocks)
         if spare >= 0:
@@ -246,7 +216,7 @@ def _draw_body(pdf: FPDF, data: CertificateData, labels: dict[str, str], logo: b
         pdf.image(logo, x=(PAGE_W - 60) / 2, y=y, w=60, h=logo_h, keep_aspect_ratio=True)
         y += logo_h + logo_gap
     for index, block in enumerate(blocks):
-        y = _draw_block(pdf, block, LEFT, y, WIDTH)
+        y = draw_block(pdf, block, LEFT, y, WIDTH)
         if index == 0:  # a short gold rule under the issuer
             pdf.set_draw_color(*GOLD)
             pdf.set_line_width(0.6)
@@ -256,7 +226,11 @@ def _draw_body(pdf: FPDF, data: CertificateData, labels: dict[str, str], logo: b
 def _draw_facts(pdf: FPDF, data: CertificateData, labels: dict[str, str]) -> None:
     """Label / value rows in the lower left: agency, date, hours, serial, expiry."""
     rows = []
-    if data.agency_name:
+    department = _department(data)
+    if department:
+        rows.append((labels["agency"], data.top_agency_name))
+        rows.append((labels["department"], department))
+    elif data.agency_name:
         rows.append((labels["agency"], data.agency_name))
     rows.append((labels["date"], labels["date_value"]))
     rows.append((labels["hours"], labels["hours_value"]))
@@ -265,10 +239,10 @@ def _draw_facts(pdf: FPDF, data: CertificateData, labels: dict[str, str]) -> Non
         rows.append((labels["valid_until"], labels["valid_until_value"]))
 
     pdf.set_font(FACT_LABEL.family, FACT_LABEL.style, FACT_LABEL.size)
-    label_w = min(FACTS_W * 0.42, max(_width(pdf, label) for label, _ in rows) + 3)
+    label_w = min(FACTS_W * 0.42, max(text_width(pdf, label) for label, _ in rows) + 3)
     value_w = FACTS_W - label_w
-    for scale in (1.0, 0.9, 0.8, 0.7):  # at the smallest sizes five two-line rows still fit
-        fitted = [(_fit(pdf, label, FACT_LABEL, label_w - 3, scale=scale), _fit(pdf, value, FACT_VALUE, value_w,
+    for scale in (1.0, 0.9, 0.8, 0.7):  # at the smallest sizes six two-line rows still fit
+        fitted = [(fit(pdf, label, FACT_LABEL, label_w - 3, scale=scale), fit(pdf, value, FACT_VALUE, value_w,
                                                                                scale=scale)) for label, value in rows]
         heights = [max(label.height, value.height) for label, value in fitted]
         if sum(heights) <= FACTS_BOTTOM - FACTS_Y:
@@ -276,9 +250,16 @@ def _draw_facts(pdf: FPDF, data: CertificateData, labels: dict[str, str]) -> Non
     gap = min(2.2, max(0.0, (FACTS_BOTTOM - FACTS_Y - sum(heights)) / max(1, len(rows) - 1)))
     y = FACTS_Y
     for (label, value), height in zip(fitted, heights, strict=True):
-        _draw_block(pdf, label, FACTS_X, y, label_w - 3, align="L")
-        _draw_block(pdf, value, FACTS_X + label_w, y, value_w, align="L")
+        draw_block(pdf, label, FACTS_X, y, label_w - 3, align="L")
+        draw_block(pdf, value, FACTS_X + label_w, y, value_w, align="L")
         y += height + gap
+
+
+def _department(data: CertificateData) -> str | None:
+    """The learner's own agency when it is printed below the top of its chain; None for a single agency row."""
+    if data.top_agency_name and data.agency_name and data.top_agency_name != data.agency_name:
+        return data.agency_name
+    return None
 
 
 def _draw_qr(pdf: FPDF, url: str, caption: str) -> None:
@@ -290,107 +271,5 @@ def _draw_qr(pdf: FPDF, url: str, caption: str) -> None:
     pdf.image(svg.getvalue(), x=QR_X, y=QR_Y, w=QR_SIZE, h=QR_SIZE)
     centre = QR_X + QR_SIZE / 2
     x = min(centre - QR_TEXT_W / 2, RIGHT + 6 - QR_TEXT_W)
-    y = _draw_block(pdf, _fit(pdf, caption, QR_CAPTION, QR_TEXT_W), x, QR_Y + QR_SIZE + 1.5, QR_TEXT_W)
-    _draw_block(pdf, _fit(pdf, url, QR_URL, QR_TEXT_W, breakable=True), x, y + 0.3, QR_TEXT_W)
-
-
-def _fit(pdf: FPDF, text: str, style: _Style, width: float, *, scale: float = 1.0, space_before: float = 0.0,
-         breakable: bool = False) -> _Block:
-    """Set `text` in `width`: on one line if it fits at style.one_line_min or larger, else wrapped in at most
-    style.max_lines at the largest size down to style.min_size; beyond that (absurd lengths) cut with an ellipsis.
-
-    `scale` shrinks the largest sizes (never below style.min_size).
-    """
-    text = " ".join(unicodedata.normalize("NFC", text).split())
-    largest = max(style.min_size, style.size * scale)
-    wrap_from = max(style.min_size, min(largest, (style.one_line_min or style.size) * scale))
-    attempts = [(size, 1) for size in _sizes(largest, wrap_from)]
-    attempts += [(size, style.max_lines) for size in _sizes(wrap_from, style.min_size)]
-    for size, max_lines in attempts:
-        pdf.set_font(style.family, style.style, size)
-        lines = _wrap(pdf, text, width, breakable)
-        if len(lines) <= max_lines:
-            return _Block(style, size, lines, space_before)
-    lines = lines[: style.max_lines]
-    last = lines[-1]
-    while last and _width(pdf, last + ELLIPSIS) > width:
-        last = last[:-1]
-    lines[-1] = last.rstrip() + ELLIPSIS
-    return _Block(style, style.min_size, lines, space_before)
-
-
-def _sizes(largest: float, smallest: float) -> list[float]:
-    """Font sizes from largest down to smallest in 1 pt steps, smallest always included."""
-    sizes = []
-    size = largest
-    while size > smallest:
-        sizes.append(size)
-        size -= 1
-    return [*sizes, smallest]
-
-
-def _wrap(pdf: FPDF, text: str, width: float, breakable: bool) -> list[str]:
-    """Greedy wrap with the current font at spaces and after hyphens ("Жаксыбекова-Касымова"); a piece wider than
-    the line (or any text, when breakable) is split between characters."""
-    if breakable:
-        return _split_chars(pdf, text, width)
-    lines: list[str] = []
-    current = ""
-    for word in text.split(" "):
-        for index, piece in enumerate(HYPHENATED.findall(word) or [word]):
-            joiner = " " if index == 0 else ""
-            candidate = current + joiner + piece if current else piece
-            if _width(pdf, candidate) <= width:
-                current = candidate
-                continue
-            if current:
-                lines.append(current)
-            if _width(pdf, piece) <= width:
-                current = piece
-            else:
-                *full, current = _split_chars(pdf, piece, width)
-                lines.extend(full)
-    if current or not lines:
-        lines.append(current)
-    return lines
-
-
-def _width(pdf: FPDF, text: str) -> float:
-    """`pdf.get_string_width(text)`, faster: without text shaping the widths of the characters simply add up."""
-    font, size = pdf.font_family + pdf.font_style, pdf.font_size_pt
-    total = 0.0
-    for char in text:
-        width = _CHAR_WIDTHS.get((font, char))
-        if width is None:
-            width = pdf.get_string_width(char) / size
-            if ord(char) < 0x2150:  # bounded: don't remember every character a user may type
-                _CHAR_WIDTHS[font, char] = width
-        total += width
-    return total * size
-
-
-def _split_chars(pdf: FPDF, text: str, width: float) -> list[str]:
-    """Split `text` between characters into lines no wider than `width` (at least one character each)."""
-    lines = [""]
-    used = 0.0
-    for char in text:
-        char_w = _width(pdf, char)
-        if lines[-1] and used + char_w > width:
-            lines.append(char)
-            used = char_w
-        else:
-            lines[-1] += char
-            used += char_w
-    return lines
-
-
-def _draw_block(pdf: FPDF, block: _Block, x: float, y: float, width: float, align: str = "C") -> float:
-    """Draw `block` with its top at `y` (after its space_before); return the y below it."""
-    pdf.set_font(block.style.family, block.style.style, block.size)
-    pdf.set_text_color(*block.style.colour)
-    y += block.space_before
-    for line in block.lines:
-        pdf.set_xy(x, y)
-        pdf.cell(width, block.line_height, line, align=align)
-        y += block.line_height
-    return y
+    y = draw_block(pdf, fit(pdf, caption, QR_CAPTION, QR_TEXT_W), x, QR_Y + QR_SIZE + 1.5, QR_TEXT_W)
+    draw_block(pdf, fit(pdf, url, QR_URL, QR_TEXT_W, url=True), x, y + 0.3, QR_TEXT_W)

@@ -5,18 +5,22 @@ Request-free: callers pass the time, the actor, URLs and settings.
 
 from __future__ import annotations
 
+import hashlib
 import os
+import secrets
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from flask_babel import force_locale, format_date, format_decimal
+from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 
 from lms.accounts.models import User
+from lms.agencies.services import list_ancestors
 from lms.certificates import serials
 from lms.certificates.document import CertificateData
 from lms.certificates.models import Certificate
@@ -48,22 +52,59 @@ def issue_certificate(completion: CourseCompletion, *, user: User, course: Cours
     return _new_certificate(user, course, completion, now=now)
 
 
+#: Tries at drawing a free place in the status list before giving up (each fails with chance <= LIST_FILL/LENGTH).
+STATUS_PLACE_TRIES = 20
+
+
 def _new_certificate(user: User, course: Course, completion: CourseCompletion, *, now: datetime) -> Certificate:
-    certificate = Certificate(
-        serial=serials.new_serial(), user_id=user.id, course_id=course.id, completion_id=completion.id,
-        learner_name=user.full_name, course_titles=dict(course.title),
-        agency_names=user.agency.names if user.agency else {}, hours=round(course.estimated_minutes / 60, 1),
-        content_version=completion.course_version, language=completion.language, issued_at=now,
-        expires_at=add_months(now, course.certificate_valid_months) if course.certificate_valid_months else None,
-    )
-    db.session.add(certificate)
-    db.session.flush()
+    ancestors = list_ancestors(user.agency) if user.agency else []
+    values = {
+        "user_id": user.id, "course_id": course.id, "completion_id": completion.id,
+        "learner_name": user.full_name, "course_titles": dict(course.title),
+        "agency_names": user.agency.names if user.agency else {},
+        "top_agency_names": ancestors[0].names if ancestors else {},
+        "hours": round(course.estimated_minutes / 60, 1), "study_minutes": course.estimated_minutes,
+        "content_version": completion.course_version, "language": completion.language, "issued_at": now,
+        "expires_at": add_months(now, course.certificate_valid_months) if course.certificate_valid_months else None,
+    }
+    number = _open_status_list()
+    for attempt in range(STATUS_PLACE_TRIES):
+        # A random place, so that a list's indexes tell nothing of the order of issue (the specification's advice);
+        # the unique constraint settles a place taken meanwhile by another request: the savepoint is undone and
+        # another place drawn.
+        certificate = Certificate(serial=serials.new_serial(), status_list=number,
+                                  status_index=_draw_status_index(), **values)
+        try:
+            with db.session.begin_nested():
+                db.session.add(certificate)
+                db.session.flush()
+            break
+        except IntegrityError:
+            if attempt == STATUS_PLACE_TRIES - 1:
+                raise
     db.session.execute(update(Enrollment).where(Enrollment.user_id == user.id, Enrollment.course_id == course.id)
                        .values(certificate_id=certificate.id, certified_at=certificate.issued_at,
                                certificate_expires_at=certificate.expires_at))
     record("certificate_issued", user_id=user.id, at=now, course=course, content_version=completion.course_version,
            details={"serial": certificate.serial})
     return certificate
+
+
+def _open_status_list() -> int:
+    """The number of the status list that takes new certificates: the newest, until it is LIST_FILL full."""
+    from lms.certificates.status_list import LIST_FILL
+
+    number = db.session.scalar(select(func.max(Certificate.status_list)))
+    if number is None:
+        return 1
+    used = db.session.scalar(select(func.count()).select_from(Certificate).where(Certificate.status_list == number))
+    return number + 1 if used >= LIST_FILL else number
+
+
+def _draw_status_index() -> int:
+    from lms.certificates.status_list import LIST_LENGTH
+
+    return secrets.randbelow(LIST_LENGTH)
 
 
 def get_by_serial(text: str) -> Certificate | None:
@@ -119,7 +160,8 @@ class Urls:
     """Where things are published, for documents that leave the platform."""
 
     verify: Callable[[str], str]  # serial -> public verification page
-    status: Callable[[str], str]  # serial -> credential status (JSON)
+    status: Callable[[str], str]  # serial -> the status document named by credentials issued before status lists
+    status_list: Callable[[int], str]  # list number -> its BitstringStatusListCredential
     credential: Callable[[str], str]  # serial -> credential id
     issuer: str  # issuer profile
     achievement: Callable[[str], str]  # course key -> achievement id
@@ -131,9 +173,41 @@ def certificate_data(certificate: Certificate, language: str, *, urls: Urls, iss
         serial=serials.display(certificate.serial), learner_name=certificate.learner_name,
         course_title=localized(certificate.course_titles, language),
         agency_name=localized(certificate.agency_names, language) or None, issued_at=certificate.issued_at,
-        hours=certificate.hours, language=language, issuer_name=issuer_name,
+        study_minutes=certificate.study_minutes, language=language, issuer_name=issuer_name,
         verify_url=urls.verify(certificate.serial), expires_at=certificate.expires_at,
+        top_agency_name=localized(certificate.top_agency_names or {}, language) or None,
     )
+
+
+def format_study_time(minutes: int) -> str:
+    """Study time in hours and minutes with the current locale's abbreviations ("1 h 20 min"), free of plurals."""
+    hours, rest = divmod(max(0, int(minutes)), 60)
+    if hours and rest:
+        return _("%(hours)d h %(minutes)d min", hours=hours, minutes=rest)
+    if hours:
+        return _("%(hours)d h", hours=hours)
+    return _("%(minutes)d min", minutes=rest)
+
+
+def _agency_line(data: CertificateData) -> str | None:
+    """The learner's agency for a sentence: "department, ministry", or the one name when there is no other."""
+    if data.top_agency_name and data.agency_name and data.top_agency_name != data.agency_name:
+        return _("%(department)s, %(agency)s", department=data.agency_name, agency=data.top_agency_name)
+    return data.agency_name or data.top_agency_name
+
+
+def criteria_narrative(data: CertificateData) -> str:
+    """The credential's criteria sentence, wholly in the certificate's language."""
+    with force_locale(data.language):
+        time = format_study_time(data.study_minutes)
+        agency = _agency_line(data)
+        if agency:
+            text = _("Completed the course “%(course)s” (estimated study time: %(time)s). Agency: %(agency)s.",
+                     course=data.course_title, time=time, agency=agency)
+        else:
+            text = _("Completed the course “%(course)s” (estimated study time: %(time)s).",
+                     course=data.course_title, time=time)
+    return str(text)
 
 
 def pdf_labels(data: CertificateData) -> dict[str, str]:
@@ -144,10 +218,11 @@ def pdf_labels(data: CertificateData) -> dict[str, str]:
             "certifies": _("This certifies that"),
             "completed": _("has completed the course"),
             "agency": _("Agency"),
+            "department": _("Department"),
             "date": _("Date"),
             "date_value": format_date(data.issued_at, "long"),
-            "hours": _("Study hours"),
-            "hours_value": format_decimal(data.hours),
+            "hours": _("Study time"),
+            "hours_value": format_study_time(data.study_minutes),
             "serial": _("Certificate number"),
             "verify": _("Check this certificate"),
             "valid_until": _("Valid until"),
@@ -159,9 +234,12 @@ def pdf_labels(data: CertificateData) -> dict[str, str]:
 def get_pdf(certificate: Certificate, language: str, *, urls: Urls, issuer_name: str, cache_dir: Path,
             logo: Path | None) -> bytes:
     """The certificate's PDF in `language`, generated once and then served from `cache_dir`."""
-    from lms.certificates.pdf import render_pdf
+    from lms.certificates.pdf import LAYOUT, render_pdf
 
-    path = cache_dir / f"{certificate.serial}-{language}.pdf"
+    # The layout's version and the issuer's name are part of the file name: a new layout or a new name is drawn
+    # afresh instead of served from an old file.
+    issuer = hashlib.sha256(issuer_name.encode("utf-8")).hexdigest()[:8]
+    path = cache_dir / f"{certificate.serial}-{language}-{LAYOUT}-{issuer}.pdf"
     try:
         return path.read_bytes()
     except FileNotFoundError:  # not made yet (or the cache was cleared): make it now
@@ -183,14 +261,41 @@ def get_pdf(certificate: Certificate, language: str, *, urls: Urls, issuer_name:
 
 
 def get_credential(certificate: Certificate, *, urls: Urls, issuer_name: str, key) -> str:
-    """The certificate as a signed Open Badges 3.0 credential (compact VC-JWT)."""
+    """The certificate as a signed Open Badges 3.0 credential (compact VC-JWT), every text in the certificate's
+    language (`issuer_name` too: pass the issuer's name in `certificate.language`)."""
     from lms.certificates.credential import build_credential, sign_credential
+    from lms.certificates.status_list import status_entry
 
     data = certificate_data(certificate, certificate.language, urls=urls, issuer_name=issuer_name)
     credential = build_credential(
         data, credential_id=urls.credential(certificate.serial), issuer_id=urls.issuer, issuer_name=issuer_name,
         achievement_id=urls.achievement(certificate.course.key), achievement_name=data.course_title,
         achievement_description=localized(certificate.course.summary, certificate.language),
-        status_url=urls.status(certificate.serial),
+        criteria_narrative=criteria_narrative(data),
+        credential_status=status_entry(urls.status_list(certificate.status_list), certificate.status_index),
     )
+    return sign_credential(credential, key)
+
+
+def list_revoked_indexes(number: int) -> list[int]:
+    """The indexes of the revoked certificates in status list `number`."""
+    return list(db.session.scalars(select(Certificate.status_index).where(
+        Certificate.status_list == number, Certificate.revoked_at.is_not(None)).order_by(Certificate.status_index)))
+
+
+def get_status_list(number: int, *, urls: Urls, key) -> str | None:
+    """Status list `number` as a signed BitstringStatusListCredential (compact VC-JWT); None when no certificate is
+    in it. Valid from the list's last change (its latest revocation, else its first certificate), so the same
+    revocations give the same document and a verifier's clock a little behind ours still accepts it."""
+    from lms.certificates.credential import sign_credential
+    from lms.certificates.status_list import build_list_credential
+
+    first_issued, last_revoked = db.session.execute(
+        select(func.min(Certificate.issued_at), func.max(Certificate.revoked_at))
+        .where(Certificate.status_list == number)).one()
+    if first_issued is None:
+        return None
+    credential = build_list_credential(urls.status_list(number), issuer_id=urls.issuer,
+                                       revoked=list_revoked_indexes(number),
+                                       valid_from=last_revoked or first_issued)
     return sign_credential(credential, key)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -12,29 +13,19 @@ from flask_wtf import FlaskForm
 from lms.accounts import policy
 from lms.audit.services import audit
 from lms.certificates import bp, serials, services
-from lms.certificates.issuer import published_jwks, signing_key
+from lms.certificates.issuer import issuer_name, public_urls, published_jwks, signing_key
 from lms.config import LOCALES
 from lms.db import utcnow
 from lms.extensions import db, limiter
 from lms.links import public_url
 
-#: Seconds a verifier (or a cache between) may reuse a credential status answer.
+#: Seconds a verifier (or a cache between) may reuse a credential status answer or a status list: the lists' `ttl`,
+#: lms.certificates.status_list.TTL_SECONDS (a test keeps the two equal; that module is imported only when needed).
 STATUS_MAX_AGE = 300
 
 
 def _public_limit() -> str:
     return current_app.config["PUBLIC_RATE_LIMIT"]
-
-
-def urls() -> services.Urls:
-    """Absolute URLs of the published certificate resources, on the configured public address."""
-    return services.Urls(
-        verify=lambda serial: public_url("certificates.verify", serial=serials.display(serial)),
-        status=lambda serial: public_url("certificates.status", serial=serial),
-        credential=lambda serial: public_url("certificates.verify", serial=serials.display(serial)),
-        issuer=public_url("certificates.issuer"),
-        achievement=lambda key: public_url("courses.course", key=key),
-    )
 
 
 def _own_or_404(serial: str):
@@ -59,7 +50,7 @@ def pdf(serial: str):
     if language not in LOCALES:
         abort(404)
     logo = current_app.config["ISSUER_LOGO"]
-    data = services.get_pdf(certificate, language, urls=urls(), issuer_name=current_app.config["ISSUER_NAME"],
+    data = services.get_pdf(certificate, language, urls=public_urls(), issuer_name=issuer_name(language),
                             cache_dir=Path(current_app.config["CERTIFICATE_CACHE_DIR"]
                                            or Path(current_app.instance_path) / "certificates"),
                             logo=Path(logo) if logo else None)
@@ -73,7 +64,7 @@ def pdf(serial: str):
 @login_required
 def credential(serial: str):
     certificate = _own_or_404(serial)
-    token = services.get_credential(certificate, urls=urls(), issuer_name=current_app.config["ISSUER_NAME"],
+    token = services.get_credential(certificate, urls=public_urls(), issuer_name=issuer_name(certificate.language),
                                     key=signing_key())
     # A W3C VC 2.0 "enveloped" credential: the signed VC-JWT inside a JSON document.
     body = {"@context": "https://www.w3.org/ns/credentials/v2", "type": "EnvelopedVerifiableCredential",
@@ -99,13 +90,28 @@ def verify(serial: str):
     certificate = services.get_by_serial(serial)
     return render_template("certificates/verify.html", certificate=certificate, typed=serial[:100], searched=True,
                            status=certificate.status(utcnow()) if certificate else None,
-                           display=serials.display), 200 if certificate else 404
+                           issuer=issuer_name(str(get_locale())), display=serials.display), 200 if certificate else 404
+
+
+@bp.get("/credentials/status-lists/<int:number>")
+@limiter.limit(_public_limit)
+def status_list(number: int):
+    """Public, for verifiers: revocation list `number` as a signed W3C BitstringStatusListCredential (VC-JWT)."""
+    from lms.certificates.status_list import MEDIA_TYPE
+
+    token = services.get_status_list(number, urls=public_urls(), key=signing_key())
+    if token is None:
+        response = current_app.make_response(({"error": "not found"}, 404))
+    else:
+        response = current_app.response_class(token, mimetype=MEDIA_TYPE)
+    return _cacheable(response)
 
 
 @bp.get("/credentials/<serial>/status")
 @limiter.limit(_public_limit)
 def status(serial: str):
-    """Public, for verifiers of a credential: is it revoked, and why."""
+    """Public, for credentials handed out before status lists (they name this URL): is it revoked, and why, with the
+    certificate's place in its status list."""
     certificate = services.get_by_serial(serial)
     if certificate is None:
         response = current_app.make_response(({"error": "not found"}, 404))
@@ -113,7 +119,13 @@ def status(serial: str):
         response = current_app.make_response({
             "id": public_url("certificates.status", serial=certificate.serial),
             "revoked": certificate.revoked_at is not None, "reason": certificate.revoked_reason,
-            "revoked_at": certificate.revoked_at.isoformat() if certificate.revoked_at else None})
+            "revoked_at": certificate.revoked_at.isoformat() if certificate.revoked_at else None,
+            "statusListCredential": public_url("certificates.status_list", number=certificate.status_list),
+            "statusListIndex": str(certificate.status_index)})
+    return _cacheable(response)
+
+
+def _cacheable(response):
     # Verifiers and their proxies may keep the answer briefly; a revocation shows within STATUS_MAX_AGE.
     response.cache_control.public = True
     response.cache_control.max_age = STATUS_MAX_AGE
@@ -122,12 +134,13 @@ def status(serial: str):
 
 @bp.get("/issuer")
 def issuer():
-    """The issuer profile (Open Badges 3.0 Profile) that credentials name."""
-    return {"@context": ["https://www.w3.org/ns/credentials/v2",
-                         "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
-            "id": public_url("certificates.issuer"), "type": ["Profile"],
-            "name": current_app.config["ISSUER_NAME"], "url": public_url("site.index"),
-            "publicKeys": public_url("certificates.jwks")}
+    """The issuer profile (Open Badges 3.0 Profile) that credentials name, its name in the visitor's language."""
+    response = current_app.make_response({
+        "@context": ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
+        "id": public_url("certificates.issuer"), "type": ["Profile"], "name": issuer_name(str(get_locale())),
+        "url": public_url("site.index"), "publicKeys": public_url("certificates.jwks")})
+    response.vary.add("Accept-Language")
+    return response
 
 
 @bp.get("/issuer/jwks.json")

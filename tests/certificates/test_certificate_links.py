@@ -17,7 +17,11 @@ ASKED = "localhost"
 
 
 def _claims(envelope: dict) -> dict:
-    payload = envelope["id"].removeprefix("data:application/vc+jwt,").split(".")[1]
+    return _payload(envelope["id"].removeprefix("data:application/vc+jwt,"))
+
+
+def _payload(token: str) -> dict:
+    payload = token.split(".")[1]
     return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
 
 
@@ -28,8 +32,18 @@ def test_the_status_document_names_itself_on_the_public_address(app, client, cer
     assert ASKED not in response.get_data(as_text=True)
 
 
+def test_the_status_list_names_itself_and_its_issuer_on_the_public_address(app, client, certified):  # noqa: F811
+    response = client.get("/credentials/status-lists/1")
+    assert response.status_code == 200
+    claims = _payload(response.get_data(as_text=True))
+    assert claims["id"] == f"{app.config['BASE_URL']}/credentials/status-lists/1"
+    assert claims["issuer"] == f"{app.config['BASE_URL']}/issuer"
+    assert ASKED not in json.dumps(claims)
+
+
 def test_the_status_document_may_be_cached_briefly_by_anyone(client, certified):  # noqa: F811
-    for path in (f"/credentials/{certified}/status", "/credentials/NOPE/status"):
+    for path in (f"/credentials/{certified}/status", "/credentials/NOPE/status", "/credentials/status-lists/1",
+                 "/credentials/status-lists/2"):
         cache = client.get(path).cache_control
         assert cache.public and not cache.no_store and not cache.private
         assert 0 < cache.max_age <= 600
@@ -41,7 +55,8 @@ def test_the_signed_credential_names_only_the_public_address(app, login_as, cert
     base = app.config["BASE_URL"]
     assert claims["iss"] == claims["issuer"]["id"] == f"{base}/issuer"
     assert claims["id"] == f"{base}/verify/{serials.display(certified)}".replace(" ", "%20")
-    assert claims["credentialStatus"]["id"] == f"{base}/credentials/{certified}/status"
+    assert claims["credentialStatus"]["statusListCredential"] == f"{base}/credentials/status-lists/1"
+    assert claims["credentialStatus"]["id"].startswith(f"{base}/credentials/status-lists/1#")
     assert ASKED not in json.dumps(claims)
 
 

@@ -19,6 +19,7 @@ from lms.certificates.credential import (
 )
 from lms.certificates.document import CertificateData
 from lms.certificates.keys import load_or_create_signing_key, public_jwks
+from lms.certificates.status_list import status_entry
 
 ISSUED = datetime(2025, 3, 14, 9, 26, 53, 589_000, tzinfo=UTC)
 LATER = ISSUED + timedelta(days=10)
@@ -27,7 +28,7 @@ LATER = ISSUED + timedelta(days=10)
 def certificate(**changes) -> CertificateData:
     values = {
         "serial": "K7QF-2M9D-X", "learner_name": "Әлия Нұрланқызы", "course_title": "AI basics",
-        "agency_name": "Ministry of Digital Development", "issued_at": ISSUED, "hours": 12.5, "language": "kk",
+        "agency_name": "Ministry of Digital Development", "issued_at": ISSUED, "study_minutes": 750, "language": "kk",
         "issuer_name": "Academy", "verify_url": "https://lms.example/verify/K7QF", "expires_at": None,
     }
     return CertificateData(**{**values, **changes})
@@ -42,7 +43,8 @@ def credential_for(data: CertificateData | None = None) -> dict:
         achievement_id="https://lms.example/achievements/ai-basics",
         achievement_name="AI basics",
         achievement_description="Completed the AI basics course.",
-        status_url="https://lms.example/credentials/status",
+        criteria_narrative="Completed the course “AI basics”.",
+        credential_status=status_entry("https://lms.example/credentials/status-lists/1", 4711),
     )
 
 
@@ -85,9 +87,11 @@ def test_credential_has_the_open_badges_3_context_and_types():
     assert subject["identifier"] == [{"type": "IdentityObject", "identityHash": "Әлия Нұрланқызы",
                                       "identityType": "name", "hashed": False}]
     assert subject["achievement"]["type"] == ["Achievement"]
-    assert subject["achievement"]["criteria"]["narrative"]
-    assert credential["credentialStatus"] == {"id": "https://lms.example/credentials/status",
-                                              "type": "1EdTechRevocationList"}
+    assert subject["achievement"]["criteria"] == {"narrative": "Completed the course “AI basics”."}
+    assert credential["credentialStatus"] == {
+        "id": "https://lms.example/credentials/status-lists/1#4711", "type": "BitstringStatusListEntry",
+        "statusPurpose": "revocation", "statusListIndex": "4711",
+        "statusListCredential": "https://lms.example/credentials/status-lists/1"}
     json.dumps(credential)  # plain JSON
 
 
@@ -207,13 +211,13 @@ def test_naive_now_is_taken_as_utc(key, jwks):
 def test_revoked_via_callback(key, jwks):
     asked = []
 
-    def is_revoked(credential_id):
-        asked.append(credential_id)
+    def is_revoked(credential):
+        asked.append(credential)
         return True, "issued in error"
 
     result = verify_credential(sign_credential(credential_for(), key), jwks, now=LATER, is_revoked=is_revoked)
 
-    assert asked == ["https://lms.example/credentials/K7QF"]
+    assert asked == [credential_for()]  # the verified credential, which names its status list
     assert not result.valid
     assert result.revoked is True
     assert result.revocation_reason == "issued in error"

@@ -23,17 +23,20 @@ GABIT = "Ғабит Өмірұлы Ұлықбек"
 
 LABELS = {
     "kk": {"title": "Оқуды аяқтағаны туралы сертификат", "certifies": "Осы арқылы куәландырылады:",
-           "completed": "курсын аяқтады", "agency": "Мекеме:", "date": "Берілген күні:",
+           "completed": "курсын аяқтады", "agency": "Мекеме:", "department": "Құрылымдық бөлімше:",
+           "date": "Берілген күні:",
            "date_value": "2025 жылғы 12 наурыз", "hours": "Оқу сағаты:", "hours_value": "24 сағат",
            "serial": "Сериялық нөмірі:", "valid_until": "Жарамды:", "valid_until_value": "2028 жылғы 12 наурыз",
            "verify": "Тексеру үшін сканерлеңіз"},
     "ru": {"title": "Сертификат о прохождении обучения", "certifies": "Настоящим удостоверяется, что",
-           "completed": "прошёл(а) курс", "agency": "Ведомство:", "date": "Дата выдачи:",
+           "completed": "прошёл(а) курс", "agency": "Ведомство:", "department": "Структурное подразделение:",
+           "date": "Дата выдачи:",
            "date_value": "12 марта 2025 г.", "hours": "Часов обучения:", "hours_value": "24 часа",
            "serial": "Серийный номер:", "valid_until": "Действителен до:", "valid_until_value": "12 марта 2028 г.",
            "verify": "Отсканируйте для проверки"},
     "en": {"title": "Certificate of completion", "certifies": "This certifies that",
-           "completed": "has completed the course", "agency": "Agency:", "date": "Date of issue:",
+           "completed": "has completed the course", "agency": "Agency:", "department": "Department:",
+           "date": "Date of issue:",
            "date_value": "12 March 2025", "hours": "Study hours:", "hours_value": "24 hours",
            "serial": "Serial number:", "valid_until": "Valid until:", "valid_until_value": "12 March 2028",
            "verify": "Scan to verify"},
@@ -47,7 +50,7 @@ def certificate(language: str = "kk", **changes) -> CertificateData:
     data = CertificateData(
         serial="K7QF-2M9D-8HJ3-X", learner_name=ALIYA, course_title=COURSES[language],
         agency_name="Қазақстан Республикасы Мемлекеттік қызмет істері агенттігі",
-        issued_at=datetime(2025, 3, 12, 9, 30, tzinfo=UTC), hours=24, language=language,
+        issued_at=datetime(2025, 3, 12, 9, 30, tzinfo=UTC), study_minutes=24 * 60, language=language,
         issuer_name="Мемлекеттік басқару академиясы", verify_url="https://lms.example.kz/c/K7QF-2M9D-8HJ3-X")
     return replace(data, **changes)
 
@@ -97,6 +100,55 @@ def test_agency_row_is_left_out_without_an_agency():
     text = text_of(render(certificate("en", agency_name=None)))
     assert "Agency:" not in text
     assert "Date of issue: 12 March 2025" in text
+
+
+def lines_of(pdf: bytes) -> list[str]:
+    """The text lines of the first page, as drawn."""
+    return [line.strip() for line in pages_of(pdf)[0].extract_text().splitlines()]
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+def test_the_ministry_and_the_department_each_have_a_row(language):
+    ministry = {"kk": "Қазақстан Республикасы Қаржы министрлігі", "ru": "Министерство финансов Республики Казахстан",
+                "en": "Ministry of Finance of the Republic of Kazakhstan"}[language]
+    department = {"kk": "Бюджеттік жоспарлау департаменті", "ru": "Департамент бюджетного планирования",
+                  "en": "Budget Planning Department"}[language]
+    data = certificate(language, top_agency_name=ministry, agency_name=department,
+                       expires_at=datetime(2028, 3, 12, tzinfo=UTC))
+    pdf = render(data)
+    lines = lines_of(pdf)
+    assert f"{LABELS[language]['agency']} {ministry}" in lines
+    assert f"{LABELS[language]['department']} {department}" in lines
+    assert len(pages_of(pdf)) == 1
+
+
+def test_an_agency_at_the_top_of_its_chain_has_one_row():
+    text = text_of(render(certificate("en", agency_name="Ministry of Finance", top_agency_name=None)))
+    assert "Agency: Ministry of Finance" in text and "Department:" not in text
+    same = text_of(render(certificate("en", agency_name="Ministry of Finance", top_agency_name="Ministry of Finance")))
+    assert "Department:" not in same
+
+
+def test_the_department_label_is_needed_only_with_a_ministry():
+    labels = {key: value for key, value in LABELS["en"].items() if key != "department"}
+    render_pdf(certificate("en"), labels)
+    with pytest.raises(KeyError, match="department"):
+        render_pdf(certificate("en", top_agency_name="Ministry of Finance"), labels)
+
+
+SERIAL = "7ZX4-W8FN-0693-BSYT-4365-65Z3-J3-M"
+
+
+@pytest.mark.parametrize("url", [
+    f"http://127.0.0.1:5000/verify/{SERIAL}",
+    f"https://lms.example.kz/verify/{SERIAL}",
+    f"https://oqu.zhasandy-intellekt-akademiyasy.gov.kz/platform/verify/{SERIAL}",
+], ids=["dev", "short-host", "long-host"])
+def test_the_verification_url_never_breaks_inside_the_serial(url):
+    url_lines = [line for line in lines_of(render(certificate(verify_url=url))) if line and line in url]
+    assert "".join(url_lines) == url
+    assert all(line.endswith("/") for line in url_lines[:-1]), url_lines  # broken only after a slash
+    assert url_lines[-1] == SERIAL or url_lines[-1].endswith("/" + SERIAL), url_lines
 
 
 def test_valid_until_row_only_when_the_certificate_expires():

@@ -8,12 +8,17 @@ import re
 import pytest
 from pypdf import PdfReader
 
+from lms.config import DEFAULT_ISSUER_NAMES
+from lms.demo import DEMO_AGENCIES
 from tests.e2e.conftest import log_in, switch_language
 from tests.e2e.helpers import COURSE, complete_all_lessons, fill_quiz, start_quiz, submit_quiz, t
 
 pytestmark = pytest.mark.e2e
 
 NAMES = {"kk": "Айгерім Серікқызы Жұмабаева", "ru": "Ирина Павловна Соколова", "en": "Daniel Brooks"}
+#: The course's 80 minutes, and the learner's ministry (MDAI) and department (MDAI-IT), as the certificate prints them.
+STUDY_TIME = {"kk": "1 сағ 20 мин", "ru": "1 ч 20 мин", "en": "1 h 20 min"}
+AGENCY_NAMES = {code: dict(zip(("kk", "ru", "en"), names, strict=True)) for code, _parent, *names in DEMO_AGENCIES}
 
 
 @pytest.mark.parametrize("locale", ["kk", "ru", "en"])
@@ -45,8 +50,12 @@ def test_learner_completes_the_assigned_course_and_verifies_the_certificate(serv
     assert response.ok and response.headers["content-type"].startswith("application/pdf")
     body = response.body()
     assert body.startswith(b"%PDF")
-    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(body)).pages)
-    assert NAMES[locale] in re.sub(r"\s+", " ", text)
+    text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(io.BytesIO(body)).pages))
+    assert NAMES[locale] in text
+    # Issuer, ministry, department and study time, all in the certificate's language.
+    assert DEFAULT_ISSUER_NAMES[locale] in text
+    assert AGENCY_NAMES["MDAI"][locale] in text and AGENCY_NAMES["MDAI-IT"][locale] in text
+    assert f"{t(locale, 'Study time')} {STUDY_TIME[locale]}" in text
 
     verify_href = page.locator("a[href^='/verify/']").first.get_attribute("href")
     serial = verify_href.rsplit("/", 1)[1]
@@ -56,3 +65,4 @@ def test_learner_completes_the_assigned_course_and_verifies_the_certificate(serv
     status = page.locator(".verify-result h2.status--valid")
     assert status.inner_text().strip() == t(locale, "Valid certificate")
     assert NAMES[locale] in page.locator(".verify-result").inner_text()
+    assert DEFAULT_ISSUER_NAMES[locale] in page.locator(".verify-result").inner_text()
