@@ -79,10 +79,12 @@ def index():
     snapshot = snapshots.get_fresh_snapshot(
         now=now, max_age=timedelta(minutes=current_app.config["REPORT_SNAPSHOT_MINUTES"]))
     tree = AgencyTree.load()
-    board = dashboard.build_dashboard(
-        filters, now=now, snapshot=snapshot.figures_for(filters) if snapshot else None, tree=tree)
+    minimum = current_app.config["REPORT_SNAPSHOT_MIN_ENROLMENTS"]
+    figures = snapshot.figures_for(filters, queries.agency_ids(filters, tree), min_enrolments=minimum) \
+        if snapshot else None
+    board = dashboard.build_dashboard(filters, now=now, snapshot=figures, tree=tree)
     national = dashboard.national_progress(target=current_app.config["NATIONAL_TARGET"], now=now,
-                                           weekly=snapshot.weekly if snapshot else None)
+                                           weekly=snapshot.weekly_for(min_enrolments=minimum) if snapshot else None)
     visible_ancestors = [node for node in board.ancestors
                          if policy.report_scope(current_user) is None
                          or agencies.is_within(node.id, current_user.agency_id)]
