@@ -84,6 +84,9 @@ DEFAULTS: dict[str, Any] = {
     # Dashboards that select agencies only read the worker's snapshot of the country's figures (refreshed every
     # 5 minutes) while it is at most this old; 0: always count now.
     "REPORT_SNAPSHOT_MINUTES": 10,
+    # ... but only for scopes (the selected agencies, or the whole country) of at least this many enrolments, as
+    # the snapshot counted them; smaller ones count fast and are counted when the page opens. 0: every scope.
+    "REPORT_SNAPSHOT_MIN_ENROLMENTS": 50_000,
     "API_RATE_LIMIT": "120 per minute",  # per API token
 }
 
@@ -212,6 +215,9 @@ def validate(config: dict[str, Any]) -> None:
     share = config["SYNC_MAX_RETIRE_SHARE"]
     if isinstance(share, bool) or not isinstance(share, int | float) or not 0 <= share <= 1:
         raise ConfigError(f"LMS_SYNC_MAX_RETIRE_SHARE must be a number from 0 to 1 (e.g. 0.5), not {share!r}")
+    minimum = config["REPORT_SNAPSHOT_MIN_ENROLMENTS"]
+    if isinstance(minimum, bool) or not isinstance(minimum, int) or minimum < 0:
+        raise ConfigError(f"LMS_REPORT_SNAPSHOT_MIN_ENROLMENTS must be a whole number of 0 or more, not {minimum!r}")
     for name in config["TRUSTED_HOSTS"]:
         if not _HOST_NAME.fullmatch(name):
             raise ConfigError(f"LMS_TRUSTED_HOSTS: {name!r} is not a host name (use host or .domain, comma-separated)")

@@ -1,9 +1,13 @@
-"""Locale selection (user -> session -> Accept-Language -> default) and per-language text with fallback."""
+"""Locale selection (user -> session -> Accept-Language -> default), per-language text with fallback, and the one
+way pages write dates (format_day, format_moment: the locale's medium format in the platform's time zone)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date, datetime
 
+import flask_babel
+from babel.dates import get_datetime_format
 from flask_babel import lazy_gettext as _l
 
 from lms.config import LOCALES
@@ -50,3 +54,39 @@ def get_locale() -> str:
     return select_locale(
         user_locale, session.get("locale"), request.accept_languages, current_app.config["DEFAULT_LOCALE"]
     )
+
+
+def _as_date_or_datetime(value: date | datetime | str) -> date | datetime:
+    if isinstance(value, str):  # ISO 8601, as report rows and stored results carry dates
+        return datetime.fromisoformat(value) if "T" in value or " " in value else date.fromisoformat(value)
+    return value
+
+
+def format_day(value: date | datetime | str | None) -> str:
+    """A day for a page, in the UI locale's medium format ("3 дек. 2026 г.", "2026 ж. 03 жел.", "Dec 3, 2026").
+
+    A datetime (naive ones are UTC) is first converted to the platform's time zone (LMS_TIMEZONE), so a moment
+    shows on the day it was there; ISO 8601 text is read first. None or "" gives "". Files (CSV, XLSX, JSON) use
+    ISO 8601 instead.
+    """
+    if value is None or value == "":
+        return ""
+    return flask_babel.format_date(_as_date_or_datetime(value), "medium")
+
+
+def format_moment(value: datetime | str | None) -> str:
+    """A moment for a page: the day as format_day() writes it and the time to the minute, joined as the locale
+    joins a medium date and time ("3 дек. 2026 г., 00:31", "Dec 3, 2026, 12:31 AM"), in the platform's time zone.
+    Seconds are left out: no page needs them. None or "" gives ""."""
+    if value is None or value == "":
+        return ""
+    moment = flask_babel.to_user_timezone(_as_date_or_datetime(value))
+    pattern = str(get_datetime_format("medium", locale=flask_babel.get_locale()))
+    return (pattern.replace("'", "").replace("{0}", flask_babel.format_time(moment, "short", rebase=False))
+            .replace("{1}", flask_babel.format_date(moment, "medium", rebase=False)))
+
+
+def install_date_filters(app) -> None:
+    """Register format_day and format_moment as the templates' date filters."""
+    app.jinja_env.filters["format_day"] = format_day
+    app.jinja_env.filters["format_moment"] = format_moment

@@ -32,6 +32,18 @@ def test_malformed_boolean_names_the_variable(tmp_path):
         config.load(tmp_path, environ={"LMS_DEBUG": "maybe"})
 
 
+def test_the_snapshot_minimum_is_read_from_the_environment(tmp_path):
+    assert config.load(tmp_path, environ={})["REPORT_SNAPSHOT_MIN_ENROLMENTS"] == 50_000
+    settings = config.load(tmp_path, environ={"LMS_REPORT_SNAPSHOT_MIN_ENROLMENTS": "1000"})
+    assert settings["REPORT_SNAPSHOT_MIN_ENROLMENTS"] == 1000
+
+
+@pytest.mark.parametrize("value", [-1, "many", True])
+def test_a_malformed_snapshot_minimum_is_refused(db_url, value):
+    with pytest.raises(config.ConfigError, match="LMS_REPORT_SNAPSHOT_MIN_ENROLMENTS"):
+        create_app(settings_for_tests(db_url, REPORT_SNAPSHOT_MIN_ENROLMENTS=value))
+
+
 def test_default_database_is_sqlite_under_instance(tmp_path):
     out = config.flask_settings(config.load(tmp_path, environ={}), tmp_path)
     assert out["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'lms.sqlite3'}"

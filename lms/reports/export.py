@@ -3,7 +3,10 @@ XLSX. Rows stream from the database to the file, so memory does not grow with th
 
 CSV: UTF-8 with a byte order mark (Excel then reads Kazakh letters correctly), RFC 4180 quoting, and text cells
 that start with = + - @ or a tab/carriage return prefixed with an apostrophe, so that a spreadsheet shows them as
-text instead of running them as formulas. XLSX cells are written as typed strings, never as formulas.
+text instead of running them as formulas; dates as YYYY-MM-DD. XLSX cells are written as typed strings, numbers and
+dates (date cells shown as YYYY-MM-DD), never as formulas; each sheet keeps its heading row frozen and its columns
+as wide as their heading and content (up to MAX_WIDTH characters). Dates are days in the platform's time zone;
+certificate serials are grouped as people see them (lms.certificates.serials.display).
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import cached_property
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -22,6 +25,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as _lp
 from sqlalchemy import func, select
 
+from lms.certificates.serials import display as grouped_serial
 from lms.courses.ai_marks import source_type
 from lms.courses.models import Course, Lesson
 from lms.extensions import db
@@ -63,6 +67,11 @@ OVERDUE_COLUMNS = [("agency_code", _l("Agency code")), ("learner", _l("Learner")
                    ("course_id", _l("Course ID")), ("due_on", _l("Due date"))]
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 BATCH = 5000
+#: Columns holding days (YYYY-MM-DD text in CSV and JSON, date cells in XLSX).
+DATE_KEYS = frozenset({"enrolled_on", "completed_on", "certificate_expires_on", "due_on"})
+#: XLSX column widths, in characters: room for the longest value or heading, between these bounds.
+MIN_WIDTH, MAX_WIDTH = 6, 60
+DATE_TEXT_LENGTH = len("2026-12-03")
 
 
 def neutralise(value):
@@ -144,7 +153,7 @@ class RowContext:
         return [
             code, agency, name, email, position or "", key, title, ai_generated, self.day(enrolled_at),
             self.statuses[status],
-            lessons, total, self.day(completed_at), language or "", serial or "",
+            lessons, total, self.day(completed_at), language or "", grouped_serial(serial) if serial else "",
             self.certificate_statuses.get(certificate, ""), self.day(expires_at),
         ]
 
@@ -208,30 +217,53 @@ def write_xlsx(path: Path, filters: ReportFilters, context: RowContext, *, progr
     workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False,
                                                "strings_to_urls": False, "strings_to_numbers": False})
     try:
-        bold = workbook.add_format({"bold": True})
+        formats = (workbook.add_format({"bold": True}), workbook.add_format({"num_format": "yyyy-mm-dd"}))
         count = _sheet(workbook.add_worksheet(names[0]), COLUMNS,
-                       (context.values(r) for r in detail_rows(filters, context)), context, bold, progress)
-        _sheet(workbook.add_worksheet(names[1]), SUMMARY_COLUMNS, summary_rows(filters, context), context, bold)
-        _sheet(workbook.add_worksheet(names[2]), OVERDUE_COLUMNS, overdue_rows(filters, context), context, bold)
+                       (context.values(r) for r in detail_rows(filters, context)), context, formats, progress)
+        _sheet(workbook.add_worksheet(names[1]), SUMMARY_COLUMNS, summary_rows(filters, context), context, formats)
+        _sheet(workbook.add_worksheet(names[2]), OVERDUE_COLUMNS, overdue_rows(filters, context), context, formats)
     finally:
         workbook.close()
     return count
 
 
-def _sheet(sheet, columns, rows, context: RowContext, bold, progress: Progress | None = None) -> int:
-    """Write rows (lists in `columns` order, or dicts keyed by them) below a heading row; return how many."""
+def _sheet(sheet, columns, rows, context: RowContext, formats, progress: Progress | None = None) -> int:
+    """Write rows (lists in `columns` order, or dicts keyed by them) below a frozen heading row, dates as date
+    cells; then size the columns to their content. Return how many rows."""
+    bold, day_format = formats
     keys = [key for key, _ in columns]
-    sheet.write_row(0, 0, headings(columns, context.locale), bold)
+    names = headings(columns, context.locale)
+    sheet.write_row(0, 0, names, bold)
     sheet.freeze_panes(1, 0)
+    #: Longest text per column (a bold heading is about a character wider than plain text).
+    longest = [len(name) + 1 for name in names]
+    is_day = [key in DATE_KEYS for key in keys]
+    for column, day_column in enumerate(is_day):
+        if day_column:
+            longest[column] = max(longest[column], DATE_TEXT_LENGTH)
+    days: dict[str, date] = {}
+    write_string, write_number, write_datetime = sheet.write_string, sheet.write_number, sheet.write_datetime
     count = 0
     for count, row in enumerate(rows, start=1):
-        for column, value in enumerate(row if isinstance(row, list) else (row[key] for key in keys)):
-            if isinstance(value, str):
-                sheet.write_string(count, column, value)
+        for column, value in enumerate(row if isinstance(row, list) else [row[key] for key in keys]):
+            if is_day[column]:
+                if value:  # empty: no cell at all, so the spreadsheet sees no date rather than ""
+                    day = days.get(value)
+                    if day is None:
+                        day = days[value] = date.fromisoformat(value)
+                    write_datetime(count, column, day, day_format)
+            elif isinstance(value, str):
+                write_string(count, column, value)
+                if len(value) > longest[column]:
+                    longest[column] = len(value)
             else:
-                sheet.write_number(count, column, value)
+                write_number(count, column, value)
+                if len(str(value)) > longest[column]:
+                    longest[column] = len(str(value))
         if progress is not None and count % BATCH == 0:
             progress(count)
+    for column, length in enumerate(longest):
+        sheet.set_column(column, column, min(MAX_WIDTH, max(MIN_WIDTH, length + 1)))
     return count
 
 

@@ -33,12 +33,25 @@ def request_export():
     return redirect(url_for("reports.export", token=token))
 
 
+#: While a file is being prepared its pages reload themselves this often (a meta refresh: no script needed);
+#: "?refresh=off" stops it, for people who need the page to hold still (WCAG 2.2.1).
+REFRESH_SECONDS = 5
+
+
+def _refresh_seconds(shown) -> int | None:
+    """REFRESH_SECONDS while one of the jobs `shown` is pending (unless turned off), else None."""
+    if request.args.get("refresh") == "off" or not any(job.status in jobs.PENDING for job in shown):
+        return None
+    return REFRESH_SECONDS
+
+
 @bp.get("/exports")
 @login_required
 def exports():
     _require_reports()
-    return render_template("reports/exports.html", jobs=jobs.list_jobs(current_user), now=utcnow(),
-                           is_downloadable=jobs.is_downloadable)
+    shown = jobs.list_jobs(current_user)
+    return render_template("reports/exports.html", jobs=shown, now=utcnow(), is_downloadable=jobs.is_downloadable,
+                           refresh=_refresh_seconds(shown))
 
 
 def _job_or_404(token: str):
@@ -53,7 +66,8 @@ def _job_or_404(token: str):
 @login_required
 def export(token: str):
     job = _job_or_404(token)
-    return render_template("reports/export.html", job=job, downloadable=jobs.is_downloadable(job, utcnow()))
+    return render_template("reports/export.html", job=job, downloadable=jobs.is_downloadable(job, utcnow()),
+                           refresh=_refresh_seconds([job]))
 
 
 
@@ -74,6 +88,6 @@ def download(token: str):
     audit("export.downloaded", actor=current_user, now=now, ip=request.remote_addr or "", object_type="export",
           object_id=job.id, details={"format": job.format})
     db.session.commit()
-    name = f"report-{job.created_at.strftime('%Y%m%d-%H%M')}.{job.format}"
+    name = jobs.download_name(job, timezone=current_app.config["TIMEZONE"])
     return send_file(path, mimetype=jobs.MEDIA_TYPES[job.format], as_attachment=True, download_name=name,
                      max_age=0)

@@ -8,6 +8,7 @@ import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 
@@ -21,6 +22,8 @@ from lms.reports.models import ExportJob
 from lms.reports.tree import AgencyTree
 
 FORMATS = ("csv", "xlsx")
+#: Statuses of a job whose file is still to come.
+PENDING = ("queued", "running")
 MEDIA_TYPES = {"csv": "text/csv",
                "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 log = logging.getLogger(__name__)
@@ -85,6 +88,13 @@ def run_export(job_id: int, *, export_dir: Path, hours: int, now: Callable[[], d
         db.session.rollback()
         set_state(status="failed", error=type(exc).__name__, finished_at=now())
         return "failed"
+
+
+def download_name(job: ExportJob, *, timezone: str) -> str:
+    """The file name offered for download: report-YYYYMMDD-HHMM.<format>, when it was requested, in `timezone`
+    (the platform's, LMS_TIMEZONE)."""
+    requested = job.created_at.astimezone(ZoneInfo(timezone))
+    return f"report-{requested:%Y%m%d-%H%M}.{job.format}"
 
 
 def get_job_for(user: User, token: str) -> ExportJob | None:

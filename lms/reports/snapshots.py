@@ -2,9 +2,12 @@
 
 Counting every enrolment of the country takes seconds at national scale (hundreds of thousands of rows). So the
 dashboards whose filters select agencies only (the pages people open first) read the latest snapshot while it is
-fresh (REPORT_SNAPSHOT_MINUTES) and say when it was computed; the national target series comes from it too.
-Dashboards filtered by course, status, dates or language, the overdue list, agency targets, exports and the API
-always count now. Without a fresh snapshot (no worker running) every dashboard counts now.
+fresh (REPORT_SNAPSHOT_MINUTES) and say when it was computed, but only where counting is slow: scopes of at least
+REPORT_SNAPSHOT_MIN_ENROLMENTS enrolments, as the snapshot itself counted them (no extra query). Smaller scopes are
+counted when the page opens, so that a learner who has just finished shows on the dashboard as on the learner list.
+The national target series comes from the snapshot when the whole country is large by the same rule. Dashboards
+filtered by course, status, dates or language, the overdue list, agency targets, exports and the API always count
+now. Without a fresh snapshot (no worker running) every dashboard counts now.
 """
 
 from __future__ import annotations
@@ -33,9 +36,26 @@ class Snapshot:
     figures: Figures
     weekly: list[tuple[str, int]]
 
-    def figures_for(self, filters: ReportFilters) -> Figures | None:
-        """The figures for a dashboard with these filters, or None when it must count now (see covers())."""
-        return self.figures if covers(filters) else None
+    def enrolments_in(self, ids: list[int] | None) -> int:
+        """The enrolments the snapshot counted under the agencies `ids` (None: the whole country)."""
+        cells = self.figures.cells.items()
+        if ids is None:
+            return sum(counts.enrolled for _, counts in cells)
+        within = set(ids)
+        return sum(counts.enrolled for (agency_id, _), counts in cells if agency_id in within)
+
+    def figures_for(self, filters: ReportFilters, ids: list[int] | None, *, min_enrolments: int) -> Figures | None:
+        """The figures for a dashboard with these filters over the agencies `ids`, or None when it must count now:
+        filters beyond agencies (see covers()), or fewer than `min_enrolments` enrolments in the scope (quick to
+        count, so counted exactly)."""
+        if not covers(filters) or self.enrolments_in(ids) < min_enrolments:
+            return None
+        return self.figures
+
+    def weekly_for(self, *, min_enrolments: int) -> list[tuple[str, int]] | None:
+        """The national series of newly trained people, or None when the country holds fewer than
+        `min_enrolments` enrolments (then it is counted now)."""
+        return self.weekly if self.enrolments_in(None) >= min_enrolments else None
 
 
 def covers(filters: ReportFilters) -> bool:

@@ -17,7 +17,7 @@ from lms.courses.models import Course
 from lms.db import utcnow
 from lms.errors import render_error
 from lms.extensions import db
-from lms.i18n import LANGUAGE_NAMES
+from lms.i18n import LANGUAGE_NAMES, format_day
 from lms.reports import bp, charts, dashboard, queries, snapshots, targets
 from lms.reports.export import RowContext
 from lms.reports.filters import STATUS_NAMES, FilterError, OutOfScope, ReportFilters, parse_filters
@@ -79,10 +79,12 @@ def index():
     snapshot = snapshots.get_fresh_snapshot(
         now=now, max_age=timedelta(minutes=current_app.config["REPORT_SNAPSHOT_MINUTES"]))
     tree = AgencyTree.load()
-    board = dashboard.build_dashboard(
-        filters, now=now, snapshot=snapshot.figures_for(filters) if snapshot else None, tree=tree)
+    minimum = current_app.config["REPORT_SNAPSHOT_MIN_ENROLMENTS"]
+    figures = snapshot.figures_for(filters, queries.agency_ids(filters, tree), min_enrolments=minimum) \
+        if snapshot else None
+    board = dashboard.build_dashboard(filters, now=now, snapshot=figures, tree=tree)
     national = dashboard.national_progress(target=current_app.config["NATIONAL_TARGET"], now=now,
-                                           weekly=snapshot.weekly if snapshot else None)
+                                           weekly=snapshot.weekly_for(min_enrolments=minimum) if snapshot else None)
     visible_ancestors = [node for node in board.ancestors
                          if policy.report_scope(current_user) is None
                          or agencies.is_within(node.id, current_user.agency_id)]
@@ -101,13 +103,14 @@ def _percent(value: float) -> str:
 def _charts(board: dashboard.Dashboard, national: dashboard.NationalProgress) -> dict:
     """The dashboard's SVG charts; each has a table of the same figures beside it on the page."""
     locale = str(get_locale())
-    trained = [(week, total) for week, _count, total in national.weeks]
+    trained = [(format_day(week), total) for week, _count, total in national.weeks]
+    projection = [(format_day(week), value) for week, value in national.projection]
     return {
         "national": charts.line_chart(
             chart_id="chart-national", title=_("People trained towards the national target"),
             description=_("%(trained)s of %(target)s people trained; the weekly figures are in the table below.",
                           trained=format_decimal(national.trained), target=format_decimal(national.target)),
-            points=trained, projection=national.projection or None, target=national.target,
+            points=trained, projection=projection or None, target=national.target,
             target_label=_("Target: %(target)s", target=format_decimal(national.target)),
             value_format=lambda v: format_decimal(round(v))),
         "courses": charts.bar_chart(

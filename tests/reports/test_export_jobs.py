@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import openpyxl
 from sqlalchemy import select
@@ -231,3 +231,58 @@ def test_a_job_runs_once(world, app, tmp_path):
         job = db.session.get(ExportJob, job_id)
         assert (job.rows_done, job.rows_total) == (WORLD_TOTAL["enrolled"], WORLD_TOTAL["enrolled"])
         assert [p.name for p in (tmp_path / "exports").iterdir()] == [job.file_name]
+
+
+REFRESH = '<meta http-equiv="refresh" content="5">'
+
+
+def queued_export(app, email: str = "hr-root@example.kz") -> str:
+    """An export requested but not yet picked up by the worker; its token."""
+    with app.app_context():
+        hr = b.person(email)
+        job = jobs.request_export(hr, parse_filters({}, actor=hr), "xlsx", locale="en", now=utcnow())
+        db.session.commit()
+        return job.token
+
+
+def test_the_export_page_reloads_itself_only_while_the_file_is_being_prepared(offices, app):
+    client = b.signed_in(app, "hr-root@example.kz")
+    token = queued_export(app)
+    for status in ("queued", "running"):
+        with app.app_context():
+            db.session.scalar(select(ExportJob).where(ExportJob.token == token)).status = status
+            db.session.commit()
+        html = client.get(f"/reports/exports/{token}").get_data(as_text=True)
+        assert html.count(REFRESH) == 1 and html.index(REFRESH) < html.index("</head>"), status
+        assert "This page reloads itself every 5 seconds until the file is ready." in html
+        assert f'href="/reports/exports/{token}?refresh=off"' in html
+    stopped = client.get(f"/reports/exports/{token}", query_string={"refresh": "off"}).get_data(as_text=True)
+    assert "http-equiv" not in stopped and "Check again" in stopped
+    done = exported(client)
+    assert "http-equiv" not in client.get(f"/reports/exports/{done}").get_data(as_text=True)
+
+
+def test_my_exports_reloads_itself_while_one_of_them_is_being_prepared(offices, app):
+    client = b.signed_in(app, "hr-root@example.kz")
+    exported(client)
+    assert "http-equiv" not in client.get("/reports/exports").get_data(as_text=True)
+    queued_export(app)
+    html = client.get("/reports/exports").get_data(as_text=True)
+    assert REFRESH in html and 'href="/reports/exports?refresh=off"' in html
+    assert "http-equiv" not in client.get("/reports/exports?refresh=off").get_data(as_text=True)
+    assert "http-equiv" not in b.signed_in(app, "hr-other@example.kz").get("/reports/exports").get_data(
+        as_text=True)  # someone else's pending export does not reload my page
+
+
+def test_the_download_is_named_for_when_it_was_requested_in_the_platform_time_zone(offices, app):
+    client = b.signed_in(app, "hr-root@example.kz")
+    token = exported(client, "xlsx")
+    with app.app_context():
+        job = db.session.scalar(select(ExportJob).where(ExportJob.token == token))
+        # 20:30 UTC on 6 January is 01:30 on 7 January in Almaty (UTC+5).
+        job.created_at = datetime(2025, 1, 6, 20, 30, tzinfo=UTC)
+        db.session.commit()
+        assert jobs.download_name(job, timezone="Asia/Almaty") == "report-20250107-0130.xlsx"
+        assert jobs.download_name(job, timezone="UTC") == "report-20250106-2030.xlsx"
+    response = download(client, token)
+    assert 'filename=report-20250107-0130.xlsx' in response.headers["Content-Disposition"]

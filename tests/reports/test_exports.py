@@ -4,12 +4,17 @@ string cells, never formulas); learner names are escaped on the HTML pages."""
 from __future__ import annotations
 
 import csv
-from datetime import timedelta
+import re
+from datetime import UTC, datetime, timedelta
 
 import openpyxl
 import pytest
+from sqlalchemy import select
 
 from lms.accounts.models import Role
+from lms.certificates import serials
+from lms.certificates.models import Certificate
+from lms.extensions import db
 from lms.reports.export import COLUMNS, OVERDUE_COLUMNS, SUMMARY_COLUMNS, RowContext, neutralise, write_csv, write_xlsx
 from lms.reports.filters import parse_filters
 from tests import factories
@@ -50,6 +55,13 @@ def export_xlsx(tmp_path, args: dict | None = None, *, locale: str = "en", email
     path = tmp_path / "export.xlsx"
     count = write_xlsx(path, filters, RowContext.load(locale=locale, timezone=filters.timezone, now=b.NOW))
     return openpyxl.load_workbook(path), count
+
+
+def as_text(value) -> str:
+    """An XLSX cell's value as the CSV writes it (dates as YYYY-MM-DD)."""
+    if value is None:
+        return ""
+    return value.date().isoformat() if isinstance(value, datetime) else str(value)
 
 
 def raw_csv(path) -> list[list[str]]:
@@ -176,8 +188,8 @@ def test_xlsx_detail_rows_match_the_csv(world, ctx, tmp_path):
     path, _count = export_csv(tmp_path)
     from_csv = sorted(tuple(row) for row in raw_csv(path)[1:])
     book, _count = export_xlsx(tmp_path)
-    from_xlsx = sorted(tuple("" if v is None else str(v) for v in row)
-                       for row in book.worksheets[0].iter_rows(min_row=2, values_only=True))
+    from_xlsx = sorted(tuple(as_text(v) for v in row) for row in book.worksheets[0].iter_rows(min_row=2,
+                                                                                              values_only=True))
     assert from_xlsx == from_csv
 
 
@@ -206,7 +218,7 @@ def test_xlsx_overdue_sheet_lists_the_overdue_people(world, ctx, tmp_path):
     book, _count = export_xlsx(tmp_path)
     rows = list(book.worksheets[2].iter_rows(min_row=2, values_only=True))
     assert sorted(row[2] for row in rows) == ["hr-other@example.kz", "o-beta@example.kz"]
-    assert {(row[0], row[3], row[4]) for row in rows} == {("OTHER", "alpha", "2025-01-16")}
+    assert {(row[0], row[3], row[4]) for row in rows} == {("OTHER", "alpha", datetime(2025, 1, 16))}
 
 
 def test_xlsx_formula_names_are_plain_string_cells(tricky, ctx, tmp_path):
@@ -233,6 +245,81 @@ def test_xlsx_can_be_written_in_every_language(tricky, ctx, tmp_path):
         assert len(set(names)) == 3 and all(len(name) <= 31 for name in names)
         values = [cell.value for row in book.worksheets[0].iter_rows(min_row=2) for cell in row]
         assert KAZAKH_NAME in values
+
+
+def widths(sheet) -> list[float | None]:
+    """The width set for each used column (None: not set). openpyxl keeps each <col min max> range under the
+    letter of its first column."""
+    found: dict[int, float] = {}
+    for dimension in sheet.column_dimensions.values():
+        for n in range(dimension.min, dimension.max + 1):
+            found[n] = dimension.width
+    return [found.get(n) for n in range(1, sheet.max_column + 1)]
+
+
+def test_xlsx_columns_are_as_wide_as_their_content_and_headings(world, ctx, tmp_path):
+    book, _count = export_xlsx(tmp_path)
+    for sheet in book.worksheets:
+        columns = list(zip(*sheet.iter_rows(values_only=True), strict=True))
+        for column, width in zip(columns, widths(sheet), strict=True):
+            longest = max(len(as_text(value)) for value in column)
+            if longest >= 60:  # the widest a column gets (an IPTC URI, a long title): see the bounds test
+                assert 60 <= width <= 61, (sheet.title, column[0], width)
+            else:
+                assert longest + 1 <= width <= max(longest + 3, 6), (sheet.title, column[0], width)
+    detail = book.worksheets[0]
+    email = widths(detail)[KEYS.index("email")]
+    assert len("m-revoked@example.kz") + 1 <= email <= len("m-revoked@example.kz") + 4
+    serial = widths(detail)[KEYS.index("certificate_serial")]
+    assert len("XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XX-C") + 1 <= serial <= 40
+
+
+def test_xlsx_column_widths_are_bounded(app, courses, ctx, tmp_path):
+    b.new_user("admin@example.kz", roles={Role.ADMIN})
+    long_agency = b.new_agency("LONG", name_en="Agency " * 40)
+    b.enrol(b.new_user("long@example.kz", agency=long_agency, position="Chief " * 30), "alpha")
+    book, _count = export_xlsx(tmp_path)
+    detail = book.worksheets[0]
+    assert max(widths(detail)) <= 61
+    assert widths(detail)[KEYS.index("position")] >= 50
+
+
+def test_xlsx_keeps_the_heading_row_frozen_on_every_sheet(world, ctx, tmp_path):
+    book, _count = export_xlsx(tmp_path)
+    assert [sheet.freeze_panes for sheet in book.worksheets] == ["A2", "A2", "A2"]
+
+
+def test_xlsx_dates_are_date_cells_on_the_day_in_the_platform_time_zone(world, ctx, tmp_path):
+    late = b.new_user("night@example.kz", agency=b.agency("OTHER"), full_name="Night Owl")
+    # 20:30 UTC on 6 January is already 01:30 on 7 January in Almaty (UTC+5).
+    b.complete(late, "alpha", at=datetime(2025, 1, 5, 21, 0, tzinfo=UTC),
+               done_at=datetime(2025, 1, 6, 20, 30, tzinfo=UTC))
+    book, _count = export_xlsx(tmp_path)
+    detail = book.worksheets[0]
+    [row] = [row for row in detail.iter_rows(min_row=2) if row[KEYS.index("email")].value == "night@example.kz"]
+    enrolled, completed = row[KEYS.index("enrolled_on")], row[KEYS.index("completed_on")]
+    assert (enrolled.value, completed.value) == (datetime(2025, 1, 6), datetime(2025, 1, 7))
+    for cell in (enrolled, completed):
+        assert cell.is_date and cell.data_type == "d" and cell.number_format == "yyyy-mm-dd"  # a number, read as date
+    assert row[KEYS.index("certificate_expires_on")].value is None  # no expiry: an empty cell, not ""
+    due = book.worksheets[2]["E2"]
+    assert due.is_date and due.number_format == "yyyy-mm-dd" and due.value == datetime(2025, 1, 16)
+
+
+def test_exports_show_certificate_serials_grouped_as_on_screen(world, ctx, tmp_path):
+    m_cert = b.person("m-cert@example.kz")
+    serial = db.session.scalar(select(Certificate.serial).where(Certificate.user_id == m_cert.id))
+    grouped = re.compile(r"^([0-9A-Z]{4}-){6}[0-9A-Z]{2}-[0-9A-Z*~$=]$")
+    path, _count = export_csv(tmp_path)
+    from_csv = [row[KEYS.index("certificate_serial")] for row in raw_csv(path)[1:]
+                if row[KEYS.index("certificate_serial")]]
+    book, _count = export_xlsx(tmp_path)
+    from_xlsx = [row[KEYS.index("certificate_serial")] for row in book.worksheets[0].iter_rows(min_row=2,
+                                                                                               values_only=True)
+                 if row[KEYS.index("certificate_serial")]]
+    assert len(from_csv) == 4 and sorted(from_csv) == sorted(from_xlsx)  # m-cert, m-revoked, l-cert, o-cert
+    assert all(grouped.match(serial) and serials.parse(serial) for serial in from_csv)
+    assert serials.display(serial) in from_csv and serial not in from_csv
 
 
 # --- HTML pages -------------------------------------------------------------------------------------------------

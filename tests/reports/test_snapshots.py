@@ -1,8 +1,11 @@
 """Dashboard snapshots: the worker's count of the whole country gives the same dashboards as counting now, is used
-only while fresh and only for filters that select agencies, and the page says when it was computed."""
+only while fresh, only for filters that select agencies and only for scopes of at least
+REPORT_SNAPSHOT_MIN_ENROLMENTS enrolments (smaller ones are counted when the page opens), and the page says when it
+was computed."""
 
 from __future__ import annotations
 
+import re
 import threading
 from datetime import timedelta
 
@@ -11,10 +14,11 @@ from sqlalchemy import func, select
 
 from lms.db import begin_write, utcnow
 from lms.extensions import db
-from lms.reports import snapshots
+from lms.reports import queries, snapshots
 from lms.reports.dashboard import build_dashboard, national_progress
 from lms.reports.filters import parse_filters
 from lms.reports.models import ReportSnapshot
+from lms.reports.tree import AgencyTree
 from tests.reports import builders as b
 from tests.reports.conftest import WORLD_TOTAL
 
@@ -90,7 +94,8 @@ def test_only_filters_that_select_agencies_are_covered(world, ctx, args, covered
     assert snapshots.covers(parse_filters(args, actor=b.person("admin@example.kz"))) is covered
 
 
-def test_the_page_shows_the_snapshot_and_when_it_was_counted(app, world):
+def test_the_page_shows_the_snapshot_and_when_it_was_counted(app, world, monkeypatch):
+    monkeypatch.setitem(app.config, "REPORT_SNAPSHOT_MIN_ENROLMENTS", 0)  # every scope is "large"
     with app.app_context():
         snapshots.refresh_snapshot(now=utcnow() - timedelta(minutes=2))
         db.session.commit()
@@ -104,7 +109,8 @@ def test_the_page_shows_the_snapshot_and_when_it_was_counted(app, world):
     assert "<dd>3</dd>" in filtered  # beta: m-cert, o-beta and the new enrolment
 
 
-def test_a_stale_snapshot_is_ignored_by_the_page(app, world):
+def test_a_stale_snapshot_is_ignored_by_the_page(app, world, monkeypatch):
+    monkeypatch.setitem(app.config, "REPORT_SNAPSHOT_MIN_ENROLMENTS", 0)
     with app.app_context():
         snapshots.refresh_snapshot(now=utcnow() - timedelta(minutes=app.config["REPORT_SNAPSHOT_MINUTES"] + 1))
         db.session.commit()
@@ -112,6 +118,76 @@ def test_a_stale_snapshot_is_ignored_by_the_page(app, world):
     html = b.signed_in(app, "admin@example.kz").get("/reports/").get_data(as_text=True)
     assert "refreshed every few minutes" not in html
     assert f'<dd>{WORLD_TOTAL["enrolled"] + 1}</dd>' in html
+
+
+@pytest.mark.parametrize("ids, enrolments", [
+    (None, 8), (["ROOT", "MID", "LEAF"], 6), (["ROOT"], 2), (["MID"], 3), (["OTHER"], 2),
+])
+def test_the_snapshot_knows_how_many_enrolments_a_scope_holds(world, ctx, ids, enrolments):
+    snapshot = refreshed()
+    agency_ids = None if ids is None else [b.agency(code).id for code in ids]
+    assert snapshot.enrolments_in(agency_ids) == enrolments
+
+
+@pytest.mark.parametrize("args, minimum, used", [
+    ({}, 8, True), ({}, 9, False), ({}, 0, True),
+    ({"agency": "ROOT"}, 6, True), ({"agency": "ROOT"}, 7, False),
+    ({"agency": "ROOT", "include_sub": "0"}, 2, True), ({"agency": "ROOT", "include_sub": "0"}, 3, False),
+    ({"course": "alpha"}, 0, False),
+])
+def test_the_snapshot_serves_only_scopes_of_at_least_the_minimum(world, ctx, args, minimum, used):
+    snapshot = refreshed()
+    filters = parse_filters(args, actor=b.person("admin@example.kz"))
+    ids = queries.agency_ids(filters, AgencyTree.load())
+    figures = snapshot.figures_for(filters, ids, min_enrolments=minimum)
+    assert (figures is snapshot.figures) is used and (figures is None) is not used
+
+
+def test_the_national_series_comes_from_the_snapshot_only_when_the_country_is_large(world, ctx):
+    snapshot = refreshed()
+    assert snapshot.weekly_for(min_enrolments=8) == snapshot.weekly
+    assert snapshot.weekly_for(min_enrolments=9) is None
+
+
+def _late_certificate(app, agency_code: str) -> None:
+    """A fresh snapshot from two minutes ago, then a learner of `agency_code` who completes alpha after it."""
+    with app.app_context():
+        snapshots.refresh_snapshot(now=utcnow() - timedelta(minutes=2))
+        db.session.commit()
+        b.complete(b.new_user("late@example.kz", agency=b.agency(agency_code), full_name="Late Learner"), "alpha",
+                   at=utcnow() - timedelta(hours=1), done_at=utcnow() - timedelta(minutes=1))
+
+
+def _certified(html: str) -> int:
+    found = re.search(r"<dt>Certified</dt><dd>(\d+)</dd>", html)
+    assert found, html
+    return int(found.group(1))
+
+
+def test_a_small_scope_is_counted_when_the_page_opens_and_agrees_with_the_learner_list(app, world):
+    _late_certificate(app, "OTHER")  # 8 enrolments in the country: far below the default minimum
+    client = b.signed_in(app, "hr-other@example.kz")
+    html = client.get("/reports/").get_data(as_text=True)
+    assert "refreshed every few minutes" not in html
+    assert _certified(html) == 2  # o-cert and the learner who has just finished
+    assert "4 of 2,000 civil servants trained" in html  # the national series is counted now as well
+    learners = client.get("/reports/learners", query_string={"status": "certified"}).get_data(as_text=True)
+    assert "Late Learner" in learners and "Olzhas Cert" in learners
+    country = b.signed_in(app, "admin@example.kz").get("/reports/").get_data(as_text=True)
+    assert "refreshed every few minutes" not in country and _certified(country) == 4
+
+
+def test_a_large_scope_reads_the_snapshot_while_a_small_one_beside_it_is_counted_now(app, world, monkeypatch):
+    monkeypatch.setitem(app.config, "REPORT_SNAPSHOT_MIN_ENROLMENTS", 6)  # the country (8) and ROOT (6) are large
+    _late_certificate(app, "OTHER")
+    client = b.signed_in(app, "admin@example.kz")
+    country = client.get("/reports/").get_data(as_text=True)
+    assert "refreshed every few minutes" in country and _certified(country) == 3
+    assert "3 of 2,000 civil servants trained" in country
+    root = client.get("/reports/", query_string={"agency": "ROOT"}).get_data(as_text=True)
+    assert "refreshed every few minutes" in root
+    other = client.get("/reports/", query_string={"agency": "OTHER"}).get_data(as_text=True)
+    assert "refreshed every few minutes" not in other and _certified(other) == 2
 
 
 def test_the_worker_task_and_the_command_refresh_the_snapshot(app, world, runner):
