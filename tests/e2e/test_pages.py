@@ -31,7 +31,7 @@ def _tour(page, checker: Checker, role: str, pages: dict[str, str]) -> None:
 
 def _assert_clean(checker: Checker) -> None:
     errors = html_errors(checker.saved)
-    assert checker.problems == [], "axe-core:\n" + "\n".join(checker.problems)
+    assert checker.problems == [], "axe-core and page width:\n" + "\n".join(checker.problems)
     assert errors == [], "Nu HTML Checker:\n" + "\n".join(errors)
 
 
