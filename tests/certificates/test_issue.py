@@ -184,3 +184,16 @@ def test_retired_keys_stay_published_after_a_rotation(app, client, tmp_path):
         app.config["RETIRED_SIGNING_KEYS"] = ""
     assert len(kids) == 2 and old.kid in kids
     assert all("d" not in key for key in client.get("/issuer/jwks.json").json["keys"])
+
+
+def test_serials_on_the_verification_page_are_set_group_by_group(client, certified):
+    # Each group is kept whole on screen (white-space: nowrap), so a serial never breaks in the middle of a group.
+    html = client.get(f"/verify/{serials.display(certified)}").get_data(as_text=True)
+    groups = serials.display(certified).split("-")
+    shown = "".join(f'<span class="serial-group">{g}{"-" if i < len(groups) - 1 else ""}</span>'
+                    for i, g in enumerate(groups))
+    assert f'<span class="serial">{shown}</span>' in html
+    example = client.get("/verify").get_data(as_text=True)
+    assert ('for example <span class="serial"><span class="serial-group">7ZX4-</span>'
+            '<span class="serial-group">W8FN-</span>') in example
+    assert '<form method="get" action="/verify" class="narrow verify-form">' in example

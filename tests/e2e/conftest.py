@@ -154,7 +154,8 @@ def new_context(browser, server):
     opened = []
 
     def _new(**kwargs):
-        context = browser.new_context(base_url=server.url, viewport=VIEWPORT, accept_downloads=True,
+        kwargs.setdefault("viewport", VIEWPORT)
+        context = browser.new_context(base_url=server.url, accept_downloads=True,
                                       bypass_csp=True, **kwargs)  # lets axe-core be injected inline
         context.set_default_timeout(15_000)
         opened.append(context)
@@ -209,7 +210,8 @@ def as_role(new_context, storage_state):
 
 @dataclass
 class Checker:
-    """Runs axe-core on a page, saves its screenshot and HTML, and collects what axe found."""
+    """Runs axe-core on a page, saves its screenshot and HTML, and collects what axe found (and any page wider
+    than the window)."""
 
     problems: list = field(default_factory=list)
     saved: list = field(default_factory=list)
@@ -217,6 +219,10 @@ class Checker:
     def check(self, page, name: str, locale: str) -> None:
         page.wait_for_load_state("load")
         assert page.locator("html").get_attribute("lang") == locale, f"{name}: page is not in {locale}"
+        # Nothing sticks out sideways at the viewport's width: wide tables scroll inside their own box.
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        if overflow > 0:
+            self.problems.append(f"{locale} {name} ({page.url}): the page is {overflow} px wider than the window")
         OUT.mkdir(parents=True, exist_ok=True)
         stem = OUT / f"{name}-{locale}"
         # The HTML as served (before axe is injected), for the Nu HTML Checker.

@@ -3,6 +3,7 @@ other agencies, for people without reports, and for dates in the past."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -170,3 +171,13 @@ def test_set_target_service_accepts_objects_loaded_before_a_commit(app, agencies
                                 today=utcnow().date())
     db.session.commit()
     assert target.set_by_id == hr.id
+
+
+def test_the_target_page_gives_each_id_once(app, agencies):
+    # With a target set, the page has a second form (clear): its CSRF field and button need ids of their own.
+    client = b.signed_in(app, "hr-root@example.kz")
+    set_target(client, "ROOT")
+    html = client.get("/reports/agencies/ROOT/target").get_data(as_text=True)
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert "/reports/agencies/ROOT/target/clear" in html
+    assert sorted(ids) == sorted(set(ids))

@@ -138,3 +138,14 @@ def test_a_learner_may_not_open_the_page(app, officers):
 def test_signed_out_visitors_are_sent_to_sign_in(client, officers):
     response = client.get("/reports/api-tokens")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_the_tokens_page_gives_each_id_once(app, officers):
+    # One revoke form per token: their CSRF fields must not repeat the create form's id (invalid HTML).
+    client = b.signed_in(app, "hr@example.kz")
+    create(client, "first")
+    create(client, "second")
+    html = client.get("/reports/api-tokens").get_data(as_text=True)
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert html.count("/revoke") == 2
+    assert sorted(ids) == sorted(set(ids))

@@ -89,3 +89,43 @@ def test_stylesheet_is_served_locally(client):
     response = client.get("/static/css/app.css")
     assert response.status_code == 200
     response.close()
+
+
+def _header_and_nav(html: str) -> tuple[str, str]:
+    header = html.split('<header class="site-header">', 1)[1].split("</header>", 1)[0]
+    return header.split('<nav class="site-nav"', 1)[0], header.split('<nav class="site-nav"', 1)[1]
+
+
+def test_the_header_row_names_the_signed_in_person_as_the_link_to_their_account(app, login_as):
+    with app.app_context():
+        factories.user("named@example.kz", full_name="Жанар Болатқызы Әбенова")
+    top, nav = _header_and_nav(login_as("named@example.kz").get("/account").get_data(as_text=True))
+    assert '<a class="user-name" href="/account" aria-current="page">Жанар Болатқызы Әбенова' in top
+    assert 'action="/logout"' in top
+    # The menu row keeps the pages only (the account and signing out moved up, so that it fits one line).
+    assert 'href="/account"' not in nav and 'action="/logout"' not in nav
+
+
+def test_the_admin_pages_are_one_disclosure_menu_marked_current_on_its_pages(app, login_as):
+    from lms.accounts.models import Role
+
+    with app.app_context():
+        factories.user("boss@example.kz", roles={Role.ADMIN})
+    client = login_as("boss@example.kz")
+    _, nav = _header_and_nav(client.get("/admin/outbox/").get_data(as_text=True))
+    menu = nav.split("<details>", 1)[1].split("</details>", 1)[0]
+    assert '<summary aria-current="true">Administration</summary>' in menu
+    for href in ("/admin/audit/", "/admin/outbox/", "/admin/content/", "/admin/certificates/"):
+        assert f'href="{href}"' in menu
+    assert '<a href="/admin/outbox/" aria-current="page">' in menu
+    _, nav = _header_and_nav(client.get("/my-learning").get_data(as_text=True))
+    assert "<summary>Administration</summary>" in nav
+
+
+def test_hr_officers_get_no_administration_menu(app, login_as):
+    from lms.accounts.models import Role
+
+    with app.app_context():
+        factories.user("hr-menu@example.kz", roles={Role.HR}, agency=factories.agency("HRM"))
+    _, nav = _header_and_nav(login_as("hr-menu@example.kz").get("/my-learning").get_data(as_text=True))
+    assert "<details>" not in nav and 'href="/reports/"' in nav
