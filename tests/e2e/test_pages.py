@@ -114,6 +114,7 @@ class World:
             "serial": [("", own.serial)],
             "attempt_id": [("passed", str(own.passed_attempt)), ("open", str(own.open_attempt))],
             "token": [("", own.export_token)],
+            "number": [("", "1")],  # the first revocation status list (the world's certificates are in it)
         }
 
     def token_for(self, endpoint: str) -> list[tuple[str, str]] | None:
