@@ -91,11 +91,24 @@ def _sizes(largest: float, smallest: float) -> list[float]:
 def _wrap_url(pdf: FPDF, url: str, width: float) -> list[str]:
     """Greedy wrap of a URL with the current font after each "/" only (".../verify/" then the serial); a piece wider
     than the line (an absurd host name or path) is split between characters."""
+    return _greedy(pdf, [("", piece) for piece in URL_PIECES.findall(url)], width)
+
+
+def _wrap(pdf: FPDF, text: str, width: float) -> list[str]:
+    """Greedy wrap with the current font at spaces and after hyphens ("Жаксыбекова-Касымова"); a piece wider than
+    the line is split between characters."""
+    return _greedy(pdf, [(" " if index == 0 else "", piece) for word in text.split(" ")
+                         for index, piece in enumerate(HYPHENATED.findall(word) or [word])], width)
+
+
+def _greedy(pdf: FPDF, pieces: list[tuple[str, str]], width: float) -> list[str]:
+    """Lines of (joiner, piece) pairs, each line as full as fits; the joiner is dropped at the start of a line."""
     lines: list[str] = []
     current = ""
-    for piece in URL_PIECES.findall(url):
-        if text_width(pdf, current + piece) <= width:
-            current += piece
+    for joiner, piece in pieces:
+        candidate = current + joiner + piece if current else piece
+        if text_width(pdf, candidate) <= width:
+            current = candidate
             continue
         if current:
             lines.append(current)
@@ -104,30 +117,6 @@ def _wrap_url(pdf: FPDF, url: str, width: float) -> list[str]:
         else:
             *full, current = _split_chars(pdf, piece, width)
             lines.extend(full)
-    if current or not lines:
-        lines.append(current)
-    return lines
-
-
-def _wrap(pdf: FPDF, text: str, width: float) -> list[str]:
-    """Greedy wrap with the current font at spaces and after hyphens ("Жаксыбекова-Касымова"); a piece wider than
-    the line is split between characters."""
-    lines: list[str] = []
-    current = ""
-    for word in text.split(" "):
-        for index, piece in enumerate(HYPHENATED.findall(word) or [word]):
-            joiner = " " if index == 0 else ""
-            candidate = current + joiner + piece if current else piece
-            if text_width(pdf, candidate) <= width:
-                current = candidate
-                continue
-            if current:
-                lines.append(current)
-            if text_width(pdf, piece) <= width:
-                current = piece
-            else:
-                *full, current = _split_chars(pdf, piece, width)
-                lines.extend(full)
     if current or not lines:
         lines.append(current)
     return lines
