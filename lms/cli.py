@@ -21,7 +21,7 @@ def register_commands(app: Flask) -> None:
     from lms.agencies.cli import agencies
     from lms.certificates.cli import certificates
     from lms.courses.cli import courses
-    from lms.demo import demo_data
+    from lms.demo.cli import demo_data
     from lms.learning.cli import assignments, reminders
     from lms.mail.cli import outbox
     from lms.reports.cli import report

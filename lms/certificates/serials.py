@@ -20,10 +20,14 @@ def _encode(value: int) -> str:
     return "".join(reversed(symbols))
 
 
+def serial_for(value: int) -> str:
+    """The canonical serial (26 symbols + check symbol) of a 128-bit number."""
+    return _encode(value) + CHECK_SYMBOLS[value % 37]
+
+
 def new_serial() -> str:
     """A fresh serial in canonical form (26 symbols + check symbol), from the operating system's CSPRNG."""
-    value = secrets.randbits(128)
-    return _encode(value) + CHECK_SYMBOLS[value % 37]
+    return serial_for(secrets.randbits(128))
 
 
 def display(serial: str) -> str:

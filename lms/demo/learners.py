@@ -1,4 +1,4 @@
-"""Learners and their learning records for the national demo dataset (lms.demo_national), as row tuples.
+"""Learners and their learning records for the national demo dataset (lms.demo.national), as row tuples.
 
 For each learner: a users row and a learner role; enrolments (by assignment, or of their own accord); for each
 enrolment a state - not started, in progress (some lessons, perhaps a failed quiz attempt) or completed (every lesson,
@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from math import log
 
 from lms.accounts.models import Role
-from lms.certificates.serials import CHECK_SYMBOLS, _encode
+from lms.certificates.serials import serial_for
 from lms.certificates.status_list import LIST_FILL, LIST_LENGTH
-from lms.demo_attempts import AttemptBody
-from lms.demo_names import PeopleMaker, email_for
+from lms.demo.attempts import AttemptBody
+from lms.demo.names import PeopleMaker, email_for
 
 DAY = 86400
 DOMAIN = "gov.example.kz"
@@ -277,7 +277,7 @@ class LearnerRows:
         certificate_id = self.ids["certificates"] = self.ids["certificates"] + 1
         top = self.world.top_agency_names[agency] if self.world.top_agency_names else "{}"
         self.certificates.append((
-            certificate_id, _encode(value) + CHECK_SYMBOLS[value % 37], uid, c.id, completion_id, name, c.titles,
+            certificate_id, serial_for(value), uid, c.id, completion_id, name, c.titles,
             self.world.agency_names[agency], top, c.hours, c.minutes, c.version, lang, fmt(issued), expires,
             revoked_at, reason, revoked_by, None, *self.places.draw()))
         if revoked_at is not None:

@@ -1,4 +1,4 @@
-"""Bulk loading for the national demo dataset (lms.demo_national): millions of rows in a couple of minutes.
+"""Bulk loading for the national demo dataset (lms.demo.national): millions of rows in a couple of minutes.
 
 Rows are tuples with explicit ids, written through the session's own DBAPI connection, so they belong to the
 caller's transaction: executemany on SQLite, COPY on PostgreSQL. A writer thread stores one batch while Python

@@ -1,8 +1,8 @@
-"""The agency tree of the national demo dataset (lms.demo_national): ministries, agencies and akimats with their
+"""The agency tree of the national demo dataset (lms.demo.national): ministries, agencies and akimats with their
 departments, committees and the committees' regional departments, named in kk/ru/en.
 
 Pure data and a function of a `random.Random`; nothing here touches the database. Codes start with PREFIX and never
-clash with the small demo tree of lms.demo (MDAI, AGCS, ...).
+clash with the small demo tree of lms.demo.accounts (MDAI, AGCS, ...).
 """
 
 from __future__ import annotations

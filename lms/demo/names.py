@@ -1,4 +1,4 @@
-"""People for the national demo dataset (lms.demo_national): Kazakh and Russian names and positions in the person's
+"""People for the national demo dataset (lms.demo.national): Kazakh and Russian names and positions in the person's
 language, e-mail addresses.
 
 Pure data and functions of a `random.Random`; nothing here touches the database.

@@ -1,9 +1,9 @@
 """A national demo dataset: `lms demo-data --learners N [--agencies M] [--seed S] [--today YYYY-MM-DD]`.
 
-On top of the small demo (lms.demo) it writes an agency tree of M agencies (codes "GOV-…", lms.demo_agencies),
-N learners with Kazakh and Russian names (lms.demo_names; no password, so they cannot sign in) and their learning
-records (lms.demo_learners): enrolments in the live courses, lesson progress, submitted quiz attempts
-(lms.demo_attempts), completions and certificates (a few revoked); and 20-40 agency assignments by the demo
+On top of the small demo (lms.demo.accounts) it writes an agency tree of M agencies (codes "GOV-…", lms.demo.agencies),
+N learners with Kazakh and Russian names (lms.demo.names; no password, so they cannot sign in) and their learning
+records (lms.demo.learners): enrolments in the live courses, lesson progress, submitted quiz attempts
+(lms.demo.attempts), completions and certificates (a few revoked); and 20-40 agency assignments by the demo
 administrator, about half of them past their due date, so that some people are overdue. The demo agencies (MDAI,
 AGCS, …) get a share of the learners, so that the demo HR officer's dashboard has people in it; no assignment
 reaches the agencies of the people already there (the demo accounts), whose own pages stay as they were.
@@ -14,7 +14,7 @@ to the anchor, 00:00 UTC of `today` (by default the current UTC date): enrolment
 before it, busier in recent weeks (a rising weekly chart), and nothing happens at or after it except the due dates
 of current assignments and certificate expiries. Two runs with the same anchor agree exactly; tests pin it.
 
-Fast: rows are generated in streaming batches and bulk-loaded with explicit ids (lms.demo_bulk). Everything is
+Fast: rows are generated in streaming batches and bulk-loaded with explicit ids (lms.demo.bulk). Everything is
 written in the caller's transaction, which the caller commits once.
 """
 
@@ -34,10 +34,10 @@ from lms.accounts.models import Role, User, UserRole
 from lms.agencies.models import Agency
 from lms.certificates.models import Certificate
 from lms.courses.models import Course, Lesson, QuizVersion
-from lms.demo_agencies import PREFIX, build_tree, max_agencies
-from lms.demo_attempts import attempt_pool
-from lms.demo_bulk import BulkWriter, time_formatter
-from lms.demo_learners import DOMAIN, TABLES, CourseSpec, LearnerRows, QuizSpec, World
+from lms.demo.agencies import PREFIX, build_tree, max_agencies
+from lms.demo.attempts import attempt_pool
+from lms.demo.bulk import BulkWriter, time_formatter
+from lms.demo.learners import DOMAIN, TABLES, CourseSpec, LearnerRows, QuizSpec, World
 from lms.extensions import db
 from lms.learning.assignments import Assignment, add_months, end_of_day
 
@@ -46,7 +46,7 @@ HISTORY_DAYS = 270
 DAY = 86400
 #: Chance of enrolling in a course by its level, for a learner who enrols of their own accord.
 LEVEL_CHANCE = {"beginner": 0.97, "intermediate": 0.9, "advanced": 0.82}
-#: Share of the learners in each demo agency (lms.demo), so that its HR officer sees a populated dashboard.
+#: Share of the learners in each demo agency (lms.demo.accounts), so that its HR officer sees a populated dashboard.
 DEMO_SHARES = {"MDAI": 0.008, "MDAI-IT": 0.006, "MDAI-HR": 0.003, "AGCS": 0.005, "AGCS-ACAD": 0.003}
 #: Learners generated (and written) at a time.
 LEARNER_BATCH = 5000

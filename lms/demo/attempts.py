@@ -1,4 +1,4 @@
-"""Quiz attempts for the national demo dataset (lms.demo_national): small pools of passed and failed attempts per
+"""Quiz attempts for the national demo dataset (lms.demo.national): small pools of passed and failed attempts per
 quiz version, drawn, laid out and graded exactly as lms.quizzes.services does, then reused by many learners.
 
 Pure functions of a `random.Random` and a quiz version's stored settings and questions; no database access.

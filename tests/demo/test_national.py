@@ -1,4 +1,4 @@
-"""`lms demo-data --learners N`: the national demo dataset (lms.demo_national and its helper modules)."""
+"""`lms demo-data --learners N`: the national demo dataset (lms.demo.national and its helper modules)."""
 
 from __future__ import annotations
 
@@ -19,8 +19,8 @@ from lms.certificates.models import Certificate
 from lms.courses.loader import load_courses
 from lms.courses.models import Course, Lesson, QuizVersion
 from lms.courses.services import quiz_snapshot
-from lms.demo_attempts import attempt_pool
-from lms.demo_learners import TABLES
+from lms.demo.attempts import attempt_pool
+from lms.demo.learners import TABLES
 from lms.extensions import db
 from lms.learning.assignments import Assignment
 from lms.learning.models import CourseCompletion, Enrollment, LessonProgress
@@ -378,7 +378,7 @@ def test_the_national_target_series_is_not_empty_and_the_snapshot_counts_the_new
 
 
 def test_names_and_positions_follow_the_persons_language(app, runner, courses):
-    from lms.demo_names import KK_FEMALE, KK_MALE, POSITIONS
+    from lms.demo.names import KK_FEMALE, KK_MALE, POSITIONS
 
     assert runner.invoke(args=[*ARGS[:2], "1000", *ARGS[3:]]).exit_code == 0
     titles = {lang: {names[i] for names, _weight in POSITIONS} for i, lang in enumerate(("ru", "kk", "en"))}

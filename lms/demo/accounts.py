@@ -1,0 +1,78 @@
+"""Demo data for a local platform: a few agencies and one account per role."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+
+from lms.accounts.models import Role, User
+from lms.accounts.services import NewUser, create_user
+from lms.agencies.models import Agency
+from lms.courses.services import get_live_course
+from lms.extensions import db
+from lms.learning.assignments import NewAssignment, create_assignment
+
+#: (code, parent code, kk, ru, en)
+DEMO_AGENCIES = [
+    ("MDAI", None, "Цифрлық даму және жасанды интеллект министрлігі",
+     "Министерство цифрового развития и искусственного интеллекта",
+     "Ministry of Digital Development and Artificial Intelligence"),
+    ("MDAI-IT", "MDAI", "Ақпараттық технологиялар департаменті", "Департамент информационных технологий",
+     "Information Technology Department"),
+    ("MDAI-HR", "MDAI", "Персоналды басқару департаменті", "Департамент управления персоналом",
+     "Human Resources Department"),
+    ("AGCS", None, "Мемлекеттік қызмет істері агенттігі", "Агентство по делам государственной службы",
+     "Civil Service Affairs Agency"),
+    ("AGCS-ACAD", "AGCS", "Мемлекеттік басқару академиясы", "Академия государственного управления",
+     "Academy of Public Administration"),
+]
+
+#: The starter course the demo HR officer assigns to the ministry.
+DEMO_ASSIGNED_COURSE = "ai-foundations"
+
+#: (email, full name, agency, position, roles, password). Printed by `lms demo-data` (lms.demo.cli); for local use only.
+DEMO_ACCOUNTS = [
+    ("learner@demo.lms.kz", "Әлия Нұрғалиқызы Қасымова", "MDAI-IT", "Главный специалист",
+     {Role.LEARNER}, "learner-demo-2026"),
+    ("hr@demo.lms.kz", "Ғабит Өмірұлы Ұлықбек", "MDAI", "Руководитель управления персоналом",
+     {Role.LEARNER, Role.HR}, "hr-demo-2026"),
+    ("author@demo.lms.kz", "Дина Сергеевна Ким", "AGCS-ACAD", "Методист",
+     {Role.LEARNER, Role.AUTHOR}, "author-demo-2026"),
+    ("programme@demo.lms.kz", "Айгерім Серікқызы Бекова", "AGCS", "Эксперт проектного офиса",
+     {Role.LEARNER, Role.PROGRAMME}, "programme-demo-2026"),
+    ("admin@demo.lms.kz", "Platform Administrator", None, "Администратор платформы",
+     {Role.ADMIN}, "admin-demo-2026"),
+]
+
+
+def seed_demo(*, min_length: int, now: datetime) -> list[tuple[str, str, str]]:
+    """Create the demo agencies and accounts in an empty database; return (role, email, password) rows.
+
+    Returns [] and changes nothing when the database already has users.
+    """
+    if db.session.scalar(select(func.count()).select_from(User)):
+        return []
+    by_code: dict[str, Agency] = {a.code: a for a in db.session.scalars(select(Agency))}
+    for code, parent, kk, ru, en in DEMO_AGENCIES:
+        if code not in by_code:
+            by_code[code] = Agency(code=code, parent=by_code.get(parent), name_kk=kk, name_ru=ru, name_en=en)
+            db.session.add(by_code[code])
+    db.session.flush()
+    logins = []
+    users = {}
+    for email, name, agency, position, roles, password in DEMO_ACCOUNTS:
+        users[email] = create_user(NewUser(email=email, full_name=name, agency_code=agency, position=position,
+                                           roles=frozenset(roles), password=password), min_length=min_length)
+        logins.append((", ".join(sorted(roles)), email, password))
+    _assign_demo_course(users["hr@demo.lms.kz"], by_code["MDAI"], now=now)
+    return logins
+
+
+def _assign_demo_course(hr: User, agency: Agency, *, now: datetime) -> None:
+    # The ministry's HR officer makes the foundations course mandatory for the whole ministry, so that a new
+    # learner's "My learning" shows an assigned course with a due date (when the starter courses are synced).
+    course = get_live_course(DEMO_ASSIGNED_COURSE)
+    if course is not None:
+        create_assignment(NewAssignment(course=course, due_at=now + timedelta(days=30), target_kind="agency",
+                                        agency=agency, include_subagencies=True), actor=hr, now=now)
