@@ -45,7 +45,7 @@ def demo_data(force: bool, learners: int | None, agencies: int, seed: int, today
         db.session.commit()
         _print_logins(logins)
         return
-    from lms import demo_national as national
+    from lms.demo import national
     from lms.demo.bulk import rollback_journal
     from lms.reports.snapshots import refresh_snapshot
 
