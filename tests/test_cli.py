@@ -1,4 +1,4 @@
-"""The `lms` command: bound to the app without FLASK_APP; demo data; creating users; the outbox."""
+"""The `lms` command: bound to the app without FLASK_APP; creating users; the outbox (demo data: tests/demo)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,6 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from lms.accounts.models import Role, User
-from lms.accounts.passwords import verify_password
-from lms.demo import DEMO_ACCOUNTS
 from lms.extensions import db
 from lms.mail.models import OutboxMessage
 from tests import factories
@@ -38,27 +36,6 @@ def test_production_misconfiguration_is_reported_without_a_traceback(tmp_path):
     assert result.returncode == 2
     assert "LMS_SECRET_KEY" in result.stderr
     assert "Traceback" not in result.stderr
-
-
-def test_demo_data_creates_one_account_per_role_and_prints_logins(app, runner):
-    result = runner.invoke(args=["demo-data"])
-    assert result.exit_code == 0, result.output
-    for email, *_rest, password in DEMO_ACCOUNTS:
-        assert email in result.output and password in result.output
-    with app.app_context():
-        roles = set().union(*(user.roles for user in db.session.scalars(select(User))))
-        assert roles == set(Role)
-        admin = db.session.scalar(select(User).where(User.email == "admin@demo.lms.kz"))
-        assert verify_password(admin.password_hash, "admin-demo-2026")
-
-
-def test_demo_data_leaves_a_database_with_users_alone(app, runner):
-    with app.app_context():
-        factories.user("someone@example.kz")
-    result = runner.invoke(args=["demo-data"])
-    assert result.exit_code == 0
-    with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(User)) == 1
 
 
 def test_users_create_makes_an_account_that_can_sign_in(app, runner, client):
