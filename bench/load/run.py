@@ -41,7 +41,7 @@ from dataset import TMP, prepare  # noqa: E402
 BIN = ROOT / ".venv" / "bin"
 GUNICORN_ARGS = ["--workers", "4", "--worker-class", "sync", "--timeout", "120"]
 SECRET_KEY = "bench-" + "x" * 40  # the benchmark servers' key: the session cookies are made with it
-HR = ("hr@demo.lms.kz", "hr-demo-2026")  # the demo HR officer (lms/demo.py)
+HR = ("hr@demo.lms.kz", "hr-demo-2026")  # the demo HR officer (lms/demo/accounts.py)
 USERS = 16
 SPIKE_ACCOUNTS, SPIKE_USERS, SPIKE_CAP = 500, 50, 120
 READERS = 32
