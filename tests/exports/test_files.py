@@ -14,9 +14,10 @@ from sqlalchemy import select
 from lms.accounts.models import Role
 from lms.certificates import serials
 from lms.certificates.models import Certificate
+from lms.exports.files import neutralise, write_csv, write_xlsx
 from lms.extensions import db
-from lms.reports.export import COLUMNS, OVERDUE_COLUMNS, SUMMARY_COLUMNS, RowContext, neutralise, write_csv, write_xlsx
 from lms.reports.filters import parse_filters
+from lms.reports.rows import COLUMNS, OVERDUE_COLUMNS, SUMMARY_COLUMNS, RowContext
 from tests import factories
 from tests.reports import builders as b
 from tests.reports.conftest import WORLD_TOTAL
