@@ -93,8 +93,8 @@ def _bound(app: Flask, func: Callable[..., object]) -> Callable[..., object]:
                 db.session.rollback()
                 raise
             return result
-    run.__name__ = func.__name__
-    run.__doc__ = func.__doc__
+    # The queue names a task by module and name: lms.exports.tasks.export, the domain that owns it.
+    run.__module__, run.__name__, run.__doc__ = func.__module__, func.__name__, func.__doc__
     return run
 
 
