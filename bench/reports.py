@@ -93,10 +93,11 @@ def measure(url: str) -> dict:
     from lms import create_app
     from lms.agencies.models import Agency
     from lms.db import utcnow
+    from lms.exports.files import iter_rows, neutralise, write_csv, write_xlsx
     from lms.extensions import db
     from lms.reports import dashboard, queries, snapshots
-    from lms.reports.export import COLUMNS, RowContext, iter_rows, neutralise, write_csv, write_xlsx
     from lms.reports.filters import ReportFilters
+    from lms.reports.rows import COLUMNS, RowContext
     from lms.reports.tree import AgencyTree
 
     app = create_app({"DATABASE_URL": url, "TASK_QUEUE": "immediate", "WTF_CSRF_ENABLED": False})

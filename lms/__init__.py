@@ -41,6 +41,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     _init_extensions(app)
     _import_models()
+    _init_tasks(app)
     _register_blueprints(app)
 
     from lms.cli import register_commands
@@ -88,10 +89,6 @@ def _init_extensions(app: Flask) -> None:
     install_date_filters(app)
     init_login(app)
 
-    from lms.reports.queue import init_queue
-
-    init_queue(app)
-
     @app.before_request
     def _begin_write_transactions():
         # Requests that change things take SQLite's write lock at BEGIN, so concurrent workers queue on
@@ -117,14 +114,26 @@ def _import_models() -> None:
     # Every model module, so that migrations and create_all see all tables.
     from lms.accounts import models as _accounts  # noqa: F401
     from lms.agencies import models as _agencies  # noqa: F401
+    from lms.api import models as _api  # noqa: F401
     from lms.audit import models as _audit  # noqa: F401
     from lms.certificates import models as _certificates  # noqa: F401
     from lms.courses import models as _courses  # noqa: F401
+    from lms.exports import models as _exports  # noqa: F401
     from lms.learning import assignments as _assignments  # noqa: F401
     from lms.learning import models as _learning  # noqa: F401
     from lms.mail import models as _mail  # noqa: F401
     from lms.quizzes import models as _quizzes  # noqa: F401
     from lms.reports import models as _reports  # noqa: F401
+
+
+def _init_tasks(app: Flask) -> None:
+    # Every domain's task module registers its tasks (lms.tasks), then the queue is built with all of them, so
+    # that the web app (which enqueues) and the worker (which runs) know the same tasks.
+    from lms import tasks
+    from lms.exports import tasks as _exports_tasks  # noqa: F401
+    from lms.reports import tasks as _reports_tasks  # noqa: F401
+
+    tasks.init_tasks(app)
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -137,20 +146,22 @@ def _register_blueprints(app: Flask) -> None:
     from lms.admin import views as _admin_views  # noqa: F401
     from lms.agencies import bp as agencies_bp
     from lms.agencies import views as _agencies_views  # noqa: F401
+    from lms.api import bp as api_bp
+    from lms.api import token_views as _token_views  # noqa: F401
+    from lms.api import tokens_bp
+    from lms.api import views as _api_views  # noqa: F401
     from lms.certificates import bp as certificates_bp
     from lms.certificates import views as _certificates_views  # noqa: F401
     from lms.courses import bp as courses_bp
     from lms.courses import views as _courses_views  # noqa: F401
+    from lms.exports import bp as exports_bp
+    from lms.exports import views as _exports_views  # noqa: F401
     from lms.learning import assign_views as _assign_views  # noqa: F401
     from lms.learning import bp as learning_bp
     from lms.learning import views as _learning_views  # noqa: F401
     from lms.quizzes import bp as quizzes_bp
     from lms.quizzes import views as _quizzes_views  # noqa: F401
-    from lms.reports import api as _api  # noqa: F401
-    from lms.reports import api_bp
     from lms.reports import bp as reports_bp
-    from lms.reports import export_views as _export_views  # noqa: F401
-    from lms.reports import token_views as _token_views  # noqa: F401
     from lms.reports import views as _reports_views  # noqa: F401
     from lms.site import bp as site_bp
     from lms.site import views as _site_views  # noqa: F401
@@ -163,5 +174,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(quizzes_bp)
     app.register_blueprint(certificates_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(exports_bp)
+    app.register_blueprint(tokens_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(admin_bp)

@@ -22,6 +22,7 @@ def register_commands(app: Flask) -> None:
     from lms.certificates.cli import certificates
     from lms.courses.cli import courses
     from lms.demo.cli import demo_data
+    from lms.exports.cli import export_command
     from lms.learning.cli import assignments, reminders
     from lms.mail.cli import outbox
     from lms.reports.cli import report
@@ -35,6 +36,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(assignments)
     app.cli.add_command(reminders)
     app.cli.add_command(outbox)
+    report.add_command(export_command)  # `lms report export`
     app.cli.add_command(report)
 
 

@@ -201,16 +201,18 @@ CASES = [
     Case("reports.target", "POST", "/reports/agencies/P/target", (LOGIN, 403, 403, 404, 400, 400)),  # empty form
     Case("reports.clear_target", "POST", "/reports/agencies/C/target/clear",
          (LOGIN, 403, 403, 404, Redirect("/reports/"), Redirect("/reports/"))),  # back to ?agency=C
-    Case("reports.request_export", "POST", "/reports/exports", (LOGIN, 403, 403, 400, 400, 400),
+    # --- exports of the reports (same rules as the reports; someone else's export is not found) ---
+    Case("exports.request_export", "POST", "/reports/exports", (LOGIN, 403, 403, 400, 400, 400),
          data={"format": "pdf"}),
-    Case("reports.request_export", "POST", "/reports/exports", (LOGIN, 403, 403, 400, 404, 400),
+    Case("exports.request_export", "POST", "/reports/exports", (LOGIN, 403, 403, 400, 404, 400),
          data={"format": "pdf", "agency": "U"}),  # scope is checked first (404), then the format (400)
-    Case("reports.exports", "GET", "/reports/exports", (LOGIN, 403, 403, 200, 200, 200)),
-    Case("reports.export", "GET", "/reports/exports/0123456789abcdef", (LOGIN, 403, 403, 404, 404, 404)),
-    Case("reports.download", "GET", "/reports/exports/0123456789abcdef/download", (LOGIN, 403, 403, 404, 404, 404)),
-    Case("reports.api_tokens", "GET", "/reports/api-tokens", (LOGIN, 403, 403, 200, 200, 200)),
-    Case("reports.api_tokens", "POST", "/reports/api-tokens", (LOGIN, 403, 403, 400, 400, 400)),  # no name
-    Case("reports.revoke_api_token", "POST", "/reports/api-tokens/999999/revoke", (LOGIN, 403, 403, 404, 404, 404)),
+    Case("exports.index", "GET", "/reports/exports", (LOGIN, 403, 403, 200, 200, 200)),
+    Case("exports.export", "GET", "/reports/exports/0123456789abcdef", (LOGIN, 403, 403, 404, 404, 404)),
+    Case("exports.download", "GET", "/reports/exports/0123456789abcdef/download", (LOGIN, 403, 403, 404, 404, 404)),
+    # --- API tokens: a signed-in page for whoever may see reports ---
+    Case("api_tokens.index", "GET", "/reports/api-tokens", (LOGIN, 403, 403, 200, 200, 200)),
+    Case("api_tokens.index", "POST", "/reports/api-tokens", (LOGIN, 403, 403, 400, 400, 400)),  # no name
+    Case("api_tokens.revoke", "POST", "/reports/api-tokens/999999/revoke", (LOGIN, 403, 403, 404, 404, 404)),
     # --- the JSON API takes a token, never the browser session ---
     Case("api.agency_summary", "GET", "/api/v1/agencies/summary", everyone(401)),
     Case("api.course_summary", "GET", "/api/v1/courses/summary", everyone(401)),

@@ -19,7 +19,8 @@ SMALL, LARGE = 60, 600
 PAGES = {
     "learner@demo.lms.kz": ["/my-learning", "/courses/", "/courses/ai-basics", "/courses/ai-basics/lessons/{lesson}",
                             "/courses/ai-basics/quiz", "/certificates/"],
-    "hr@demo.lms.kz": ["/reports/", "/reports/learners", "/reports/overdue", "/agencies/"],
+    "hr@demo.lms.kz": ["/reports/", "/reports/learners", "/reports/overdue", "/reports/exports", "/reports/api-tokens",
+                       "/agencies/"],
     "admin@demo.lms.kz": ["/reports/", "/reports/?agency=MDAI", "/admin/users/", "/admin/content/"],
 }
 PASSWORDS = {"learner@demo.lms.kz": "learner-demo-2026", "hr@demo.lms.kz": "hr-demo-2026",

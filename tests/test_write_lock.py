@@ -13,12 +13,12 @@ from lms.audit.models import AuditEntry
 from lms.certificates.models import Certificate
 from lms.db import WRITE_OPTION
 from lms.extensions import db
+from tests.api.test_api import bearer, make_tokens
 from tests.certificates.test_issue import certified  # noqa: F401 - fixture
+from tests.exports.test_jobs import download, exported
 from tests.learning.conftest import course_key, courses_root, sync  # noqa: F401 - fixtures
 from tests.reports import builders as b
 from tests.reports.conftest import offices  # noqa: F401 - fixture
-from tests.reports.test_api import bearer, make_tokens
-from tests.reports.test_export_jobs import download, exported
 from tests.test_access_matrix import CASES, ROLES, build_world
 
 THREADS, TIMES = 6, 15

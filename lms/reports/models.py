@@ -1,10 +1,10 @@
-"""Agency targets, export jobs and dashboard snapshots."""
+"""Agency targets and dashboard snapshots."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.agencies.models import Agency
@@ -33,31 +33,6 @@ class AgencyTarget(db.Model):
 
     agency: Mapped[Agency] = relationship()
     course: Mapped[Course | None] = relationship()
-
-
-class ExportJob(db.Model):
-    """A report export requested by someone, run by the task queue; its file expires."""
-
-    __tablename__ = "export_jobs"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    #: Random, for URLs: ids of other people's exports cannot be guessed.
-    token: Mapped[str] = mapped_column(String(32), unique=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    #: csv | xlsx
-    format: Mapped[str] = mapped_column(String(8))
-    #: The report filters as given (agency code, include_sub, course key, status, from, to, language).
-    filters: Mapped[dict] = mapped_column(JSON)
-    #: queued | running | done | failed
-    status: Mapped[str] = mapped_column(String(10), default="queued")
-    rows_done: Mapped[int] = mapped_column(default=0)
-    rows_total: Mapped[int | None]
-    #: File name inside the export folder, once written.
-    file_name: Mapped[str | None] = mapped_column(String(100))
-    error: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    finished_at: Mapped[datetime | None]
-    expires_at: Mapped[datetime | None]
 
 
 class ReportSnapshot(db.Model):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -15,33 +15,17 @@ from lms.accounts.models import User
 from lms.agencies import services as agencies
 from lms.courses.models import Course
 from lms.db import utcnow
-from lms.errors import render_error
+from lms.exports.forms import ExportForm
 from lms.extensions import db
 from lms.i18n import LANGUAGE_NAMES, format_day
 from lms.reports import bp, charts, dashboard, queries, snapshots, targets
-from lms.reports.export import RowContext
-from lms.reports.filters import STATUS_NAMES, FilterError, OutOfScope, ReportFilters, parse_filters
-from lms.reports.forms import ClearTargetForm, ExportForm, TargetForm
+from lms.reports.filters import STATUS_NAMES, ReportFilters
+from lms.reports.forms import ClearTargetForm, TargetForm
+from lms.reports.lookups import current_filters, require_reports
+from lms.reports.rows import RowContext
 from lms.reports.tree import AgencyTree
 
 PAGE_SIZE = 50
-
-
-def _require_reports() -> None:
-    if not policy.can_view_reports(current_user):
-        abort(403)
-
-
-def current_filters(args=None) -> ReportFilters:
-    """The filters of this request, checked against the user's scope (aborts with 400 or 404)."""
-    _require_reports()
-    try:
-        return parse_filters(request.args if args is None else args, actor=current_user,
-                             timezone=current_app.config["TIMEZONE"])
-    except FilterError as exc:
-        abort(make_response(render_error(400, exc.message)))
-    except OutOfScope:
-        abort(404)
 
 
 def _filter_choices(tree: AgencyTree):
@@ -63,14 +47,6 @@ def _filter_choices(tree: AgencyTree):
     return {"agencies": ordered, "courses": courses, "statuses": STATUS_NAMES, "languages": LANGUAGE_NAMES}
 
 
-def _export_form(filters: ReportFilters) -> ExportForm:
-    params = filters.to_params()
-    return ExportForm(formdata=None, agency=params.get("agency", ""), include_sub=params.get("include_sub", "1"),
-                      course=params.get("course", ""), status=params.get("status", ""),
-                      date_from=params.get("from", ""), date_to=params.get("to", ""),
-                      language=params.get("language", ""))
-
-
 @bp.get("/")
 @login_required
 def index():
@@ -90,8 +66,8 @@ def index():
                          or agencies.is_within(node.id, current_user.agency_id)]
     return render_template(
         "reports/dashboard.html", board=board, national=national, filters=filters, params=filters.to_params(),
-        choices=_filter_choices(tree), ancestors=visible_ancestors, export_form=_export_form(filters), now=now,
-        charts=_charts(board, national),
+        choices=_filter_choices(tree), ancestors=visible_ancestors, export_form=ExportForm.for_filters(filters),
+        now=now, charts=_charts(board, national),
         can_set_target=filters.agency is not None and policy.can_set_agency_target(current_user, filters.agency),
     )
 
@@ -145,7 +121,7 @@ def learners():
 @bp.get("/learners/<int:user_id>")
 @login_required
 def learner(user_id: int):
-    _require_reports()
+    require_reports()
     person = db.session.get(User, user_id)
     if person is None or not policy.can_view_learner_report(current_user, person):
         abort(404)
@@ -173,7 +149,7 @@ def overdue():
 
 
 def _target_agency(code: str):
-    _require_reports()
+    require_reports()
     agency = agencies.get_agency_by_code(code)
     if agency is None or not policy.can_view_agency_report(current_user, agency):
         abort(404)

@@ -13,9 +13,9 @@ from lms.accounts.models import User
 from lms.certificates.services import issue_certificate
 from lms.courses.models import Course
 from lms.db import utcnow
+from lms.exports import jobs
 from lms.extensions import db
 from lms.learning import services
-from lms.reports import jobs
 from lms.reports.filters import parse_filters
 from tests.e2e.conftest import LOCALES, OUT, html_errors, switch_language
 from tests.e2e.helpers import COURSE

@@ -11,10 +11,10 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, select
 
-from lms.accounts import tokens
 from lms.accounts.models import Role, User
 from lms.accounts.services import start_session
 from lms.agencies.models import Agency
+from lms.api import tokens
 from lms.certificates.models import Certificate
 from lms.certificates.services import issue_certificate, revoke
 from lms.courses.models import Course

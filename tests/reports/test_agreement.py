@@ -18,8 +18,8 @@ import pytest
 
 from lms.db import utcnow
 from lms.reports.dashboard import build_dashboard
-from lms.reports.export import COLUMNS, SUMMARY_COLUMNS
 from lms.reports.filters import parse_filters
+from lms.reports.rows import COLUMNS, SUMMARY_COLUMNS
 from tests.conftest import csrf_token
 from tests.reports import builders as b
 from tests.reports.conftest import WORLD_TOTAL

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
+from tests.api.test_api import PATHS, bearer, make_tokens
 from tests.conftest import post_form
-from tests.reports.test_api import PATHS, bearer, make_tokens
 
 #: What a review sent: a value that would take the HR officer to another site if printed as HTML.
 PAYLOADS = ['<meta http-equiv="refresh" content="0;url=https://evil.example/">', "<b>x</b>"]

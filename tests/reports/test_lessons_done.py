@@ -17,10 +17,10 @@ from lms.learning.models import Enrollment, LessonProgress
 from lms.reports import snapshots
 from lms.reports.dashboard import build_dashboard
 from lms.reports.filters import parse_filters
+from tests.api.test_api import bearer
 from tests.courses.builders import DEFAULT_LESSONS, write_course
+from tests.exports.test_files import export_csv, export_xlsx
 from tests.reports import builders as b
-from tests.reports.test_api import bearer
-from tests.reports.test_exports import export_csv, export_xlsx
 
 LEARNER = "asel@example.kz"
 

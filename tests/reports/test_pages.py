@@ -1,10 +1,13 @@
-"""The reporting pages' content: the dashboard's rows and breadcrumb, one learner's record, the overdue list."""
+"""The reporting pages' content: the dashboard's rows and breadcrumb, the learner list and record, overdue."""
 
 from __future__ import annotations
 
 from lms.accounts.models import Role
 from lms.extensions import db
+from tests import factories
 from tests.reports import builders as b
+
+KAZAKH_NAME = "Әсел Құрманғазықызы"
 
 
 def html_of(client, path: str, **params) -> str:
@@ -68,3 +71,25 @@ def test_learner_record_of_a_deactivated_person_still_shows_their_training(app, 
     assert "Deactivated" in html
     assert "Not enrolled in any course." not in html
     assert "Alpha course" in html and "Certified" in html
+
+
+def test_learner_names_are_escaped_on_the_learners_page(app, courses):
+    with app.app_context():
+        factories.user("admin@example.kz", roles={Role.ADMIN})
+        b.enrol(factories.user("evil@example.kz", agency=factories.agency("A"),
+                               full_name='<script>alert("x")</script>'), "alpha")
+    client = b.signed_in(app, "admin@example.kz")
+    html = client.get("/reports/learners").get_data(as_text=True)
+    assert "<script>alert(" not in html
+    assert "&lt;script&gt;alert(" in html
+
+
+def test_learners_page_shows_the_rows_of_the_scope(world, app):
+    client = b.signed_in(app, "hr-root@example.kz")
+    response = client.get("/reports/learners")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    for email in ("r-new@", "r-half@", "m-cert@", "m-revoked@", "l-cert@"):
+        assert email in html
+    assert "o-cert@" not in html and "l-gone@" not in html
+    assert KAZAKH_NAME in html

@@ -191,7 +191,7 @@ def test_a_large_scope_reads_the_snapshot_while_a_small_one_beside_it_is_counted
 
 
 def test_the_worker_task_and_the_command_refresh_the_snapshot(app, world, runner):
-    app.extensions["lms.tasks"]["snapshot"].call_local()
+    app.extensions["lms.tasks"]["report-snapshot"].call_local()
     with app.app_context():
         first = db.session.scalar(select(ReportSnapshot.computed_at))
     result = runner.invoke(args=["report", "snapshot"])

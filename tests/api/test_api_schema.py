@@ -14,8 +14,8 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis import checks
 
-from lms.reports.openapi import openapi_document
-from tests.reports.test_api import bearer, make_tokens
+from lms.api.openapi import openapi_document
+from tests.api.test_api import bearer, make_tokens
 
 #: The course ids of the `courses` fixture: the document's list of courses on the `world` data.
 COURSES = ("alpha", "beta")

@@ -8,7 +8,8 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from lms.accounts.models import ApiToken, User
+from lms.accounts.models import User
+from lms.api.models import ApiToken
 from lms.extensions import db
 
 PREFIX = "lms_"

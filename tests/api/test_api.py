@@ -7,12 +7,13 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from lms.accounts import tokens as token_service
-from lms.accounts.models import ApiToken, Role
+from lms.accounts.models import Role
+from lms.api import tokens as token_service
+from lms.api.models import ApiToken
 from lms.db import utcnow
 from lms.extensions import db
 from lms.reports import targets
-from lms.reports.export import COLUMNS
+from lms.reports.rows import COLUMNS
 from tests.conftest import post_form
 from tests.reports import builders as b
 from tests.reports.conftest import WORLD_TOTAL

@@ -1,5 +1,5 @@
 """Export files: CSV (UTF-8 with BOM, Kazakh intact, formula injection neutralised) and XLSX (three sheets, typed
-string cells, never formulas); learner names are escaped on the HTML pages."""
+string cells, never formulas)."""
 
 from __future__ import annotations
 
@@ -14,9 +14,10 @@ from sqlalchemy import select
 from lms.accounts.models import Role
 from lms.certificates import serials
 from lms.certificates.models import Certificate
+from lms.exports.files import neutralise, write_csv, write_xlsx
 from lms.extensions import db
-from lms.reports.export import COLUMNS, OVERDUE_COLUMNS, SUMMARY_COLUMNS, RowContext, neutralise, write_csv, write_xlsx
 from lms.reports.filters import parse_filters
+from lms.reports.rows import COLUMNS, OVERDUE_COLUMNS, SUMMARY_COLUMNS, RowContext
 from tests import factories
 from tests.reports import builders as b
 from tests.reports.conftest import WORLD_TOTAL
@@ -320,27 +321,3 @@ def test_exports_show_certificate_serials_grouped_as_on_screen(world, ctx, tmp_p
     assert len(from_csv) == 4 and sorted(from_csv) == sorted(from_xlsx)  # m-cert, m-revoked, l-cert, o-cert
     assert all(grouped.match(serial) and serials.parse(serial) for serial in from_csv)
     assert serials.display(serial) in from_csv and serial not in from_csv
-
-
-# --- HTML pages -------------------------------------------------------------------------------------------------
-
-def test_learner_names_are_escaped_on_the_learners_page(app, courses):
-    with app.app_context():
-        factories.user("admin@example.kz", roles={Role.ADMIN})
-        b.enrol(factories.user("evil@example.kz", agency=factories.agency("A"),
-                               full_name='<script>alert("x")</script>'), "alpha")
-    client = b.signed_in(app, "admin@example.kz")
-    html = client.get("/reports/learners").get_data(as_text=True)
-    assert "<script>alert(" not in html
-    assert "&lt;script&gt;alert(" in html
-
-
-def test_learners_page_shows_the_rows_of_the_scope(world, app):
-    client = b.signed_in(app, "hr-root@example.kz")
-    response = client.get("/reports/learners")
-    html = response.get_data(as_text=True)
-    assert response.status_code == 200
-    for email in ("r-new@", "r-half@", "m-cert@", "m-revoked@", "l-cert@"):
-        assert email in html
-    assert "o-cert@" not in html and "l-gone@" not in html
-    assert KAZAKH_NAME in html

@@ -14,11 +14,12 @@ from sqlalchemy import select, update
 
 from lms.accounts.models import User
 from lms.audit.services import audit
+from lms.exports.files import write_csv, write_xlsx
+from lms.exports.models import ExportJob
 from lms.extensions import db
 from lms.reports import queries
-from lms.reports.export import RowContext, write_csv, write_xlsx
 from lms.reports.filters import ReportFilters, parse_filters
-from lms.reports.models import ExportJob
+from lms.reports.rows import RowContext
 from lms.reports.tree import AgencyTree
 
 FORMATS = ("csv", "xlsx")

@@ -8,8 +8,9 @@ import re
 import pytest
 from sqlalchemy import select
 
-from lms.accounts import tokens
-from lms.accounts.models import ApiToken, Role
+from lms.accounts.models import Role
+from lms.api import tokens
+from lms.api.models import ApiToken
 from lms.audit.models import AuditEntry
 from lms.extensions import db
 from tests import factories

@@ -9,19 +9,20 @@ from __future__ import annotations
 from flask import abort, current_app, g, jsonify, request
 from sqlalchemy import select
 
-from lms.accounts import policy, tokens
+from lms.accounts import policy
+from lms.api import bp, tokens
+from lms.api.openapi import openapi_document
+from lms.api.params import OPERATIONS, QueryError, check_query, filter_args
 from lms.courses.ai_marks import source_type
 from lms.courses.models import Course
 from lms.db import begin_write, utcnow
 from lms.extensions import csrf, db, limiter
 from lms.links import public_url
-from lms.reports import api_bp, dashboard, queries
-from lms.reports.api_params import OPERATIONS, QueryError, check_query, filter_args
-from lms.reports.export import RowContext
+from lms.reports import dashboard, queries
 from lms.reports.filters import FilterError, OutOfScope, parse_filters
-from lms.reports.openapi import openapi_document
+from lms.reports.rows import RowContext
 
-csrf.exempt(api_bp)
+csrf.exempt(bp)
 
 
 def _error(status: int, message: str):
@@ -37,7 +38,7 @@ def _token_key() -> str:
     return "api:" + (header[7:47] if header.startswith("Bearer ") else (request.remote_addr or ""))
 
 
-@api_bp.before_request
+@bp.before_request
 def _authenticate():
     if request.endpoint == "api.openapi":
         return None
@@ -89,7 +90,7 @@ def _limit():
     return current_app.config["API_RATE_LIMIT"]
 
 
-@api_bp.get("/agencies/summary")
+@bp.get("/agencies/summary")
 @limiter.limit(_limit, key_func=_token_key)
 def agency_summary():
     params = _query("/agencies/summary")
@@ -110,7 +111,7 @@ def agency_summary():
     })
 
 
-@api_bp.get("/courses/summary")
+@bp.get("/courses/summary")
 @limiter.limit(_limit, key_func=_token_key)
 def course_summary():
     params = _query("/courses/summary")
@@ -123,7 +124,7 @@ def course_summary():
                                                if key != "headcount"}} for row in board.courses]})
 
 
-@api_bp.get("/rows")
+@bp.get("/rows")
 @limiter.limit(_limit, key_func=_token_key)
 def rows():
     params = _query("/rows")
@@ -137,7 +138,7 @@ def rows():
                     "next_cursor": page[-1].id if len(found) > limit else None})
 
 
-@api_bp.get("/overdue")
+@bp.get("/overdue")
 @limiter.limit(_limit, key_func=_token_key)
 def overdue():
     params = _query("/overdue")
@@ -150,7 +151,7 @@ def overdue():
         "next_offset": offset + limit if len(items) > limit else None})
 
 
-@api_bp.get("/openapi.json")
+@bp.get("/openapi.json")
 def openapi():
     return jsonify(openapi_document(_course_keys(),
                                     server=public_url("api.openapi").removesuffix("/openapi.json")))

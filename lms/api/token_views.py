@@ -6,19 +6,19 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from lms.accounts import tokens
+from lms.api import tokens
+from lms.api import tokens_bp as bp
+from lms.api.forms import RevokeTokenForm, TokenForm
 from lms.audit.services import audit
 from lms.db import utcnow
 from lms.extensions import db
-from lms.reports import bp
-from lms.reports.forms import RevokeTokenForm, TokenForm
-from lms.reports.views import _require_reports
+from lms.reports.lookups import require_reports
 
 
-@bp.route("/api-tokens", methods=["GET", "POST"])
+@bp.route("", methods=["GET", "POST"])
 @login_required
-def api_tokens():
-    _require_reports()
+def index():
+    require_reports()
     form = TokenForm()
     created, status = None, 200
     if form.validate_on_submit():
@@ -35,14 +35,14 @@ def api_tokens():
             form = TokenForm(formdata=None)
     elif request.method == "POST":
         status = 400
-    return render_template("reports/api_tokens.html", form=form, created=created,
+    return render_template("api/tokens.html", form=form, created=created,
                            tokens=tokens.list_tokens(current_user), revoke_form=RevokeTokenForm(formdata=None)), status
 
 
-@bp.post("/api-tokens/<int:token_id>/revoke")
+@bp.post("/<int:token_id>/revoke")
 @login_required
-def revoke_api_token(token_id: int):
-    _require_reports()
+def revoke(token_id: int):
+    require_reports()
     token = tokens.get_token_for(current_user, token_id)
     if token is None:
         abort(404)
@@ -54,4 +54,4 @@ def revoke_api_token(token_id: int):
           object_id=token.id, details={"name": token.name})
     db.session.commit()
     flash(_("The token has been revoked."), "success")
-    return redirect(url_for("reports.api_tokens"))
+    return redirect(url_for("api_tokens.index"))

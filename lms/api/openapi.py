@@ -1,7 +1,7 @@
 """The OpenAPI 3.1 description of the reports API, served at /api/v1/openapi.json.
 
 Built from the declarations the API checks requests against (api_params) and from the column and status lists the
-answers are made of, so that the document says what the API does; tests/reports/test_api_schema.py runs
+answers are made of, so that the document says what the API does; tests/api/test_api_schema.py runs
 schemathesis against the two.
 """
 
@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from lms.api.params import OPERATIONS
 from lms.courses.ai_marks import SOURCE_TYPES
-from lms.reports.api_params import OPERATIONS
-from lms.reports.export import COLUMNS, OVERDUE_COLUMNS
+from lms.reports.rows import COLUMNS, OVERDUE_COLUMNS
 
 COUNT_FIELDS = ["headcount", "enrolled", "not_started", "in_progress", "completed", "certified",
                 "certified_people", "overdue"]

@@ -10,17 +10,18 @@ from flask_login import current_user, login_required
 from lms.audit.services import audit
 from lms.db import utcnow, writes
 from lms.errors import render_error
+from lms.exports import bp, jobs
+from lms.exports.files import export_dir
+from lms.exports.forms import ExportForm
+from lms.exports.tasks import enqueue_export
 from lms.extensions import db
-from lms.reports import bp, jobs
-from lms.reports.forms import ExportForm
-from lms.reports.queue import enqueue_export, export_dir
-from lms.reports.views import _require_reports, current_filters
+from lms.reports.lookups import current_filters, require_reports
 
 
-@bp.post("/exports")
+@bp.post("")
 @login_required
 def request_export():
-    _require_reports()
+    require_reports()
     form = ExportForm()
     filters = current_filters(form.filter_args())  # another agency's report: 404 whatever else is wrong
     if not form.validate_on_submit():
@@ -30,7 +31,7 @@ def request_export():
     job_id, token = job.id, job.token
     db.session.commit()
     enqueue_export(job_id)
-    return redirect(url_for("reports.export", token=token))
+    return redirect(url_for("exports.export", token=token))
 
 
 #: While a file is being prepared its pages reload themselves this often (a meta refresh: no script needed);
@@ -45,33 +46,33 @@ def _refresh_seconds(shown) -> int | None:
     return REFRESH_SECONDS
 
 
-@bp.get("/exports")
+@bp.get("")
 @login_required
-def exports():
-    _require_reports()
+def index():
+    require_reports()
     shown = jobs.list_jobs(current_user)
-    return render_template("reports/exports.html", jobs=shown, now=utcnow(), is_downloadable=jobs.is_downloadable,
+    return render_template("exports/index.html", jobs=shown, now=utcnow(), is_downloadable=jobs.is_downloadable,
                            refresh=_refresh_seconds(shown))
 
 
 def _job_or_404(token: str):
-    _require_reports()
+    require_reports()
     job = jobs.get_job_for(current_user, token)
     if job is None:
         abort(404)
     return job
 
 
-@bp.get("/exports/<token>")
+@bp.get("/<token>")
 @login_required
 def export(token: str):
     job = _job_or_404(token)
-    return render_template("reports/export.html", job=job, downloadable=jobs.is_downloadable(job, utcnow()),
+    return render_template("exports/export.html", job=job, downloadable=jobs.is_downloadable(job, utcnow()),
                            refresh=_refresh_seconds([job]))
 
 
 
-@bp.get("/exports/<token>/download")
+@bp.get("/<token>/download")
 @login_required
 @writes  # each download is audited
 def download(token: str):
@@ -81,7 +82,7 @@ def download(token: str):
         if job.status == "done":
             return render_error(410, _("This export has expired. Request a new one."))
         flash(_("The export is not ready yet."), "info")
-        return redirect(url_for("reports.export", token=job.token))
+        return redirect(url_for("exports.export", token=job.token))
     path = export_dir(current_app) / job.file_name
     if not path.is_file():
         return render_error(410, _("This export has expired. Request a new one."))

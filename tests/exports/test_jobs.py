@@ -12,11 +12,11 @@ from sqlalchemy import select
 
 from lms.audit.models import AuditEntry
 from lms.db import utcnow
+from lms.exports import jobs
+from lms.exports.files import export_dir
+from lms.exports.models import ExportJob
 from lms.extensions import db
-from lms.reports import jobs
 from lms.reports.filters import parse_filters
-from lms.reports.models import ExportJob
-from lms.reports.queue import export_dir
 from tests.conftest import csrf_token
 from tests.reports import builders as b
 from tests.reports.conftest import WORLD_TOTAL

@@ -1,0 +1,42 @@
+"""The export request form, offered on the report dashboard."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, RadioField, SubmitField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired
+
+from lms.reports.filters import ReportFilters
+
+
+class ExportForm(FlaskForm):
+    """Request an export of the current filters (carried in hidden fields and checked again on submit)."""
+
+    format = RadioField(_l("File format"), choices=[SelectChoice("xlsx", _l("Excel workbook (XLSX)")),
+                                                     SelectChoice("csv", _l("CSV (UTF-8)"))],
+                        default="xlsx", validators=[DataRequired()])
+    agency = HiddenField()
+    include_sub = HiddenField()
+    course = HiddenField()
+    status = HiddenField()
+    date_from = HiddenField()
+    date_to = HiddenField()
+    language = HiddenField()
+    submit = SubmitField(_l("Export"))
+
+    def filter_args(self) -> dict[str, str]:
+        """The carried filters, as parse_filters() reads them."""
+        return {"agency": self.agency.data or "", "include_sub": self.include_sub.data or "1",
+                "course": self.course.data or "", "status": self.status.data or "", "from": self.date_from.data or "",
+                "to": self.date_to.data or "", "language": self.language.data or ""}
+
+    @classmethod
+    def for_filters(cls, filters: ReportFilters) -> ExportForm:
+        """The form offered on a report page: `filters` carried in its hidden fields."""
+        params = filters.to_params()
+        return cls(formdata=None, agency=params.get("agency", ""), include_sub=params.get("include_sub", "1"),
+                   course=params.get("course", ""), status=params.get("status", ""),
+                   date_from=params.get("from", ""), date_to=params.get("to", ""),
+                   language=params.get("language", ""))
