@@ -28,9 +28,10 @@ def database_url(tmp_path_factory) -> str:
 
 
 def settings_for_tests(url: str, **extra) -> dict:
-    """Settings for a test app: isolated database, known secret, English by default."""
+    """Settings for a test app: isolated database, known secret, English by default, cheap password hashes."""
     return {"ENV": "testing", "TESTING": True, "DATABASE_URL": url, "DEFAULT_LOCALE": "en",
-            "SECRET_KEY": "test-secret-key-" + "x" * 32, "MAIL_BACKEND": "console", "TASK_QUEUE": "immediate", **extra}
+            "SECRET_KEY": "test-secret-key-" + "x" * 32, "MAIL_BACKEND": "console", "TASK_QUEUE": "immediate",
+            "PASSWORD_HASH_COST": "cheap", **extra}
 
 
 @pytest.fixture(scope="session")
