@@ -102,8 +102,9 @@ def runner(app):
 
 
 def csrf_token(client, path: str = "/login") -> str:
-    """Fetch a page and return the CSRF token of its first form."""
-    response = client.get(path)
+    """Fetch a page (following redirects: "/" sends a signed-in user to "My learning") and return the CSRF token of
+    its first form."""
+    response = client.get(path, follow_redirects=True)
     match = CSRF_RE.search(response.get_data(as_text=True))
     assert match, f"no CSRF token on {path} ({response.status_code})"
     return match.group(1)
