@@ -22,6 +22,11 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
+# The browser tests' extra (Playwright, ~165 MB), installed by `make e2e` only.
+$(VENV)/.installed-e2e: $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[dev,e2e]'
+	touch $@
+
 install: $(VENV)/.installed translations
 
 # Compiled catalogs (.mo) are built from the committed .po files, never committed themselves.
@@ -77,7 +82,7 @@ $(VNU_JAR):
 	mkdir -p .ci/cache/npm
 	npm install --prefix .ci/cache/npm --no-save --no-audit --no-fund --loglevel=error vnu-jar@26.9.27
 
-e2e: install $(VNU_JAR)
+e2e: install $(VENV)/.installed-e2e $(VNU_JAR)
 	@test -x /usr/bin/chromium || { echo "e2e: /usr/bin/chromium is missing (apt-get install chromium)"; exit 1; }
 	$(BIN)/pytest -m e2e tests/e2e $(PYTEST_ARGS)
 

@@ -28,10 +28,6 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     settings = config_module.load(app.instance_path, overrides)
     app.config.from_mapping(config_module.flask_settings(settings, app.instance_path))
     config_module.validate(app.config)
-    if app.config["ENV"] == "testing":
-        from lms.accounts.passwords import use_cheap_hashing_for_tests
-
-        use_cheap_hashing_for_tests()
     _configure_logging(app)
     if app.config["PROXY_COUNT"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
@@ -73,6 +69,7 @@ def _configure_logging(app: Flask) -> None:
 def _init_extensions(app: Flask) -> None:
     from flask import request
 
+    from lms.accounts.passwords import init_passwords
     from lms.accounts.session import init_login
     from lms.db import WRITES_ATTR, begin_write, install_sqlite_pragmas
     from lms.extensions import babel, csrf, db, limiter, migrate
@@ -88,6 +85,7 @@ def _init_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=get_locale, default_translation_directories="translations")
     install_date_filters(app)
     init_login(app)
+    init_passwords(app)
 
     @app.before_request
     def _begin_write_transactions():

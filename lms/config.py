@@ -38,6 +38,9 @@ DEFAULTS: dict[str, Any] = {
     "PROXY_COUNT": 0,  # number of trusted reverse proxies in front of the app (X-Forwarded-*)
     "SESSION_HOURS": 12,
     "PASSWORD_MIN_LENGTH": 10,
+    # argon2id parameters for new hashes: "strong" (OWASP-recommended, about 0.1 s a hash) or "cheap" (test suites
+    # only, refused in production). Hashes carry their parameters, so either kind verifies under either setting.
+    "PASSWORD_HASH_COST": "strong",
     "RESET_TOKEN_MINUTES": 60,
     "LOGIN_RATE_LIMIT": "10 per minute",  # per client address
     "LOGIN_ACCOUNT_RATE_LIMIT": "20 per hour",  # per email address tried
@@ -211,6 +214,8 @@ def validate(config: dict[str, Any]) -> None:
         raise ConfigError(f"LMS_DEFAULT_LOCALE must be one of {', '.join(LOCALES)}")
     if config["MAIL_BACKEND"] not in ("console", "smtp"):
         raise ConfigError("LMS_MAIL_BACKEND must be console or smtp")
+    if config["PASSWORD_HASH_COST"] not in ("strong", "cheap"):
+        raise ConfigError(f"LMS_PASSWORD_HASH_COST must be strong or cheap, not {config['PASSWORD_HASH_COST']!r}")
     registration_domains(config)  # raises on a malformed mapping
     share = config["SYNC_MAX_RETIRE_SHARE"]
     if isinstance(share, bool) or not isinstance(share, int | float) or not 0 <= share <= 1:
@@ -232,6 +237,8 @@ def validate(config: dict[str, Any]) -> None:
         )
     if config["DEBUG"]:
         problems.append("set LMS_DEBUG=false: the debugger must never run in production")
+    if config["PASSWORD_HASH_COST"] != "strong":  # noqa: S105 - a cost level, not a password
+        problems.append("set LMS_PASSWORD_HASH_COST=strong: cheap password hashes are for test suites only")
     if config["MAIL_BACKEND"] != "smtp":
         problems.append("set LMS_MAIL_BACKEND=smtp and LMS_MAIL_SERVER: production mail must be delivered")
     if problems:

@@ -16,10 +16,6 @@ class DomainError(Exception):
     """A rule of the platform was not met. Services raise subclasses; views map them to messages."""
 
 
-class NotFound(DomainError):
-    """The object does not exist or the user may not know it exists."""
-
-
 #: Titles and explanations of the error pages, by status code.
 ERROR_TEXTS = {
     400: (_l("Bad request"), _l("The request could not be understood. Reload the page and try again.")),

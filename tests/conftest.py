@@ -28,9 +28,10 @@ def database_url(tmp_path_factory) -> str:
 
 
 def settings_for_tests(url: str, **extra) -> dict:
-    """Settings for a test app: isolated database, known secret, English by default."""
+    """Settings for a test app: isolated database, known secret, English by default, cheap password hashes."""
     return {"ENV": "testing", "TESTING": True, "DATABASE_URL": url, "DEFAULT_LOCALE": "en",
-            "SECRET_KEY": "test-secret-key-" + "x" * 32, "MAIL_BACKEND": "console", "TASK_QUEUE": "immediate", **extra}
+            "SECRET_KEY": "test-secret-key-" + "x" * 32, "MAIL_BACKEND": "console", "TASK_QUEUE": "immediate",
+            "PASSWORD_HASH_COST": "cheap", **extra}
 
 
 @pytest.fixture(scope="session")
@@ -101,8 +102,9 @@ def runner(app):
 
 
 def csrf_token(client, path: str = "/login") -> str:
-    """Fetch a page and return the CSRF token of its first form."""
-    response = client.get(path)
+    """Fetch a page (following redirects: "/" sends a signed-in user to "My learning") and return the CSRF token of
+    its first form."""
+    response = client.get(path, follow_redirects=True)
     match = CSRF_RE.search(response.get_data(as_text=True))
     assert match, f"no CSRF token on {path} ({response.status_code})"
     return match.group(1)

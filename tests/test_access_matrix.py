@@ -87,7 +87,8 @@ TO_FORGOT = Redirect("/password/forgot")
 # Outcomes per role, in ROLES order: (anonymous, learner, author, hr_other, hr, admin).
 CASES = [
     # --- site ---
-    Case("site.index", "GET", "/", (Redirect("/login"), 200, 200, 200, 200, 200)),
+    # The home page sends each visitor on: to signing in, or to "My learning".
+    Case("site.index", "GET", "/", (Redirect("/login"),) + (Redirect("/my-learning"),) * (len(ROLES) - 1)),
     Case("site.healthz", "GET", "/healthz", everyone(200)),
     Case("site.set_language", "POST", "/language", everyone(400)),  # no locale
     Case("site.set_language", "POST", "/language", everyone(400), data={"locale": "xx"}),

@@ -77,6 +77,16 @@ def test_production_refuses_debug():
         config.validate(_production(DEBUG=True))
 
 
+def test_production_refuses_cheap_password_hashes():
+    with pytest.raises(config.ConfigError, match="LMS_PASSWORD_HASH_COST=strong"):
+        config.validate(_production(PASSWORD_HASH_COST="cheap"))
+
+
+def test_an_unknown_password_hash_cost_is_refused():
+    with pytest.raises(config.ConfigError, match="LMS_PASSWORD_HASH_COST must be strong or cheap"):
+        config.validate({**_production(), "ENV": "development", "PASSWORD_HASH_COST": "fast"})
+
+
 def test_production_accepts_safe_settings():
     config.validate(_production())
 
@@ -87,7 +97,8 @@ def test_create_app_refuses_to_start_in_production_with_defaults(db_url):
 
 
 def test_production_cookies_are_secure_and_hsts_is_sent(make_app):
-    prod = make_app(ENV="production", MAIL_BACKEND="smtp", TESTING=False, BASE_URL="https://lms.example.kz")
+    prod = make_app(ENV="production", MAIL_BACKEND="smtp", TESTING=False, BASE_URL="https://lms.example.kz",
+                    PASSWORD_HASH_COST="strong")
     assert prod.config["SESSION_COOKIE_SECURE"] is True
     response = prod.test_client().get("/healthz", base_url="https://lms.example.kz")
     assert "max-age=" in response.headers["Strict-Transport-Security"]

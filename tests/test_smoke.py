@@ -11,4 +11,4 @@ def test_signed_in_user_sees_their_name(app, login_as):
     with app.app_context():
         factories.user("anna@example.kz", full_name="Анна Иванова")
     client = login_as("anna@example.kz")
-    assert "Анна Иванова" in client.get("/").get_data(as_text=True)
+    assert "Анна Иванова" in client.get("/", follow_redirects=True).get_data(as_text=True)

@@ -1,20 +1,26 @@
 """The certificate as a PDF: one A4 landscape page, drawn with fpdf2 and the bundled DejaVu fonts.
 
-Pure: no Flask, no database, nothing written to disk. The caller supplies the facts (`CertificateData`) and every
-word of the page already translated into the certificate's language (`labels`, see `render_pdf`).
+No Flask, no database. The caller supplies the facts (`CertificateData`) and every word of the page already
+translated into the certificate's language (`labels`, see `render_pdf`). The only file written is the bundled fonts,
+cut down once into a font folder (`font_dir`: the certificate cache's, or a private temporary one).
 """
 
 from __future__ import annotations
 
+import atexit
 import functools
+import hashlib
 import io
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
+import fontTools
 import segno
 from fontTools import subset, ttLib
 from fpdf import FPDF, FPDF_VERSION
 from fpdf.enums import ResourceAccessPolicy
-from fpdf.fonts import TTFFont
 
 from lms.certificates.document import CertificateData
 from lms.certificates.pdf_text import Style, draw_block, fit, text_width
@@ -26,10 +32,13 @@ FONTS = Path(__file__).resolve().parent / "fonts"
 #: family, style, file of the bundled fonts
 FONT_FILES = (("sans", "", "DejaVuSans.ttf"), ("sans", "B", "DejaVuSans-Bold.ttf"),
               ("serif", "B", "DejaVuSerif-Bold.ttf"))
-#: What the fonts are cut down to once per process: Latin (with Kazakh Latin letters), combining marks, Cyrillic
+#: What the fonts are cut down to (once per font folder): Latin (with Kazakh Latin letters), combining marks, Cyrillic
 #: and its supplement (every Kazakh and Russian letter), punctuation, currency signs (₸) and letterlike symbols (№).
 UNICODES = (*range(0x20, 0x250), *range(0x300, 0x370), *range(0x400, 0x530), *range(0x2000, 0x2070),
             *range(0x20A0, 0x20C1), *range(0x2100, 0x2150))
+#: The version of the cutting recipe (`_cut_font`): part of the cut files' names, with the source font, UNICODES and
+#: the fontTools version, so that a changed recipe writes new files instead of reusing old ones.
+CUT = 1
 
 #: The labels every certificate needs; "valid_until" and "valid_until_value" are needed only when it expires, and
 #: "department" only when the learner's agency is below another (TWO_AGENCY_LABELS).
@@ -66,7 +75,8 @@ QR_CAPTION = Style("sans", "B", 8.5, 6.5, 2, NAVY)
 QR_URL = Style("sans", "", 6.5, 4.5, 3, GREY)
 
 
-def render_pdf(data: CertificateData, labels: dict[str, str], *, issuer_logo: Path | None = None) -> bytes:
+def render_pdf(data: CertificateData, labels: dict[str, str], *, issuer_logo: Path | None = None,
+               font_dir: Path | None = None) -> bytes:
     """Draw the certificate `data` as a one-page A4 landscape PDF and return its bytes.
 
     `labels` holds the words of the page in the certificate's language (`data.language`), already translated and
@@ -97,6 +107,9 @@ def render_pdf(data: CertificateData, labels: dict[str, str], *, issuer_logo: Pa
 
     Names and titles too long for their line are wrapped, then shrunk, and as a last resort (longer than any real
     name or title) cut with an ellipsis, so that the page never overflows onto a second one.
+
+    `font_dir` is where the bundled fonts cut down to UNICODES are kept (see `font_files`); None: a temporary folder
+    of this process's own, removed at exit.
     """
     needed = REQUIRED_LABELS + (EXPIRY_LABELS if data.expires_at else ()) + (
         TWO_AGENCY_LABELS if _department(data) else ())
@@ -104,24 +117,36 @@ def render_pdf(data: CertificateData, labels: dict[str, str], *, issuer_logo: Pa
     if missing:
         raise KeyError(f"certificate labels missing: {', '.join(missing)}")
 
-    pdf = _new_document(data, labels)
-    _draw_frame(pdf)
-    _draw_body(pdf, data, labels, _read_logo(issuer_logo))
-    _draw_facts(pdf, data, labels)
-    _draw_qr(pdf, data.verify_url, labels["verify"])
-    return bytes(pdf.output())
-
-
-def preload_fonts() -> None:
-    """Cut the bundled fonts down now (about 0.4 s, once per process) rather than during the first certificate."""
-    for _family, _style, filename in FONT_FILES:
-        _font_bytes(filename)
-
-
-def _new_document(data: CertificateData, labels: dict[str, str]) -> FPDF:
     pdf = FPDF(orientation="L", unit="mm", format="A4")
-    for family, style, filename in FONT_FILES:
-        _add_font(pdf, family, style, filename)
+    try:
+        _set_up_document(pdf, data, labels, font_files(font_dir or _private_font_dir()))
+        _draw_frame(pdf)
+        _draw_body(pdf, data, labels, _read_logo(issuer_logo))
+        _draw_facts(pdf, data, labels)
+        _draw_qr(pdf, data.verify_url, labels["verify"])
+        return bytes(pdf.output())
+    finally:
+        # fpdf2 reads each font file lazily and closes it once the font is written; a page that failed half-way
+        # (a logo refused, say) would leave them open.
+        for font in pdf.fonts.values():
+            font.close()
+
+
+def font_files(font_dir: Path) -> list[tuple[str, str, Path]]:
+    """(family, style, path) of each bundled font cut down to UNICODES in `font_dir`, cutting the ones not there yet.
+
+    fpdf2 parses the whole font for every document and subsets it again when writing; with DejaVu's ~6,000 glyphs
+    that was two thirds of the time of a certificate. From the ~900-glyph cut the same work is three times faster.
+    A cut is made once per folder (about 0.4 s for the three fonts) and named for what it was made from, so that
+    processes sharing the folder share it, and a new font, UNICODES or recipe writes a new file.
+    """
+    return [(family, style, _cut_font_file(font_dir, filename)) for family, style, filename in FONT_FILES]
+
+
+def _set_up_document(pdf: FPDF, data: CertificateData, labels: dict[str, str],
+                     fonts: list[tuple[str, str, Path]]) -> None:
+    for family, style, path in fonts:
+        pdf.add_font(family, style, fname=path)
     pdf.resource_access_policy = ResourceAccessPolicy.NONE  # nothing is fetched while drawing
     pdf.set_auto_page_break(False)
     pdf.set_margins(0, 0, 0)
@@ -135,23 +160,36 @@ def _new_document(data: CertificateData, labels: dict[str, str]) -> FPDF:
     pdf.set_lang(data.language)
     pdf.set_creation_date(data.issued_at)
     pdf.add_page()
-    return pdf
 
 
-def _add_font(pdf: FPDF, family: str, style: str, filename: str) -> None:
-    """What `pdf.add_font(family, style, FONTS / filename)` does, but from the font cut down by `_font_bytes`.
-
-    fpdf2 parses the whole font for every document and subsets it again when writing; with DejaVu's ~6,000 glyphs
-    that was two thirds of the time of a certificate. From the ~900-glyph cut the same work is three times faster.
-    fpdf2's add_font takes only a file path, hence the direct use of its TTFFont (which fontTools reads from a
-    buffer just as well).
-    """
-    key = family + style
-    pdf.fonts[key] = TTFFont(pdf, io.BytesIO(_font_bytes(filename)), key, style)  # type: ignore[arg-type]
+def _cut_font_file(font_dir: Path, filename: str) -> Path:
+    """The cut of the bundled font `filename` in `font_dir`, written now if it is not there yet."""
+    path = font_dir / f"{Path(filename).stem}-{_cut_key(filename)}.ttf"
+    if path.is_file():
+        return path
+    font_dir.mkdir(parents=True, exist_ok=True)
+    # A temporary file of this process's own (two may cut the same font at once), then an atomic rename: a reader
+    # never sees half a font, and the last writer's identical copy wins.
+    handle, temporary = tempfile.mkstemp(dir=font_dir, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as fh:
+            fh.write(_cut_font(filename))
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path
 
 
 @functools.cache
-def _font_bytes(filename: str) -> bytes:
+def _cut_key(filename: str) -> str:
+    """What the cut of `filename` depends on, hashed: the source font, UNICODES, the recipe and fontTools."""
+    digest = hashlib.sha256((FONTS / filename).read_bytes())
+    digest.update(f"{UNICODES}|{CUT}|{fontTools.version}".encode())
+    return digest.hexdigest()[:16]
+
+
+def _cut_font(filename: str) -> bytes:
     """The bundled font `filename` reduced to UNICODES, without hinting, as a TrueType file in memory."""
     font = ttLib.TTFont(FONTS / filename, recalcTimestamp=False)
     options = subset.Options(notdef_outline=True, recommended_glyphs=True, glyph_names=True, name_IDs=["*"],
@@ -163,6 +201,14 @@ def _font_bytes(filename: str) -> bytes:
     buffer = io.BytesIO()
     font.save(buffer)
     return buffer.getvalue()
+
+
+@functools.cache
+def _private_font_dir() -> Path:
+    """A temporary font folder of this process's own (for callers without a certificate cache), removed at exit."""
+    path = Path(tempfile.mkdtemp(prefix="lms-certificate-fonts-"))
+    atexit.register(shutil.rmtree, path, ignore_errors=True)
+    return path
 
 
 def _draw_frame(pdf: FPDF) -> None:

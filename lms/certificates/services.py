@@ -233,7 +233,8 @@ def pdf_labels(data: CertificateData) -> dict[str, str]:
 
 def get_pdf(certificate: Certificate, language: str, *, urls: Urls, issuer_name: str, cache_dir: Path,
             logo: Path | None) -> bytes:
-    """The certificate's PDF in `language`, generated once and then served from `cache_dir`."""
+    """The certificate's PDF in `language`, generated once and then served from `cache_dir` (whose fonts/ folder
+    keeps the cut-down fonts the PDFs are drawn with)."""
     from lms.certificates.pdf import LAYOUT, render_pdf
 
     # The layout's version and the issuer's name are part of the file name: a new layout or a new name is drawn
@@ -245,7 +246,7 @@ def get_pdf(certificate: Certificate, language: str, *, urls: Urls, issuer_name:
     except FileNotFoundError:  # not made yet (or the cache was cleared): make it now
         pass
     data = certificate_data(certificate, language, urls=urls, issuer_name=issuer_name)
-    pdf = render_pdf(data, pdf_labels(data), issuer_logo=logo)
+    pdf = render_pdf(data, pdf_labels(data), issuer_logo=logo, font_dir=cache_dir / "fonts")
     cache_dir.mkdir(parents=True, exist_ok=True)
     # A temporary file of this request's own (two requests may make the same PDF at once), then an atomic rename:
     # a concurrent reader never sees half a file, and the last writer's identical copy wins.

@@ -13,6 +13,7 @@ from flask_login import current_user, login_required
 from lms.courses import ai_marks, bp, services
 from lms.courses.content import COMPETENCY_AREAS, LANGUAGES, LEVELS
 from lms.courses.loader import MEDIA_SUFFIXES
+from lms.courses.lookups import live_course_or_404
 from lms.courses.markdown import CALLOUTS, lesson_images, render_lesson
 from lms.db import utcnow
 from lms.extensions import db
@@ -65,14 +66,6 @@ def catalogue():
     return render_template("courses/catalogue.html", courses=courses, area=area, level=level, language=language,
                            search=search or "", areas=COMPETENCY_AREAS, levels=LEVELS, languages=LANGUAGES,
                            language_names=LANGUAGE_NAMES)
-
-
-def live_course_or_404(key: str):
-    """The live course with this key, or a 404 (for every view that takes a course key)."""
-    course = services.get_live_course(key)
-    if course is None:
-        abort(404)
-    return course
 
 
 @bp.get("/<key>")

@@ -228,12 +228,6 @@ def list_enrollments(user: User) -> list[tuple[Enrollment, Progress]]:
             for enrollment in enrollments]
 
 
-def count_completions(user: User) -> int:
-    """How many course completions the user has."""
-    return db.session.scalar(select(func.count()).select_from(CourseCompletion)
-                             .where(CourseCompletion.user_id == user.id)) or 0
-
-
 def count_learners_by_lesson(lesson_ids: list[int]) -> dict[int, int]:
     """{lesson row id: how many learners marked it complete}, for the given lessons (none: left out)."""
     if not lesson_ids:

@@ -11,7 +11,7 @@ from flask_wtf import FlaskForm
 from lms.certificates.services import issue_certificate
 from lms.certificates.services import list_for_user as list_certificates
 from lms.courses import services as courses
-from lms.courses.views import live_course_or_404
+from lms.courses.lookups import live_course_or_404
 from lms.db import utcnow
 from lms.extensions import db
 from lms.learning import bp, services

@@ -11,7 +11,7 @@ from flask_wtf import FlaskForm
 from lms.accounts import policy
 from lms.certificates.services import issue_certificate
 from lms.courses import services as courses
-from lms.courses.views import live_course_or_404
+from lms.courses.lookups import live_course_or_404
 from lms.db import utcnow
 from lms.extensions import db
 from lms.learning import services as learning

@@ -15,12 +15,10 @@ from lms.site import bp
 
 @bp.get("/")
 def index():
-    """The home page is the learner's "My learning" page: what to do next, at a glance."""
-    from lms.learning.views import dashboard
-
+    """The home page: the learner's "My learning" page (what to do next, at a glance), or signing in."""
     if not current_user.is_authenticated:
         return redirect(url_for("accounts.login"))
-    return dashboard()
+    return redirect(url_for("learning.dashboard"))
 
 
 @bp.post("/language")

@@ -112,7 +112,7 @@ def test_login_signs_in_and_redirects_home(app, client, anna):
     response = _sign_in(client)
     assert response.status_code == 302
     assert _location(response) == "/"
-    assert "Anna Test" in _html(client.get("/"))
+    assert "Anna Test" in _html(client.get("/", follow_redirects=True))
     assert _signed_in(client)
 
 
@@ -465,7 +465,7 @@ def test_signed_in_users_language_choice_is_saved_as_their_preference(app, login
         assert db.session.get(User, anna).locale == "kk"
     elsewhere = app.test_client()  # another browser, no language chosen there
     _sign_in(elsewhere)
-    assert _html_lang(_html(elsewhere.get("/"))) == "kk"
+    assert _html_lang(_html(elsewhere.get("/", follow_redirects=True))) == "kk"
 
 
 def test_accept_language_is_honoured_for_anonymous_visitors(app, client):

@@ -118,7 +118,7 @@ def test_following_the_link_creates_an_active_learner_in_gov_and_signs_them_in(r
         assert user.full_name == "Aigerim Test"
         assert user.roles == {Role.LEARNER}
         assert user.agency.code == "GOV"
-    home = reg_client.get("/")
+    home = reg_client.get("/", follow_redirects=True)
     assert home.status_code == 200
     assert "Aigerim Test" in home.get_data(as_text=True)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import re
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -78,6 +79,14 @@ def test_the_pdf_downloads_for_its_owner_only(app, client, login_as, certified):
     other = login_as("other@example.kz")
     assert other.get(f"/certificates/{certified}.pdf").status_code == 404
     assert other.get(f"/certificates/{certified}/credential.json").status_code == 404
+
+
+def test_the_pdf_is_drawn_with_fonts_cut_into_the_certificate_cache(app, login_as, certified):
+    data = login_as("aliya@example.kz").get(f"/certificates/{certified}.pdf?lang=kk").data
+    fonts = Path(app.config["CERTIFICATE_CACHE_DIR"]) / "fonts"
+    assert len(list(fonts.glob("DejaVu*.ttf"))) == 3
+    text = " ".join(PdfReader(io.BytesIO(data)).pages[0].extract_text().split())
+    assert "Әлия Нұрғалиқызы Қасымова" in text
 
 
 def test_the_pdf_of_an_ai_made_course_carries_no_ai_marker(app, login_as, certified, course_key):  # noqa: F811

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -287,3 +288,54 @@ def test_svg_logo_cannot_pull_in_other_files(tmp_path):
                     encoding="utf-8")
     with pytest.raises(FPDFResourceAccessError):
         render(certificate(), issuer_logo=logo)
+
+
+# --- fonts ----------------------------------------------------------------------------------------
+
+def _open_files_under(folder) -> list[str]:
+    """The files under `folder` this process holds open (Linux: /proc/self/fd)."""
+    names = []
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            target = os.readlink(f"/proc/self/fd/{fd}")
+        except OSError:  # closed since listed (listdir's own descriptor)
+            continue
+        if target.startswith(str(folder)):
+            names.append(target)
+    return names
+
+
+def test_the_fonts_are_cut_once_into_the_font_folder_and_read_from_there(tmp_path):
+    fonts = tmp_path / "fonts"
+    data = certificate("kk")
+    first = render(data, font_dir=fonts)
+    files = sorted(fonts.iterdir())
+    assert [path.suffix for path in files] == [".ttf"] * 3
+    assert all(path.stat().st_size < 200_000 for path in files)  # cut down: DejaVuSans.ttf is ~740 KB
+    written = [path.stat().st_mtime_ns for path in files]
+    assert render(data, font_dir=fonts) == first == render(data)  # the same page from any font folder
+    assert [path.stat().st_mtime_ns for path in sorted(fonts.iterdir())] == written
+    assert ALIYA in text_of(first)
+
+
+def test_a_deleted_font_cut_is_made_again(tmp_path):
+    fonts = tmp_path / "fonts"
+    data = certificate("ru")
+    first = render(data, font_dir=fonts)
+    for path in fonts.iterdir():
+        path.unlink()
+    assert render(data, font_dir=fonts) == first
+    assert len(list(fonts.glob("*.ttf"))) == 3 and list(fonts.glob("*.tmp")) == []
+
+
+def test_no_font_file_stays_open_after_a_page_or_a_refused_logo(tmp_path):
+    fonts = tmp_path / "fonts"
+    render(certificate(), font_dir=fonts)
+    assert _open_files_under(fonts) == []
+    logo = tmp_path / "logo.svg"
+    logo.write_text('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+                    'viewBox="0 0 10 10"><image width="10" height="10" xlink:href="/etc/hostname"/></svg>',
+                    encoding="utf-8")
+    with pytest.raises(FPDFResourceAccessError):
+        render(certificate(), issuer_logo=logo, font_dir=fonts)
+    assert _open_files_under(fonts) == []

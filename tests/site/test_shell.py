@@ -72,7 +72,8 @@ def test_user_preference_beats_browser_language(app, login_as):
     with app.app_context():
         factories.user("kz@example.kz", locale="kk")
     client = login_as("kz@example.kz")
-    assert '<html lang="kk">' in client.get("/", headers={"Accept-Language": "ru"}).get_data(as_text=True)
+    home = client.get("/", headers={"Accept-Language": "ru"}, follow_redirects=True)
+    assert '<html lang="kk">' in home.get_data(as_text=True)
 
 
 def test_every_page_has_a_language_switcher_and_landmarks(client):
