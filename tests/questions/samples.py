@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 from dataclasses import asdict
 
 from hypothesis import settings
@@ -72,3 +73,18 @@ def right(question: dict, answer) -> bool:
 
 def score(question: dict, answer) -> float:
     return grade(question, answer).score
+
+
+def token(part: str, key: str | None) -> str:
+    """Readable stand-ins for the attempt's opaque tokens (lms.quizzes.fields): "name", "value:a", "field:p"."""
+    return part if key is None else f"{part}:{key}"
+
+
+def controls_of(kind, question: dict, layout: dict) -> dict:
+    """The question's form controls as lms.quizzes.fields builds them, with readable tokens."""
+    return {"name": token("name", None), **kind.controls(question, layout, token)}
+
+
+def rng(seed: int = 1) -> random.Random:
+    """A seeded generator, as the demo data uses for its sample answers."""
+    return random.Random(seed)  # noqa: S311 - sample answers, not security

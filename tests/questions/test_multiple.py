@@ -7,13 +7,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lms.courses.content import Question
-from lms.questions import grade
-from lms.questions.base import Graded
+from lms.questions import TYPES, grade
+from lms.questions.base import Graded, Invalid, Rejected
 from lms.questions.choice import Option
+from lms.questions.multiple import MultipleSpec
 from tests.questions.samples import (
     FAST,
+    controls_of,
     multiple,
     right,
+    rng,
     score,
     stored,
 )
@@ -174,3 +177,47 @@ def test_adding_a_correct_option_never_lowers_the_partial_score(question_and_cor
     answer = data.draw(st.sets(st.sampled_from(option_ids)))
     extra = data.draw(st.sampled_from(sorted(correct)))
     assert grade(question, answer | {extra}).score >= grade(question, answer).score
+
+
+# --- file and form --------------------------------------------------------------------------------------------------
+
+KIND = TYPES["multiple"]
+
+
+def spec(**changes) -> MultipleSpec:
+    data = {"id": "q2", "type": "multiple", "text": "Which?",
+            "options": [{"id": "a", "text": "A", "correct": True}, {"id": "b", "text": "B"}], **changes}
+    return MultipleSpec.model_validate(data)
+
+
+def test_multiple_build_keeps_the_scoring():
+    assert KIND.build(spec(scoring="partial"), "en")["scoring"] == "partial"
+
+
+def test_multiple_needs_a_correct_option():
+    with pytest.raises(Invalid, match="has no correct option"):
+        KIND.build(spec(options=[{"id": "a", "text": "A"}, {"id": "b", "text": "B"}]), "en")
+
+
+def test_multiple_form_gives_the_ticked_options_sorted():
+    question = multiple()
+    controls = controls_of(KIND, question, {"options": list("edcba")})
+    assert KIND.parse(question, {}, controls, {"name": ["value:c", "value:a", "value:c"]}) == ["a", "c"]
+
+
+def test_multiple_form_with_nothing_ticked_is_an_empty_answer():
+    question = multiple()
+    assert KIND.parse(question, {}, controls_of(KIND, question, {"options": list("abcde")}), {}) == []
+
+
+def test_multiple_form_with_a_forged_value_is_rejected():
+    question = multiple()
+    with pytest.raises(Rejected):
+        KIND.parse(question, {}, controls_of(KIND, question, {"options": list("abcde")}),
+                   {"name": ["value:a", "value:z"]})
+
+
+def test_multiple_sample_answers_are_right_and_not_right():
+    question = multiple()
+    assert right(question, KIND.right_answer(question))
+    assert not right(question, KIND.wrong_answer(question, rng()))

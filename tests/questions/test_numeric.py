@@ -6,13 +6,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lms.questions import grade
+from lms.courses.content import Question
+from lms.questions import TYPES, grade
 from lms.questions.base import MAX_ANSWER_LENGTH, Graded
-from lms.questions.numeric import parse_number
+from lms.questions.numeric import NumericSpec, parse_number
 from tests.questions.samples import (
     FAST,
+    controls_of,
     numeric,
     right,
+    rng,
     score,
 )
 
@@ -119,3 +122,34 @@ def test_any_integer_typed_with_grouping_spaces_is_read_back(number):
         groups.insert(0, digits[-3:])
         digits = digits[:-3]
     assert right(numeric(float(number)), sign + " ".join(groups))
+
+
+# --- file and form --------------------------------------------------------------------------------------------------
+
+KIND = TYPES["numeric"]
+
+
+def test_numeric_build_reads_the_answer_and_tolerance_as_floats():
+    spec = NumericSpec.model_validate({"id": "q5", "type": "numeric", "text": "?", "answer": 2000, "tolerance": 5})
+    assert KIND.build(spec, "en") == {"answer": 2000.0, "tolerance": 5.0}
+
+
+def test_numeric_warns_about_a_tolerance_that_accepts_zero():
+    question = Question(id="q5", type="numeric", text={"en": "?"}, answer=10.0, tolerance=10.0)
+    assert KIND.warnings(question) == ["question 'q5': tolerance 10 accepts even 0 for 10"]
+
+
+def test_numeric_narrow_tolerance_has_no_warning():
+    assert KIND.warnings(Question(id="q5", type="numeric", text={"en": "?"}, answer=10.0, tolerance=1.0)) == []
+
+
+def test_numeric_form_gives_the_text_as_typed():
+    question = numeric()
+    assert KIND.parse(question, {}, controls_of(KIND, question, {}), {"name": ["2 000"]}) == "2 000"
+
+
+@pytest.mark.parametrize("answer", [2000.0, 1.5])
+def test_numeric_sample_answers_are_typed_numbers_right_and_wrong(answer):
+    question = numeric(answer)
+    assert right(question, KIND.right_answer(question))
+    assert score(question, KIND.wrong_answer(question, rng())) == 0.0

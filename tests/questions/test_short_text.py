@@ -6,12 +6,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lms.questions import grade
-from lms.questions.base import MAX_ANSWER_LENGTH, Graded
-from lms.questions.short_text import normalise
+from lms.questions import TYPES, grade
+from lms.questions.base import MAX_ANSWER_LENGTH, Graded, Invalid, Rejected
+from lms.questions.short_text import ShortTextSpec, normalise
 from tests.questions.samples import (
     FAST,
+    controls_of,
     right,
+    rng,
     score,
     short_text,
 )
@@ -189,3 +191,50 @@ def test_normalised_text_has_no_edge_or_double_whitespace(text):
 @given(KAZAKH_RUSSIAN.filter(lambda t: normalise(t) != ""))
 def test_an_accepted_answer_is_always_accepted_as_typed(text):
     assert right(short_text({"kk": (text,)}), text)
+
+
+# --- file and form --------------------------------------------------------------------------------------------------
+
+KIND = TYPES["short_text"]
+
+
+def spec(**changes) -> ShortTextSpec:
+    return ShortTextSpec.model_validate({"id": "q4", "type": "short_text", "text": "?", **changes})
+
+
+def test_short_text_bare_accepted_list_is_in_the_default_language():
+    assert KIND.build(spec(accepted=["ИИ"]), "ru") == {"accepted": {"ru": ("ИИ",)}, "pattern": None}
+
+
+def test_short_text_needs_accepted_answers_or_a_pattern():
+    with pytest.raises(Invalid, match="has no correct answer"):
+        KIND.build(spec(), "en")
+
+
+def test_short_text_pattern_must_be_a_regular_expression():
+    with pytest.raises(Invalid, match="pattern is not a valid regular expression"):
+        KIND.build(spec(pattern="(AI"), "en")
+
+
+def test_short_text_form_gives_the_text_as_typed():
+    question = short_text()
+    assert KIND.parse(question, {}, controls_of(KIND, question, {}), {"name": [" «AI» "]}) == " «AI» "
+
+
+@pytest.mark.parametrize("values", [[], [""], ["   "]])
+def test_short_text_form_left_empty_is_unanswered(values):
+    question = short_text()
+    assert KIND.parse(question, {}, controls_of(KIND, question, {}), {"name": values}) is None
+
+
+@pytest.mark.parametrize("values", [["A" * (MAX_ANSWER_LENGTH + 1)], ["AI", "AI"]])
+def test_short_text_form_oversized_or_repeated_is_rejected(values):
+    question = short_text()
+    with pytest.raises(Rejected):
+        KIND.parse(question, {}, controls_of(KIND, question, {}), {"name": values})
+
+
+def test_short_text_sample_answer_is_right_and_the_wrong_one_is_blank():
+    question = short_text()
+    assert right(question, KIND.right_answer(question))
+    assert KIND.wrong_answer(question, rng()) is None
