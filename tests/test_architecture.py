@@ -14,6 +14,7 @@ LAYERS = {
     "config": 0, "db": 0, "extensions": 0, "i18n": 0, "errors": 0, "redirects": 0, "links": 0, "csvfiles": 0, "mail": 0,
     "tasks": 0,
     "agencies": 1,
+    "questions": 1,  # below courses (the loader builds questions through it); imports foundation only, see below
     "accounts": 2,
     "courses": 3,
     "audit": 3,
@@ -68,3 +69,25 @@ def test_module_imports_only_its_own_or_lower_layers(path, layer):
 def test_no_module_is_a_god_module():
     too_long = [str(p.relative_to(LMS)) for p in LMS.rglob("*.py") if len(p.read_text().splitlines()) > 400]
     assert too_long == []
+
+
+#: What a pure package may import besides the standard library and pydantic: nothing of Flask or the database.
+IMPURE = ("flask", "flask_babel", "flask_login", "flask_wtf", "sqlalchemy", "wtforms", "werkzeug")
+
+
+@pytest.mark.parametrize("path", sorted((LMS / "questions").rglob("*.py")), ids=lambda p: str(p).split("lms/")[-1])
+def test_question_types_are_pure_and_import_only_the_foundation(path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    offending = []
+    for node in ast.walk(tree):
+        names = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names = [node.module]
+        for name in names:
+            top = name.split(".")[0]
+            inner = name.split(".")[1] if top == "lms" and "." in name else None
+            if top in IMPURE or (top == "lms" and inner != "questions" and LAYERS.get(inner) != 0):
+                offending.append(name)
+    assert offending == []

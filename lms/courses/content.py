@@ -6,13 +6,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from lms.questions.choice import Option
+from lms.questions.matching import Pair
+from lms.questions.ordering import Item
+
 if TYPE_CHECKING:
     from lms.courses.folder import FileEntry
 
 LANGUAGES = ("kk", "ru", "en")
 COMPETENCY_AREAS = ("foundations", "generative-ai", "ethics-law", "data", "management")
 LEVELS = ("beginner", "intermediate", "advanced")
-QUESTION_TYPES = ("single", "multiple", "true_false", "short_text", "numeric", "ordering", "matching")
 
 #: Text per language, e.g. {"en": "...", "ru": "..."}.
 Texts = dict[str, str]
@@ -58,34 +61,11 @@ class Lesson:
 
 
 @dataclass(frozen=True)
-class Option:
-    """An option of a single or multiple choice question."""
-
-    id: str
-    text: Texts
-    correct: bool = False
-
-
-@dataclass(frozen=True)
-class Item:
-    """An item of an ordering question (listed in the correct order)."""
-
-    id: str
-    text: Texts
-
-
-@dataclass(frozen=True)
-class Pair:
-    """A left/right pair of a matching question."""
-
-    id: str
-    left: Texts
-    right: Texts
-
-
-@dataclass(frozen=True)
 class Question:
-    """A quiz question. Which fields are used depends on `type`."""
+    """A quiz question. Which fields are used depends on `type`: its handler (lms.questions.TYPES) fills them in.
+
+    The options, items and pairs are the types' own dataclasses (lms.questions.choice, ordering, matching).
+    """
 
     id: str
     type: str

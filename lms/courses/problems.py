@@ -9,6 +9,7 @@ from pydantic import BaseModel, ValidationError
 
 from lms.courses import content as c
 from lms.courses import yamlfile
+from lms.questions.spec import texts  # noqa: F401 - the loader reads texts from here with the other helpers
 
 TEXT_MAX_BYTES = 1024 * 1024
 
@@ -87,12 +88,6 @@ def load_yaml(path: Path, out: Collector, *, first_line: int = 1, text: str | No
     except yamlfile.YAMLProblem as exc:
         out.error(path, exc.line, exc.message)
         return None
-
-
-def texts(value, default_language: str) -> dict[str, str]:
-    if value is None:
-        return {}
-    return dict(value) if isinstance(value, dict) else {default_language: value}
 
 
 def ai_content(spec) -> c.AIContent | None:

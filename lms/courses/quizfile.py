@@ -1,13 +1,14 @@
-"""The final quiz file (quiz.yml) -> Quiz dataclass, with per-question checks (a correct answer, unique ids)."""
+"""The final quiz file (quiz.yml) -> Quiz dataclass; each question is built and checked by its type (lms.questions)."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from lms.courses import content as c
 from lms.courses import schema
 from lms.courses.problems import Collector, ai_content, load_yaml, parse, texts
+from lms.questions import TYPES
+from lms.questions.base import Invalid
 
 
 def load_quiz(path: Path, default: str, out: Collector, *, text: str | None = None) -> c.Quiz | None:
@@ -31,7 +32,8 @@ def load_quiz(path: Path, default: str, out: Collector, *, text: str | None = No
         if question is not None:
             questions.append(question)
             _check_languages(question, doc, ("questions", i), path, out)
-            _check_tolerance(question, path, line, out)
+            for warning in TYPES[question.type].warnings(question):
+                out.warning(path, line, warning)
     topics: dict[str, int] = {}
     for q in questions:
         if q.topic:
@@ -55,12 +57,7 @@ def load_quiz(path: Path, default: str, out: Collector, *, text: str | None = No
 def _choices(q: c.Question, where: tuple) -> list[tuple[str, dict, tuple]]:
     """(label, texts, path in the quiz file) of the question text and every option, item and pair side."""
     parts = [("the question text", q.text, (*where, "text"))]
-    parts += [(f"option {o.id!r}", o.text, (*where, "options", n, "text")) for n, o in enumerate(q.options)]
-    parts += [(f"item {i.id!r}", i.text, (*where, "items", n, "text")) for n, i in enumerate(q.items)]
-    for n, pair in enumerate(q.pairs):
-        parts += [(f"pair {pair.id!r} (left)", pair.left, (*where, "pairs", n, "left")),
-                  (f"pair {pair.id!r} (right)", pair.right, (*where, "pairs", n, "right"))]
-    return parts
+    return parts + [(label, values, (*where, *below)) for label, values, below in TYPES[q.type].parts(q)]
 
 
 def _check_languages(q: c.Question, doc, where: tuple, path: Path, out: Collector) -> None:
@@ -82,59 +79,15 @@ def _check_languages(q: c.Question, doc, where: tuple, path: Path, out: Collecto
                       "and every choice need the same languages")
 
 
-def _check_tolerance(q: c.Question, path: Path, line: int, out: Collector) -> None:
-    """Warn about a numeric tolerance so wide that it accepts even 0."""
-    if q.type == "numeric" and q.answer and q.tolerance >= abs(q.answer):
-        out.warning(path, line, f"question {q.id!r}: tolerance {q.tolerance:g} accepts even 0 for {q.answer:g}")
-
-
 def _question(q, default: str, path: Path, line: int, out: Collector) -> c.Question | None:
     text = texts(q.text, default)
     if default not in text:
         out.error(path, line, f"question {q.id!r} needs text in the default language ({default})")
         return None
-    common = {"id": q.id, "type": q.type, "text": text, "points": q.points, "topic": q.topic,
-              "explanation": texts(q.explanation, default), "ai_content": ai_content(q.ai_content)}
-    if q.type in ("single", "multiple"):
-        ids = [o.id for o in q.options]
-        if len(set(ids)) != len(ids):
-            out.error(path, line, f"question {q.id!r}: option ids must be unique")
-            return None
-        correct = sum(o.correct for o in q.options)
-        if q.type == "single" and correct != 1:
-            out.error(path, line, f"question {q.id!r}: a single-choice question needs exactly one correct option "
-                                  f"(has {correct})")
-            return None
-        if q.type == "multiple" and correct < 1:
-            out.error(path, line, f"question {q.id!r} has no correct option")
-            return None
-        options = tuple(c.Option(o.id, texts(o.text, default), o.correct) for o in q.options)
-        return c.Question(**common, options=options, scoring=getattr(q, "scoring", "all_or_nothing"))
-    if q.type == "true_false":
-        return c.Question(**common, answer=q.answer)
-    if q.type == "numeric":
-        return c.Question(**common, answer=float(q.answer), tolerance=float(q.tolerance))
-    if q.type == "short_text":
-        accepted = q.accepted if isinstance(q.accepted, dict) else ({default: q.accepted} if q.accepted else {})
-        if not accepted and not q.pattern:
-            out.error(path, line, f"question {q.id!r} has no correct answer: give accepted answers or a pattern")
-            return None
-        if q.pattern:
-            try:
-                re.compile(q.pattern)
-            except re.error as exc:
-                out.error(path, line, f"question {q.id!r}: pattern is not a valid regular expression ({exc})")
-                return None
-        return c.Question(**common, accepted={k: tuple(v) for k, v in accepted.items()}, pattern=q.pattern)
-    if q.type == "ordering":
-        ids = [item.id for item in q.items]
-        if len(set(ids)) != len(ids):
-            out.error(path, line, f"question {q.id!r}: item ids must be unique")
-            return None
-        return c.Question(**common, items=tuple(c.Item(i.id, texts(i.text, default)) for i in q.items))
-    ids = [pair.id for pair in q.pairs]
-    if len(set(ids)) != len(ids):
-        out.error(path, line, f"question {q.id!r}: pair ids must be unique")
+    try:
+        own = TYPES[q.type].build(q, default)
+    except Invalid as exc:
+        out.error(path, line, str(exc))
         return None
-    return c.Question(**common, pairs=tuple(c.Pair(p.id, texts(p.left, default), texts(p.right, default))
-                                            for p in q.pairs))
+    return c.Question(id=q.id, type=q.type, text=text, points=q.points, topic=q.topic,
+                      explanation=texts(q.explanation, default), ai_content=ai_content(q.ai_content), **own)

@@ -1,25 +1,17 @@
-"""The shape of course files (manifest, lesson front matter, quiz), checked with pydantic; unknown keys are errors."""
+"""The shape of course files (manifest, lesson front matter, quiz), checked with pydantic; unknown keys are errors.
+
+The shared pieces (ids, texts, the AI-content mark) are in lms.questions.spec and each question's keys in its type's
+module (lms.questions.<type>); QuizSpec takes the union of the registered types.
+"""
 
 from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, StringConstraints, Tag
+from pydantic import Discriminator, Field, StringConstraints, Tag
 
-Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$", max_length=64)]
-Lang = Literal["kk", "ru", "en"]
-Text = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
-Texts = dict[Lang, Text] | Text
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
-
-
-class AIContentSpec(Strict):
-    kind: Literal["generated", "assisted"]
-    tool: Annotated[str, StringConstraints(max_length=200)] | None = None
-    reviewer: Annotated[str, StringConstraints(max_length=200)] | None = None
+from lms.questions import QuestionSpec
+from lms.questions.spec import AIContentSpec, Id, Lang, Strict, Texts
 
 
 class MediaSpec(Strict):
@@ -62,76 +54,6 @@ class LessonFrontMatter(Strict):
     title: Annotated[str, StringConstraints(min_length=1, max_length=300)]
     estimated_minutes: Annotated[int, Field(ge=1, le=1_000)] | None = None
     ai_content: AIContentSpec | None = None
-
-
-class OptionSpec(Strict):
-    id: Id
-    text: Texts
-    correct: bool = False
-
-
-class ItemSpec(Strict):
-    id: Id
-    text: Texts
-
-
-class PairSpec(Strict):
-    id: Id
-    left: Texts
-    right: Texts
-
-
-class QuestionBase(Strict):
-    id: Id
-    text: Texts
-    topic: Id | None = None
-    points: Annotated[int, Field(ge=1, le=100)] = 1
-    explanation: Texts | None = None
-    ai_content: AIContentSpec | None = None
-
-
-class SingleSpec(QuestionBase):
-    type: Literal["single"]
-    options: Annotated[list[OptionSpec], Field(min_length=2, max_length=20)]
-
-
-class MultipleSpec(QuestionBase):
-    type: Literal["multiple"]
-    scoring: Literal["all_or_nothing", "partial"] = "all_or_nothing"
-    options: Annotated[list[OptionSpec], Field(min_length=2, max_length=20)]
-
-
-class TrueFalseSpec(QuestionBase):
-    type: Literal["true_false"]
-    answer: bool
-
-
-class ShortTextSpec(QuestionBase):
-    type: Literal["short_text"]
-    accepted: dict[Lang, Annotated[list[Text], Field(min_length=1)]] | list[Text] = {}
-    pattern: Annotated[str, StringConstraints(min_length=1, max_length=500)] | None = None
-
-
-class NumericSpec(QuestionBase):
-    type: Literal["numeric"]
-    answer: int | float
-    tolerance: Annotated[int | float, Field(ge=0)] = 0
-
-
-class OrderingSpec(QuestionBase):
-    type: Literal["ordering"]
-    items: Annotated[list[ItemSpec], Field(min_length=2, max_length=20)]
-
-
-class MatchingSpec(QuestionBase):
-    type: Literal["matching"]
-    pairs: Annotated[list[PairSpec], Field(min_length=2, max_length=20)]
-
-
-QuestionSpec = Annotated[
-    SingleSpec | MultipleSpec | TrueFalseSpec | ShortTextSpec | NumericSpec | OrderingSpec | MatchingSpec,
-    Field(discriminator="type"),
-]
 
 
 class QuizSpec(Strict):

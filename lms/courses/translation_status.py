@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
 from lms.courses import content as c
+from lms.questions import TYPES
 
 #: A word: letters (any script), possibly joined by a hyphen or apostrophe ("машиналық", "e-mail", "don't").
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
@@ -75,9 +76,7 @@ def count_words(markdown: str) -> int:
 
 def question_languages(question: c.Question) -> set[str]:
     """The languages in which the question's text and every one of its choices (options, items, pairs) exist."""
-    parts = [question.text, *(o.text for o in question.options), *(i.text for i in question.items)]
-    for pair in question.pairs:
-        parts += [pair.left, pair.right]
+    parts = [question.text, *(values for _label, values, _where in TYPES[question.type].parts(question))]
     return {lang for lang in c.LANGUAGES if all(part.get(lang) for part in parts)}
 
 

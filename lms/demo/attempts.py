@@ -10,6 +10,7 @@ import json
 import random
 from dataclasses import dataclass
 
+from lms.questions import right_answer, wrong_answer
 from lms.quizzes.draw import draw_questions, shuffle_layout
 from lms.quizzes.grading import grade, passed, percent
 
@@ -29,53 +30,6 @@ class AttemptBody:
 
 def _dumps(value) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
-def _number(value) -> str:
-    number = float(value)
-    return str(int(number)) if number.is_integer() else str(number)
-
-
-def right_answer(question: dict):
-    """The answer a learner who knows it gives, in the form parse_answers stores; None when it cannot be built."""
-    kind = question["type"]
-    if kind == "single":
-        return next((o["id"] for o in question.get("options") or () if o.get("correct")), None)
-    if kind == "multiple":
-        return sorted(o["id"] for o in question.get("options") or () if o.get("correct"))
-    if kind == "true_false":
-        return question.get("answer")
-    if kind == "numeric":
-        return _number(question["answer"]) if question.get("answer") is not None else None
-    if kind == "short_text":
-        return next((text for texts in (question.get("accepted") or {}).values() for text in texts), None)
-    if kind == "ordering":
-        return [item["id"] for item in question.get("items") or ()]
-    if kind == "matching":
-        return {pair["id"]: pair["id"] for pair in question.get("pairs") or ()}
-    return None
-
-
-def wrong_answer(question: dict, rng: random.Random):
-    """A plausible wrong (or partly right) answer; None leaves the question unanswered."""
-    kind = question["type"]
-    options = question.get("options") or ()
-    if kind == "single":
-        wrong = [o["id"] for o in options if not o.get("correct")]
-        return rng.choice(wrong) if wrong else None
-    if kind == "multiple":
-        ids = [o["id"] for o in options]
-        return sorted(rng.sample(ids, k=max(1, len(ids) // 2))) if ids else None
-    if kind == "true_false":
-        return None if question.get("answer") is None else not question["answer"]
-    if kind == "numeric":
-        return _number(float(question["answer"]) * 2 + 1) if question.get("answer") is not None else None
-    if kind == "ordering":
-        return list(reversed([item["id"] for item in question.get("items") or ()]))
-    if kind == "matching":
-        ids = [pair["id"] for pair in question.get("pairs") or ()]
-        return dict(zip(ids, ids[1:] + ids[:1], strict=True)) if len(ids) > 1 else None
-    return None  # short_text and anything else: left blank
 
 
 def _grade(by_id: dict[str, dict], ids: list[str], answers: dict) -> tuple[dict, float]:

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import random
 
-#: How many times an ordering/matching layout is reshuffled when a shuffle happens to show the answer.
-RESHUFFLES = 10
+from lms.questions import TYPES
 
 
 def draw_questions(questions: list[dict], *, draw: int | None, draw_per_topic: dict[str, int],
@@ -49,7 +48,7 @@ def _sample(pool: list[int], count: int, what: str, rng: random.Random) -> list[
 
 
 def shuffle_layout(question: dict, *, shuffle: bool, rng: random.Random) -> dict:
-    """The display order of one question's parts for one attempt.
+    """The display order of one question's parts for one attempt, by its type (lms.questions: QuestionType.layout).
 
     - single/multiple: {"options": [option ids]}, shuffled when `shuffle` is true, else in file order;
     - ordering: {"items": [item ids]}, ALWAYS shuffled (the file order is the answer);
@@ -57,36 +56,9 @@ def shuffle_layout(question: dict, *, shuffle: bool, rng: random.Random) -> dict
       in file order would line every left up with its right, which is the answer);
     - other types: {}.
 
-    An ordering or matching layout that comes out in the answer's order is reshuffled (up to RESHUFFLES times, then
-    rotated by one), so with two or more distinct ids the answer is never shown for free.
+    An ordering or matching layout that comes out in the answer's order is reshuffled (up to
+    lms.questions.base.RESHUFFLES times, then rotated by one), so with two or more distinct ids the answer is never
+    shown for free.
     """
-    kind = question.get("type")
-    if kind in ("single", "multiple"):
-        ids = _ids(question.get("options"))
-        if shuffle:
-            rng.shuffle(ids)
-        return {"options": ids}
-    if kind == "ordering":
-        return {"items": _shuffled_away(_ids(question.get("items")), rng)}
-    if kind == "matching":
-        return {"rights": _shuffled_away(_ids(question.get("pairs")), rng)}
-    return {}
-
-
-def _ids(entries) -> list[str]:
-    return [entry["id"] for entry in entries or ()]
-
-
-def _shuffled_away(answer: list[str], rng: random.Random) -> list[str]:
-    """A shuffled copy of `answer` that differs from it whenever any order could."""
-    ids = list(answer)
-    rng.shuffle(ids)
-    if len(set(answer)) < 2:
-        return ids
-    for _ in range(RESHUFFLES):
-        if ids != answer:
-            return ids
-        rng.shuffle(ids)
-    if ids == answer:
-        ids = ids[1:] + ids[:1]
-    return ids
+    kind = TYPES.get(question.get("type"))
+    return kind.layout(question, shuffle=shuffle, rng=rng) if kind else {}

@@ -15,6 +15,8 @@ import re
 import secrets
 from collections.abc import Callable
 
+from lms.questions import TYPES
+
 #: The shape of every token: a letter (so a token is also a valid HTML id and CSS identifier) and 16 hex digits.
 PREFIX = "f"
 HEX_DIGITS = 16
@@ -68,7 +70,7 @@ def old_names(qid: str, part: str, key: str | None) -> str:
 
 def question_fields(question: dict, layout: dict, token: Token) -> dict:
     """The tokens of one question's form controls. "name" is always there (the field name, or for ordering and
-    matching only the id of the question's fieldset); then, by type:
+    matching only the id of the question's fieldset); then what its type asks for (QuestionType.controls):
 
     - single, multiple: "values" {option id: token};
     - true_false: "values" {"true": token, "false": token};
@@ -78,20 +80,10 @@ def question_fields(question: dict, layout: dict, token: Token) -> dict:
       "values" {pair id: token of the option showing its right side}.
     """
     qid = question["id"]
-    kind = question.get("type")
     fields: dict = {"name": token(qid, "name", None)}
-    if kind in ("single", "multiple"):
-        fields["values"] = {oid: token(qid, "value", oid) for oid in layout.get("options", ())}
-    elif kind == "true_false":
-        fields["values"] = {value: token(qid, "value", value) for value in ("true", "false")}
-    elif kind == "ordering":
-        shown = layout.get("items", ())
-        fields["fields"] = {iid: token(qid, "field", iid) for iid in shown}
-        fields["values"] = {str(rank): token(qid, "value", str(rank)) for rank in range(1, len(shown) + 1)}
-    elif kind == "matching":
-        pairs = [pair["id"] for pair in question.get("pairs") or ()]
-        fields["fields"] = {pid: token(qid, "field", pid) for pid in pairs}
-        fields["values"] = {rid: token(qid, "value", rid) for rid in layout.get("rights", ())}
+    kind = TYPES.get(question.get("type"))
+    if kind is not None:
+        fields.update(kind.controls(question, layout, lambda part, key: token(qid, part, key)))
     return fields
 
 
@@ -99,8 +91,3 @@ def attempt_fields(questions: dict[str, dict], question_ids: list[str], layouts:
                    token: Token) -> dict[str, dict]:
     """question_fields() of every question of an attempt, by question id (in the attempt's order)."""
     return {qid: question_fields(questions[qid], layouts.get(qid, {}), token) for qid in question_ids}
-
-
-def reverse(mapping: dict[str, str]) -> dict[str, str]:
-    """{token: id} from {id: token}."""
-    return {token: key for key, token in mapping.items()}

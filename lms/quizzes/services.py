@@ -21,14 +21,17 @@ from lms.courses.models import Course, QuizVersion
 from lms.errors import DomainError
 from lms.extensions import db
 from lms.learning.services import get_enrollment, record
+from lms.questions import TYPES
+from lms.questions.base import MAX_ANSWER_LENGTH, Rejected
 from lms.quizzes.draw import draw_questions, shuffle_layout
-from lms.quizzes.fields import attempt_fields, derived_tokens, is_token, old_names, random_tokens, reverse
+from lms.quizzes.fields import attempt_fields, derived_tokens, is_token, old_names, random_tokens
 from lms.quizzes.grading import grade, passed, percent
 from lms.quizzes.models import QuizAttempt
 
 #: Answers that arrive this long after the deadline still count (network and clock skew); later ones do not.
 GRACE = timedelta(seconds=30)
-MAX_TEXT_ANSWER = 1000
+#: Longer typed answers are refused (the question types' limit).
+MAX_TEXT_ANSWER = MAX_ANSWER_LENGTH
 
 
 class QuizError(DomainError):
@@ -250,9 +253,10 @@ def parse_answers(attempt: QuizAttempt, form: dict[str, list[str]]) -> dict[str,
     """Turn form fields (name -> values) into answers by question id, accepting only this attempt's tokens.
 
     Field names and option values are the attempt's opaque tokens (form_fields), mapped back to question, option,
-    item, pair and rank ids here. Fields that are not answers (e.g. a forged "score") are ignored. Raises
-    AnswerRejected for a name shaped like a token (or an old "q-..." name) that is not one of this attempt's, for
-    a value that is not one of the question's tokens, and for oversized text. An unanswered question scores 0.
+    item, pair and rank ids by each question's type (QuestionType.parse). Fields that are not answers (e.g. a forged
+    "score") are ignored. Raises AnswerRejected for a name shaped like a token (or an old "q-..." name) that is not
+    one of this attempt's, for a value that is not one of the question's tokens, and for oversized text. An
+    unanswered question scores 0.
 
     An attempt started before tokens existed (none stored) shows tokens derived from its secret seed, and also
     accepts a form in the old "q-<id>" names (fields.old_names), so a page loaded before the upgrade can still be
@@ -271,36 +275,13 @@ def parse_answers(attempt: QuizAttempt, form: dict[str, list[str]]) -> dict[str,
         raise AnswerRejected()
     answers: dict[str, object] = {}
     for qid in attempt.layout["questions"]:
-        kind, controls = questions[qid]["type"], fields[qid]
-        meaning = reverse(controls.get("values", {}))
-        values = form.get(controls["name"], [])
-        if kind in ("single", "true_false"):
-            if len(values) > 1 or any(value not in meaning for value in values):
-                raise AnswerRejected()
-            if values:
-                answers[qid] = meaning[values[0]] if kind == "single" else meaning[values[0]] == "true"
-        elif kind == "multiple":
-            if any(value not in meaning for value in values):
-                raise AnswerRejected()
-            answers[qid] = sorted({meaning[value] for value in values})
-        elif kind in ("short_text", "numeric"):
-            if len(values) > 1 or any(len(v) > MAX_TEXT_ANSWER for v in values):
-                raise AnswerRejected()
-            if values and values[0].strip():
-                answers[qid] = values[0]
-        elif kind in ("ordering", "matching"):
-            chosen = {}
-            for part_id, name in controls["fields"].items():
-                raw = form.get(name, [])
-                if raw and raw[0]:  # "" is the "—" (no choice) of the select
-                    if len(raw) > 1 or raw[0] not in meaning:
-                        raise AnswerRejected()
-                    chosen[part_id] = meaning[raw[0]]
-            if chosen and kind == "ordering":
-                order = attempt.layout["layouts"][qid]["items"]
-                answers[qid] = sorted(chosen, key=lambda item_id: (int(chosen[item_id]), order.index(item_id)))
-            elif chosen:
-                answers[qid] = chosen
+        question = questions[qid]
+        try:
+            answer = TYPES[question["type"]].parse(question, attempt.layout["layouts"].get(qid, {}), fields[qid], form)
+        except Rejected:
+            raise AnswerRejected() from None
+        if answer is not None:
+            answers[qid] = answer
     return answers
 
 

@@ -16,6 +16,7 @@ from lms.db import utcnow
 from lms.extensions import db
 from lms.learning import services as learning
 from lms.learning.assignments import renewal_since
+from lms.questions import TYPES
 from lms.quizzes import bp, services
 
 
@@ -130,4 +131,4 @@ def _quiz_helpers():
         """A question's text in the current language, or another when that one is missing."""
         return localized(texts or {}, str(get_locale()))
 
-    return {"qtext": text}
+    return {"qtext": text, "question_types": TYPES}
