@@ -103,7 +103,8 @@ def find_references(body: str) -> list[Reference]:
     found = []
     fence = None
     for number, line in enumerate(body.splitlines(), start=1):
-        marker = _FENCE.match(line)
+        # Each pattern runs only on lines holding the characters it needs: most lines of a lesson hold no link.
+        marker = _FENCE.match(line) if ("`" in line or "~" in line) else None
         if fence is not None:
             if marker and marker.group(1)[0] == fence[0] and len(marker.group(1)) >= len(fence):
                 fence = None
@@ -111,14 +112,17 @@ def find_references(body: str) -> list[Reference]:
         if marker:
             fence = marker.group(1)
             continue
-        text = _CODE_SPAN.sub("", line)
-        for bang, target in _INLINE_TARGET.findall(text):
-            found.append(Reference("image" if bang else "link", target, number))
-        definition = _REFERENCE_DEFINITION.match(text)
-        if definition:
-            found.append(Reference("link", definition.group(1), number))
-        for tag, target in _HTML_TARGET.findall(text):
-            found.append(Reference("image" if tag.lower() == "img" else "link", target, number))
+        text = _CODE_SPAN.sub("", line) if "`" in line else line
+        if "](" in text:
+            for bang, target in _INLINE_TARGET.findall(text):
+                found.append(Reference("image" if bang else "link", target, number))
+        if "]:" in text:
+            definition = _REFERENCE_DEFINITION.match(text)
+            if definition:
+                found.append(Reference("link", definition.group(1), number))
+        if "<" in text:
+            for tag, target in _HTML_TARGET.findall(text):
+                found.append(Reference("image" if tag.lower() == "img" else "link", target, number))
     return found
 
 

@@ -75,7 +75,12 @@ def load(text: str, *, first_line: int = 1) -> Document:
     return doc
 
 
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
 def _scalar(node, constructor, offset):
+    if node.tag == _STR_TAG:  # most values: what the safe constructor would return, without its bookkeeping
+        return node.value
     try:
         return constructor.construct_object(node)
     except yaml.constructor.ConstructorError as exc:

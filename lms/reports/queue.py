@@ -20,7 +20,7 @@ from lms.reports import jobs, snapshots
 
 def export_dir(app: Flask) -> Path:
     """Where finished export files are kept."""
-    return Path(app.config["EXPORT_DIR"] or Path(app.instance_path) / "exports")
+    return Path(app.config["EXPORT_DIR"])
 
 
 def _make_huey(app: Flask):
