@@ -11,7 +11,6 @@ import importlib
 from importlib import metadata
 
 import click
-from click.utils import make_default_short_help
 from flask import Flask
 from flask.cli import FlaskGroup, ScriptInfo
 
@@ -87,7 +86,9 @@ class LmsGroup(FlaskGroup):
         if rows:
             limit = formatter.width - 6 - max(len(name) for name, _ in rows)
             with formatter.section("Commands"):
-                formatter.write_dl([(name, make_default_short_help(text, limit)) for name, text in rows])
+                # Click's own shortening (a throw-away command over the text), as if the command were loaded.
+                formatter.write_dl([(name, click.Command(name, help=text).get_short_help_str(limit))
+                                    for name, text in rows])
 
 
 def _plugins() -> list[metadata.EntryPoint]:
