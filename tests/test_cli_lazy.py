@@ -100,3 +100,31 @@ def test_a_command_the_app_adds_is_still_found(lms_runner):
     listed = lms_runner.invoke(main, ["--help"])
     assert "routes" in listed.output and "limiter" in listed.output
     assert main.get_command(click.Context(main), "limiter") is not None
+
+
+def _imports(path) -> set[str]:
+    import ast
+
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+    return found
+
+
+def test_only_the_command_line_imports_command_modules():
+    # Commands import shared helpers from lms.cli_support; lms.cli (the table) is imported by create_app alone,
+    # and no view or service imports a command module (so the import graph has no cycle through the CLI).
+    offending = []
+    for path in sorted(lms.PROJECT_ROOT.joinpath("lms").rglob("*.py")):
+        relative = path.relative_to(lms.PROJECT_ROOT).as_posix()
+        for name in _imports(path):
+            is_cli = name == "lms.cli" or (name.startswith("lms.") and name.endswith(".cli"))
+            if name == "lms.cli" and relative in ("lms/__init__.py", "lms/cli.py"):
+                continue
+            outside_the_cli = (is_cli or name == "lms.cli_support") and path.name != "cli.py"
+            if outside_the_cli or name == "lms.cli":  # command modules use lms.cli_support, not the table
+                offending.append(f"{relative} imports {name}")
+    assert offending == []
