@@ -7,11 +7,12 @@ import posixpath
 import re
 from dataclasses import dataclass
 from html import escape
+from typing import TYPE_CHECKING
 
 import nh3
-from markdown_it import MarkdownIt
-from mdit_py_plugins.anchors import anchors_plugin
-from mdit_py_plugins.container import container_plugin
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 CALLOUTS = ("note", "tip", "warning", "important")
 
@@ -75,6 +76,11 @@ def _explicit_heading_ids(state) -> None:
 
 @functools.cache
 def _parser() -> MarkdownIt:
+    # Imported here: `courses check` parses only the lessons that may hold HTML or an image without alt text.
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.anchors import anchors_plugin
+    from mdit_py_plugins.container import container_plugin
+
     md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
     md.core.ruler.push("explicit_heading_ids", _explicit_heading_ids)
     md.use(anchors_plugin, min_level=2, max_level=4)
