@@ -10,6 +10,8 @@ from flask import Flask
 
 #: The project root (static/ and courses/ live here, beside the lms package).
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+#: The instance folder (instance/lms.toml, the SQLite database, keys, generated files).
+INSTANCE_PATH = PROJECT_ROOT / "instance"
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
@@ -18,16 +20,14 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     app = Flask(
         __name__,
-        instance_path=str(PROJECT_ROOT / "instance"),
+        instance_path=str(INSTANCE_PATH),
         instance_relative_config=True,
         static_folder=str(PROJECT_ROOT / "static"),
     )
     from lms.site.jsonsafe import HtmlSafeJSONProvider
 
     app.json = HtmlSafeJSONProvider(app)  # API errors quote what was sent: never readable as markup
-    settings = config_module.load(app.instance_path, overrides)
-    app.config.from_mapping(config_module.flask_settings(settings, app.instance_path))
-    config_module.validate(app.config)
+    app.config.from_mapping(config_module.app_settings(app.instance_path, overrides))
     _configure_logging(app)
     if app.config["PROXY_COUNT"]:
         from werkzeug.middleware.proxy_fix import ProxyFix

@@ -56,6 +56,7 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_USE_SSL": False,
     "MAIL_FROM": "noreply@lms.local",
     "MAX_IMPORT_BYTES": 20 * 1024 * 1024,
+    # Paths: flask_settings resolves each empty one to its default, so app.config always holds the real path.
     "COURSES_DIR": "",  # empty: courses/ at the project root
     # `lms courses sync` refuses to retire more than this share (0..1) of the live courses in one run (an empty or
     # wrong courses folder would retire them all) unless run with --allow-retire; 1: no limit.
@@ -155,6 +156,7 @@ def flask_settings(settings: dict[str, Any], instance_path: str | os.PathLike) -
     production = settings["ENV"] == "production"
     database_url = settings["DATABASE_URL"] or "sqlite:///" + str(Path(instance_path) / "lms.sqlite3")
     out = dict(settings)
+    out.update(resolved_paths(settings, instance_path))
     base_url = (settings["BASE_URL"] or ("" if production else DEV_BASE_URL)).rstrip("/")
     out.update(
         BASE_URL=base_url,
@@ -184,6 +186,26 @@ def flask_settings(settings: dict[str, Any], instance_path: str | os.PathLike) -
         RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True,
         SQLALCHEMY_TRACK_MODIFICATIONS=False,
     )
+    return out
+
+
+def resolved_paths(settings: dict[str, Any], instance_path: str | os.PathLike) -> dict[str, str]:
+    """The folders and files the platform reads and writes, each empty setting replaced by its default."""
+    from lms import PROJECT_ROOT
+
+    instance = Path(instance_path)
+    return {
+        "COURSES_DIR": str(settings["COURSES_DIR"] or PROJECT_ROOT / "courses"),
+        "EXPORT_DIR": str(settings["EXPORT_DIR"] or instance / "exports"),
+        "SIGNING_KEY_PATH": str(settings["SIGNING_KEY_PATH"] or instance / "signing-key.jwk"),
+        "CERTIFICATE_CACHE_DIR": str(settings["CERTIFICATE_CACHE_DIR"] or instance / "certificates"),
+    }
+
+
+def app_settings(instance_path: str | os.PathLike, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Everything app.config holds, loaded, translated and validated (create_app, and commands that need no app)."""
+    out = flask_settings(load(instance_path, overrides), instance_path)
+    validate(out)
     return out
 
 

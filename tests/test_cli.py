@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from lms.accounts.models import Role, User
@@ -23,12 +24,18 @@ def _run_lms(*args: str, **env: str) -> subprocess.CompletedProcess:
                           check=False)
 
 
-def test_lms_command_finds_the_app_without_flask_app(tmp_path):
+@pytest.fixture(scope="module")
+def lms_help() -> str:
+    """`lms --help` once for the module: each run starts a Python process."""
+    return _run_lms("--help").stdout
+
+
+def test_lms_command_finds_the_app_without_flask_app(tmp_path, lms_help):
     result = _run_lms("routes", LMS_DATABASE_URL=f"sqlite:///{tmp_path / 'x.sqlite3'}")
     assert result.returncode == 0, result.stderr
     assert "accounts.login" in result.stdout
     for group in ("users", "agencies", "db", "demo-data", "outbox"):
-        assert group in _run_lms("--help").stdout
+        assert group in lms_help
 
 
 def test_production_misconfiguration_is_reported_without_a_traceback(tmp_path):

@@ -28,7 +28,7 @@ def import_command(path: Path, dry_run: bool):
     All or nothing: one bad row and nothing is written.
     """
     from lms.agencies.importer import import_agencies
-    from lms.cli import finish_import, read_import_file
+    from lms.cli_support import finish_import, read_import_file
 
     max_bytes = current_app.config["MAX_IMPORT_BYTES"]
     data = read_import_file(path, max_bytes)

@@ -22,8 +22,8 @@ def signing_key():
 
     key = current_app.extensions.get("lms_signing_key")
     if key is None:
-        path = current_app.config["SIGNING_KEY_PATH"] or str(Path(current_app.instance_path) / "signing-key.jwk")
-        key = current_app.extensions["lms_signing_key"] = load_or_create_signing_key(Path(path))
+        path = Path(current_app.config["SIGNING_KEY_PATH"])
+        key = current_app.extensions["lms_signing_key"] = load_or_create_signing_key(path)
     return key
 
 

@@ -51,8 +51,7 @@ def pdf(serial: str):
         abort(404)
     logo = current_app.config["ISSUER_LOGO"]
     data = services.get_pdf(certificate, language, urls=public_urls(), issuer_name=issuer_name(language),
-                            cache_dir=Path(current_app.config["CERTIFICATE_CACHE_DIR"]
-                                           or Path(current_app.instance_path) / "certificates"),
+                            cache_dir=Path(current_app.config["CERTIFICATE_CACHE_DIR"]),
                             logo=Path(logo) if logo else None)
     response = Response(data, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="certificate-{certificate.serial}-{language}.pdf"'

@@ -27,7 +27,6 @@ def install_autosync(app: Flask, *, sync: Callable[..., SyncReport]) -> None:
     `sync` is lms.learning.services.sync_content (given by the app factory: this package sits below learning),
     which also recounts the lessons done of enrolments when a lesson is retired or restored.
     """
-    from lms.courses.cli import courses_root
     from lms.courses.loader import load_courses
     from lms.courses.services import TooManyRetirements
     from lms.db import begin_write, utcnow
@@ -41,7 +40,7 @@ def install_autosync(app: Flask, *, sync: Callable[..., SyncReport]) -> None:
         if now - state["checked"] < 1.0:
             return
         state["checked"] = now
-        root = courses_root()
+        root = Path(app.config["COURSES_DIR"])
         signature = _signature(root)
         if signature == state["signature"]:
             return

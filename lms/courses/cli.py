@@ -1,23 +1,26 @@
-"""`lms courses ...` commands: check the content files, sync them into the database."""
+"""`lms courses ...` commands: check the content files, sync them into the database, publish their JSON Schemas.
+
+`check`, `status` and `schema` read files only: they never build the app (see lms.cli_support.command_settings), and
+this module imports nothing heavy at the top, so that checking courses starts fast.
+"""
 
 from __future__ import annotations
 
+import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from lms.cli_support import command_settings
 from lms.courses.status import record_result, record_translations
-from lms.db import begin_write, utcnow
-from lms.extensions import db
 
 
-def courses_root() -> Path:
-    """The folder that holds the course folders (LMS_COURSES_DIR, default courses/ in the project)."""
-    from lms import PROJECT_ROOT
-
-    return Path(current_app.config["COURSES_DIR"] or PROJECT_ROOT / "courses")
+def _now() -> datetime:
+    # lms.db.utcnow, without importing SQLAlchemy into the commands that never touch the database.
+    return datetime.now(UTC)
 
 
 @click.group()
@@ -28,7 +31,7 @@ def courses():
 def _load(path: Path | None, strict: bool):
     from lms.courses.loader import load_courses
 
-    result = load_courses(path or courses_root())
+    result = load_courses(path or Path(current_app.config["COURSES_DIR"]))
     for problem in result.problems:
         click.echo(str(problem), err=True)
     failed = bool(result.errors) or (strict and bool(result.warnings))
@@ -38,23 +41,54 @@ def _load(path: Path | None, strict: bool):
 @courses.command("check")
 @click.argument("path", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--strict", is_flag=True, help="Fail on warnings too (e.g. a missing translation).")
-@with_appcontext
-def check_command(path: Path | None, strict: bool):
-    """Validate course files without touching the database; print path:line: message for each problem."""
-    result, failed = _load(path, strict)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="path:line: message lines for people, or one JSON document for CI and editors.")
+def check_command(path: Path | None, strict: bool, fmt: str):
+    """Validate course files without touching the database; print path:line: message for each problem.
+
+    Problems and the summary go to standard output, in that order; with --format json, one JSON document
+    ({"ok", "summary", "problems"}) and nothing else. Exits 1 when there is an error (or, with --strict, a warning).
+    """
+    from lms.courses.loader import load_courses
+
+    config, instance_path = command_settings()
+    result = load_courses(path or Path(config["COURSES_DIR"]))
+    failed = bool(result.errors) or (strict and bool(result.warnings))
     summary = f"{len(result.courses)} course(s), {len(result.errors)} error(s), {len(result.warnings)} warning(s)."
-    record_result(current_app.instance_path, "check", ok=not failed, summary=summary,
-                  problems=[str(p) for p in result.problems], now=utcnow())
-    click.echo(summary)
+    record_result(instance_path, "check", ok=not failed, summary=summary,
+                  problems=[str(p) for p in result.problems], now=_now())
+    if fmt == "json":
+        document = {"ok": not failed,
+                    "summary": {"courses": len(result.courses), "errors": len(result.errors),
+                                "warnings": len(result.warnings), "strict": strict, "text": summary},
+                    "problems": [problem.as_dict() for problem in result.problems]}
+        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+    else:
+        for problem in result.problems:
+            click.echo(str(problem))
+        click.echo(summary)
     if failed:
         raise SystemExit(1)
+
+
+@courses.command("schema")
+@click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
+def schema_command(folder: Path | None):
+    """Write the JSON Schemas of course.yml and quiz.yml (default: docs/schema/ in the project) for editors and CI."""
+    from lms import PROJECT_ROOT
+    from lms.courses.schema_export import rendered_schemas
+
+    folder = folder or PROJECT_ROOT / "docs" / "schema"
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in rendered_schemas().items():
+        (folder / name).write_text(text, encoding="utf-8")
+        click.echo(f"wrote {folder / name}")
 
 
 @courses.command("status")
 @click.argument("path", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="A table for people, or JSON for scripts.")
-@with_appcontext
 def status_command(path: Path | None, fmt: str):
     """Translation status from the files: per course and language (kk, ru, en) the lessons present, quiz questions
     translated, words of lesson text, missing lesson files and whether AI-made content awaits review.
@@ -65,7 +99,8 @@ def status_command(path: Path | None, fmt: str):
     from lms.courses.loader import load_courses
     from lms.courses.translation_status import render_json, render_text, translation_status
 
-    result = load_courses(path or courses_root())
+    config, _instance_path = command_settings()
+    result = load_courses(path or Path(config["COURSES_DIR"]))
     statuses = translation_status(result.courses)
     click.echo(render_json(statuses) if fmt == "json" else render_text(statuses))
     if result.errors:
@@ -85,6 +120,8 @@ def sync_command(path: Path | None, allow_retire: bool):
     more than LMS_SYNC_MAX_RETIRE_SHARE of the live courses (an empty or wrong folder?) without --allow-retire.
     """
     from lms.courses.services import ContentChanged, TooManyRetirements
+    from lms.db import begin_write, utcnow
+    from lms.extensions import db
     from lms.learning.services import sync_content
 
     result, failed = _load(path, strict=False)
@@ -94,7 +131,7 @@ def sync_command(path: Path | None, allow_retire: bool):
                       problems=problems, now=utcnow())
         click.echo("Content has errors; nothing was synced.", err=True)
         raise SystemExit(1)
-    root = courses_root().resolve()
+    root = Path(current_app.config["COURSES_DIR"]).resolve()
     target = (path or root).resolve()
     if target != root and root not in target.parents:
         raise click.ClickException(f"{path} is not inside the courses folder {root} (LMS_COURSES_DIR)")
@@ -144,6 +181,7 @@ def sync_command(path: Path | None, allow_retire: bool):
 def _record_translations(loaded, *, replace: bool) -> None:
     """Keep the translation status of what this sync loaded, for the admin content page."""
     from lms.courses.translation_status import translation_status
+    from lms.db import utcnow
 
     record_translations(current_app.instance_path, [s.as_dict() for s in translation_status(loaded)],
                         now=utcnow(), replace=replace)

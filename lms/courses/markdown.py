@@ -7,11 +7,12 @@ import posixpath
 import re
 from dataclasses import dataclass
 from html import escape
+from typing import TYPE_CHECKING
 
 import nh3
-from markdown_it import MarkdownIt
-from mdit_py_plugins.anchors import anchors_plugin
-from mdit_py_plugins.container import container_plugin
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 CALLOUTS = ("note", "tip", "warning", "important")
 
@@ -75,6 +76,11 @@ def _explicit_heading_ids(state) -> None:
 
 @functools.cache
 def _parser() -> MarkdownIt:
+    # Imported here: `courses check` parses only the lessons that may hold HTML or an image without alt text.
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.anchors import anchors_plugin
+    from mdit_py_plugins.container import container_plugin
+
     md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
     md.core.ruler.push("explicit_heading_ids", _explicit_heading_ids)
     md.use(anchors_plugin, min_level=2, max_level=4)
@@ -103,7 +109,8 @@ def find_references(body: str) -> list[Reference]:
     found = []
     fence = None
     for number, line in enumerate(body.splitlines(), start=1):
-        marker = _FENCE.match(line)
+        # Each pattern runs only on lines holding the characters it needs: most lines of a lesson hold no link.
+        marker = _FENCE.match(line) if ("`" in line or "~" in line) else None
         if fence is not None:
             if marker and marker.group(1)[0] == fence[0] and len(marker.group(1)) >= len(fence):
                 fence = None
@@ -111,14 +118,17 @@ def find_references(body: str) -> list[Reference]:
         if marker:
             fence = marker.group(1)
             continue
-        text = _CODE_SPAN.sub("", line)
-        for bang, target in _INLINE_TARGET.findall(text):
-            found.append(Reference("image" if bang else "link", target, number))
-        definition = _REFERENCE_DEFINITION.match(text)
-        if definition:
-            found.append(Reference("link", definition.group(1), number))
-        for tag, target in _HTML_TARGET.findall(text):
-            found.append(Reference("image" if tag.lower() == "img" else "link", target, number))
+        text = _CODE_SPAN.sub("", line) if "`" in line else line
+        if "](" in text:
+            for bang, target in _INLINE_TARGET.findall(text):
+                found.append(Reference("image" if bang else "link", target, number))
+        if "]:" in text:
+            definition = _REFERENCE_DEFINITION.match(text)
+            if definition:
+                found.append(Reference("link", definition.group(1), number))
+        if "<" in text:
+            for tag, target in _HTML_TARGET.findall(text):
+                found.append(Reference("image" if tag.lower() == "img" else "link", target, number))
     return found
 
 

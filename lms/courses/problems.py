@@ -30,21 +30,28 @@ class Problem:
     line: int
     message: str
     is_error: bool = True
+    #: A stable name for the kind of problem, where one exists (`yaml`, `schema.missing`, ...), for tools.
+    code: str | None = None
 
     def __str__(self) -> str:
         prefix = "" if self.is_error else "warning: "
         return f"{_shown(self.path)}:{self.line}: {prefix}{self.message}"
+
+    def as_dict(self) -> dict:
+        """The problem for `lms courses check --format json`: path (as printed), line, severity, message, code."""
+        return {"path": _shown(self.path), "line": self.line, "severity": "error" if self.is_error else "warning",
+                "message": self.message, "code": self.code}
 
 
 class Collector:
     def __init__(self, problems: list[Problem]):
         self.problems = problems
 
-    def error(self, path: Path, line: int, message: str) -> None:
-        self.problems.append(Problem(path, line, message))
+    def error(self, path: Path, line: int, message: str, *, code: str | None = None) -> None:
+        self.problems.append(Problem(path, line, message, code=code))
 
-    def warning(self, path: Path, line: int, message: str) -> None:
-        self.problems.append(Problem(path, line, message, is_error=False))
+    def warning(self, path: Path, line: int, message: str, *, code: str | None = None) -> None:
+        self.problems.append(Problem(path, line, message, is_error=False, code=code))
 
 
 def read_text(path: Path, out: Collector) -> str | None:
@@ -75,7 +82,7 @@ def parse(spec: type[BaseModel], doc: yamlfile.Document, path: Path, out: Collec
             message = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
             if err["type"] == "missing":
                 message = "missing key"
-            out.error(path, doc.line_of(loc), f"{where}: {message}")
+            out.error(path, doc.line_of(loc), f"{where}: {message}", code=f"schema.{err['type']}")
         return None
 
 
@@ -86,7 +93,7 @@ def load_yaml(path: Path, out: Collector, *, first_line: int = 1, text: str | No
     try:
         return yamlfile.load(text, first_line=first_line)
     except yamlfile.YAMLProblem as exc:
-        out.error(path, exc.line, exc.message)
+        out.error(path, exc.line, exc.message, code="yaml")
         return None
 
 

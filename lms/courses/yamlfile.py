@@ -16,8 +16,25 @@ PLAIN_COLLECTION_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 
 Path = tuple  # a path into the document: keys and list indices
 
-#: libyaml's parser when PyYAML was built with it (several times faster), else the pure-Python one.
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_STR_TAG = "tag:yaml.org,2002:str"
+
+#: The first characters for which the safe loader may read a plain value as something else than a string
+#: (true, null, 12, 1.5, 2026-01-01, ~, <<, =). None among them would mean a resolver for any first character.
+_IMPLICIT_FIRST = frozenset(yaml.SafeLoader.yaml_implicit_resolvers)
+
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml's parser when PyYAML has it (faster)
+    """The safe loader, answering the common case of its tag resolution (a plain string) without the general search.
+
+    Composing calls the resolver once per value; most values are text, which the safe loader's resolvers can only
+    call a string. The answers are the same as the safe loader's: it has no path resolvers.
+    """
+
+    def resolve(self, kind, value, implicit):
+        if kind is yaml.ScalarNode and None not in _IMPLICIT_FIRST and (
+                not implicit[0] or (value and value[0] not in _IMPLICIT_FIRST)):
+            return _STR_TAG
+        return super().resolve(kind, value, implicit)
 
 
 class YAMLProblem(ValueError):
@@ -76,6 +93,8 @@ def load(text: str, *, first_line: int = 1) -> Document:
 
 
 def _scalar(node, constructor, offset):
+    if node.tag == _STR_TAG:  # most values: what the safe constructor would return, without its bookkeeping
+        return node.value
     try:
         return constructor.construct_object(node)
     except yaml.constructor.ConstructorError as exc:

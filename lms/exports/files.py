@@ -35,7 +35,7 @@ DATE_TEXT_LENGTH = len("2026-12-03")
 
 def export_dir(app: Flask) -> Path:
     """Where finished export files are kept."""
-    return Path(app.config["EXPORT_DIR"] or Path(app.instance_path) / "exports")
+    return Path(app.config["EXPORT_DIR"])
 
 
 def neutralise(value):

@@ -6,6 +6,7 @@ import click
 from flask.cli import with_appcontext
 
 from lms.db import utcnow
+from lms.exports.cli import export_command
 
 
 @click.group("report")
@@ -26,3 +27,6 @@ def snapshot_command():
     snapshots.refresh_snapshot(now=utcnow())
     db.session.commit()
     click.echo(f"Dashboard snapshot refreshed in {time.perf_counter() - started:.1f} s.")
+
+
+report.add_command(export_command)  # `lms report export`: the exports package owns it
