@@ -81,4 +81,9 @@ def import_command(path: Path, dry_run: bool):
         except CSVFormatError as exc:
             db.session.rollback()
             raise click.ClickException(f"{path}: {exc}") from None
+    if report.ok and not dry_run:
+        from lms.db import utcnow
+        from lms.learning.assignments import enrol_new_assignees
+
+        enrol_new_assignees(now=utcnow())  # people imported into assigned agencies start their courses today
     finish_import(report, dry_run=dry_run, key="user")

@@ -23,8 +23,8 @@ from lms.courses.models import Course
 from lms.db import utcnow
 from lms.errors import DomainError
 from lms.extensions import db
-from lms.learning.models import CourseCompletion
-from lms.learning.services import record
+from lms.learning.models import CourseCompletion, Enrollment
+from lms.learning.services import enroll_many, record
 
 TARGET_KINDS = ("agency", "position", "users")
 #: Recurring training opens for renewal this long before the previous completion expires.
@@ -87,7 +87,8 @@ class NewAssignment:
 
 
 def create_assignment(data: NewAssignment, *, actor: User, now: datetime) -> Assignment:
-    """Create an assignment after checking the actor's scope; flush and return it.
+    """Create an assignment after checking the actor's scope and enrol the people it applies to now (people who
+    join later are enrolled by enrol_new_assignees); flush and return it.
 
     Raises AssignmentError for a due date in the past, a retired course, an empty target, or a target outside
     the actor's agencies (HR officers assign within their subtree; admins anywhere).
@@ -131,6 +132,7 @@ def create_assignment(data: NewAssignment, *, actor: User, now: datetime) -> Ass
                     "include_subagencies": data.include_subagencies, "position": assignment.position,
                     "users": [user.id for user in data.users], "due_at": data.due_at.isoformat(),
                     "recurrence_months": data.recurrence_months})
+    enrol_assignees(assignment, now=now, actor=actor)
     return assignment
 
 
@@ -276,9 +278,9 @@ def aware(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=UTC)
 
 
-def list_assignees(assignment: Assignment) -> list[User]:
-    """The active people an assignment applies to now (so later joiners are included)."""
-    query = select(User).where(User.is_active.is_(True))
+def _assignees_query(assignment: Assignment, *columns):
+    """SELECT `columns` of the active people the assignment applies to now."""
+    query = select(*columns).select_from(User).where(User.is_active.is_(True))
     if assignment.target_kind == "users":
         query = query.join(AssignmentUser, AssignmentUser.user_id == User.id).where(
             AssignmentUser.assignment_id == assignment.id)
@@ -288,7 +290,30 @@ def list_assignees(assignment: Assignment) -> list[User]:
         query = query.where(User.agency_id.in_(ids))
         if assignment.target_kind == "position":
             query = query.where(func.lower(User.position) == assignment.position.lower())
-    return list(db.session.scalars(query.order_by(User.full_name)))
+    return query
+
+
+def list_assignees(assignment: Assignment) -> list[User]:
+    """The active people an assignment applies to now (so later joiners are included)."""
+    return list(db.session.scalars(_assignees_query(assignment, User).order_by(User.full_name)))
+
+
+def enrol_assignees(assignment: Assignment, *, now: datetime, actor: User | None = None) -> int:
+    """Enrol everyone the assignment applies to now and who is not enrolled in its course yet (an assignment is the
+    enrolment: the learner starts at the first lesson, and reports count them from today). Returns how many were
+    enrolled; flush only."""
+    missing = _assignees_query(assignment, User.id).where(~exists().where(
+        Enrollment.user_id == User.id, Enrollment.course_id == assignment.course_id))
+    return len(enroll_many(list(db.session.scalars(missing)), assignment.course, now=now, source="assignment",
+                           actor=actor))
+
+
+def enrol_new_assignees(*, now: datetime) -> int:
+    """Enrol the people who became assignees since their assignments were made (they joined the agency, took the
+    position, or were imported), in every live assignment; returns how many. For `lms reminders send` and imports."""
+    live = db.session.scalars(select(Assignment).join(Assignment.course).where(
+        Assignment.cancelled_at.is_(None), Course.is_retired.is_(False)).order_by(Assignment.id))
+    return sum(enrol_assignees(assignment, now=now) for assignment in live.all())
 
 
 def list_assignments(actor: User) -> list[Assignment]:

@@ -60,6 +60,33 @@ def enroll(user: User, course: Course, *, now: datetime, source: str = "self", a
     return created
 
 
+def enroll_many(user_ids: list[int], course: Course, *, now: datetime, source: str,
+                actor: User | None = None) -> list[int]:
+    """Enrol these people in `course` at `now` (those enrolled already are left as they are), e.g. everyone an
+    assignment names; return the ids of those newly enrolled. One INSERT per 500 people, whatever their number.
+
+    Unlike enroll() it does not check self-enrolment: callers enrol people on someone else's behalf.
+    """
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    created: list[int] = []
+    ids = sorted(set(user_ids))
+    for start in range(0, len(ids), 500):
+        rows = [{"user_id": user_id, "course_id": course.id, "source": source, "enrolled_at": now,
+                 "lessons_completed": 0} for user_id in ids[start:start + 500]]
+        # One multi-row INSERT per batch; a learner enrolling at the same moment keeps their own row.
+        statement = insert(Enrollment).values(rows).on_conflict_do_nothing(index_elements=["user_id", "course_id"])
+        created += db.session.scalars(statement.returning(Enrollment.user_id)).all()
+    if created:
+        db.session.add_all(Activity(verb="enrolled", user_id=user_id, actor_id=actor.id if actor else user_id,
+                                    at=now, course_id=course.id, content_version=course.version,
+                                    details={"source": source}) for user_id in created)
+    return created
+
+
 @dataclass(frozen=True)
 class Progress:
     """A learner's progress in a course."""
@@ -69,6 +96,8 @@ class Progress:
     completed_lesson_ids: frozenset[int]
     next_lesson: Lesson | None  # the first unfinished lesson, for "Continue"
     completion: CourseCompletion | None
+    #: The live lessons not done yet, in course order.
+    remaining: tuple[Lesson, ...] = ()
 
     @property
     def percent(self) -> int:
@@ -76,6 +105,11 @@ class Progress:
         if self.completion is not None:
             return 100
         return (100 * self.done // self.total) if self.total else 0
+
+    @property
+    def is_started(self) -> bool:
+        """True once a lesson is done (or the course completed): "Continue" rather than "Start"."""
+        return self.done > 0 or self.completion is not None
 
 
 def latest_completion(user: User, course: Course) -> CourseCompletion | None:
@@ -105,9 +139,9 @@ def get_progress(user: User, course: Course, *, since: datetime | None = None,
 
 def _progress(lessons: list[Lesson], done_ids: set[int], completion: CourseCompletion | None) -> Progress:
     live_done = frozenset(lesson.id for lesson in lessons if lesson.id in done_ids)
-    next_lesson = next((lesson for lesson in lessons if lesson.id not in live_done), None)
+    remaining = tuple(lesson for lesson in lessons if lesson.id not in live_done)
     return Progress(done=len(live_done), total=len(lessons), completed_lesson_ids=live_done,
-                    next_lesson=next_lesson, completion=completion)
+                    next_lesson=remaining[0] if remaining else None, completion=completion, remaining=remaining)
 
 
 def is_lesson_done(user: User, lesson: Lesson, *, since: datetime | None = None) -> bool:

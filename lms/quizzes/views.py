@@ -75,10 +75,13 @@ def attempt(attempt_id: int):
         return render_template("quizzes/take.html", attempt=attempt, questions=questions,
                                fields=services.form_fields(attempt), now=utcnow())
     now = utcnow()
-    standing = services.get_standing(current_user, attempt.quiz_version, attempt.course, now=now,
-                                     since=renewal_since(current_user, attempt.course, now=now))
+    since = renewal_since(current_user, attempt.course, now=now)
+    standing = services.get_standing(current_user, attempt.quiz_version, attempt.course, now=now, since=since)
+    # A passed quiz with lessons still to do: the result page says what remains before the course is complete.
+    progress = learning.get_progress(current_user, attempt.course, since=since) \
+        if attempt.passed and not attempt.is_preview else None
     return render_template("quizzes/result.html", attempt=attempt, questions=questions,
-                           review=services.may_review(attempt, standing), standing=standing)
+                           review=services.may_review(attempt, standing), standing=standing, progress=progress)
 
 
 @bp.post("/quiz/attempts/<int:attempt_id>/submit")
