@@ -47,6 +47,10 @@ def create_command(email, full_name, agency_code, position, language, roles, pas
     except DomainError as exc:
         db.session.rollback()
         raise click.ClickException(str(exc) or type(exc).__name__) from None
+    from lms.db import utcnow
+    from lms.learning.assignments import enrol_in_assigned_courses
+
+    enrol_in_assigned_courses(user, now=utcnow())  # a course assigned to their agency starts today
     db.session.commit()
     click.echo(f"Created {user.email} ({', '.join(sorted(user.roles))}).")
 

@@ -308,6 +308,13 @@ def enrol_assignees(assignment: Assignment, *, now: datetime, actor: User | None
                            actor=actor))
 
 
+def enrol_in_assigned_courses(user: User, *, now: datetime) -> int:
+    """Enrol `user` in every live course assigned to them and not enrolled yet (a person just created or moved);
+    returns how many. Flush only."""
+    return sum(len(enroll_many([user.id], item.course, now=now, source="assignment"))
+               for item in list_assigned_courses(user, now=now))
+
+
 def enrol_new_assignees(*, now: datetime) -> int:
     """Enrol the people who became assignees since their assignments were made (they joined the agency, took the
     position, or were imported), in every live assignment; returns how many. For `lms reminders send` and imports."""

@@ -231,3 +231,15 @@ def test_a_completed_course_reads_100_percent_and_all_lessons_done_after_its_les
     assert "completed on" in html and "of 3 lessons" not in html
     hr_view = b.signed_in(app, "hr@example.kz").get(f"/reports/learners/{learner_id}").get_data(as_text=True)
     assert '<td class="num">3 / 3</td>' in hr_view
+
+
+def test_a_person_created_from_the_command_line_is_enrolled_in_their_agencys_assigned_courses(app, runner,
+                                                                                             course_key):
+    with app.app_context():
+        _people()
+        _assign(course_key)
+    result = runner.invoke(args=["users", "create", "--email", "new@example.kz", "--name", "New Person",
+                                 "--agency", "P", "--password", factories.PASSWORD])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert _enrolled("new@example.kz", course_key).source == "assignment"
