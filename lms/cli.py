@@ -19,10 +19,10 @@ def register_commands(app: Flask) -> None:
     from lms.accounts.cli import users
     from lms.admin.cli import backup
     from lms.agencies.cli import agencies
+    from lms.assignments.cli import assignments, reminders
     from lms.certificates.cli import certificates
     from lms.courses.cli import courses
     from lms.demo import demo_data
-    from lms.learning.cli import assignments, reminders
     from lms.mail.cli import outbox
     from lms.reports.cli import report
 

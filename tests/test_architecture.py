@@ -12,6 +12,7 @@ LMS = Path(__file__).resolve().parent.parent / "lms"
 #: Lower number = lower layer. A module may import only from its own layer or lower ones.
 LAYERS = {
     "config": 0, "db": 0, "extensions": 0, "i18n": 0, "errors": 0, "redirects": 0, "links": 0, "csvfiles": 0, "mail": 0,
+    "timeutil": 0,
     "agencies": 1,
     "accounts": 2,
     "courses": 3,
@@ -19,6 +20,7 @@ LAYERS = {
     "learning": 4,
     "quizzes": 5,
     "certificates": 6,
+    "assignments": 7,  # mandatory training, reminders, and the outcome of learning (it sees certificates)
     "site": 7,
     "admin": 8,
     "reports": 9,

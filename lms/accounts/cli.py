@@ -47,8 +47,8 @@ def create_command(email, full_name, agency_code, position, language, roles, pas
     except DomainError as exc:
         db.session.rollback()
         raise click.ClickException(str(exc) or type(exc).__name__) from None
+    from lms.assignments.services import enrol_in_assigned_courses
     from lms.db import utcnow
-    from lms.learning.assignments import enrol_in_assigned_courses
 
     enrol_in_assigned_courses(user, now=utcnow())  # a course assigned to their agency starts today
     db.session.commit()
@@ -86,8 +86,8 @@ def import_command(path: Path, dry_run: bool):
             db.session.rollback()
             raise click.ClickException(f"{path}: {exc}") from None
     if report.ok and not dry_run:
+        from lms.assignments.services import enrol_new_assignees
         from lms.db import utcnow
-        from lms.learning.assignments import enrol_new_assignees
 
         enrol_new_assignees(now=utcnow())  # people imported into assigned agencies start their courses today
     finish_import(report, dry_run=dry_run, key="user")

@@ -16,11 +16,11 @@ from wtforms import HiddenField
 from lms.accounts import policy
 from lms.accounts.importer import import_users
 from lms.admin import bp
+from lms.assignments.services import enrol_new_assignees
 from lms.audit.services import audit
 from lms.csvfiles import CSVFormatError
 from lms.db import utcnow
 from lms.extensions import db
-from lms.learning.assignments import enrol_new_assignees
 
 
 class UploadForm(FlaskForm):

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from lms.assignments.services import get_assigned_course, renewal_since_for
 from lms.courses import ai_marks, bp, services
 from lms.courses.content import COMPETENCY_AREAS, LANGUAGES, LEVELS
 from lms.courses.loader import MEDIA_SUFFIXES
@@ -17,7 +18,6 @@ from lms.courses.markdown import CALLOUTS, lesson_images, render_lesson
 from lms.extensions import db
 from lms.i18n import LANGUAGE_NAMES, LANGUAGE_NAMES_TRANSLATED
 from lms.learning import services as learning
-from lms.learning.assignments import get_assigned_course, renewal_since_for
 from lms.quizzes import services as quizzes
 
 AREA_NAMES = {

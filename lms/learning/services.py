@@ -15,6 +15,7 @@ from lms.courses.models import Course, Lesson
 from lms.db import insert_if_absent
 from lms.errors import DomainError
 from lms.extensions import db
+from lms.learning import standing
 from lms.learning.models import Activity, CourseCompletion, Enrollment, LessonProgress
 
 
@@ -174,34 +175,17 @@ def complete_lesson(user: User, lesson: Lesson, *, now: datetime, language: str,
             LessonProgress.completed_at <= since,
         ).values(completed_at=now, lesson_version=lesson.version, language=language)).rowcount == 1
     if created:
-        db.session.execute(update(Enrollment).where(Enrollment.user_id == user.id, Enrollment.course_id == course.id)
-                           .values(lessons_completed=_live_lessons_done()))
+        standing.count_lessons_done(user.id, course.id)
         record("lesson_completed", user_id=user.id, at=now, course=course, object_key=lesson.key,
                content_version=lesson.version, details={"language": language})
     return created
-
-
-def _live_lessons_done():
-    """The number of the enrolment's lessons done that are live (not retired), as a subquery correlated with the
-    enrolments row being updated. Progress in retired lessons is kept but not counted (it would read "3 of 2")."""
-    return (select(func.count()).select_from(LessonProgress).join(Lesson, Lesson.id == LessonProgress.lesson_id)
-            .where(LessonProgress.user_id == Enrollment.user_id, LessonProgress.course_id == Enrollment.course_id,
-                   Lesson.is_retired.is_(False))
-            .correlate(Enrollment).scalar_subquery())
-
-
-def recount_lessons_done(course_ids: set[int] | list[int]) -> None:
-    """Recount the lessons done (live lessons only) of every enrolment in these courses; flush only."""
-    if course_ids:
-        db.session.execute(update(Enrollment).where(Enrollment.course_id.in_(sorted(course_ids)))
-                           .values(lessons_completed=_live_lessons_done()))
 
 
 def sync_content(contents: list, **options) -> courses.SyncReport:
     """Sync the course files (courses.services.sync_courses, with the same options) and recount the lessons done of
     the enrolments in courses that lost or regained a lesson. Flush only; returns the sync report."""
     report = courses.sync_courses(contents, **options)
-    recount_lessons_done(report.lessons_relisted)
+    standing.recount_lessons_done(report.lessons_relisted)
     return report
 
 
@@ -227,8 +211,7 @@ def complete_course_if_done(user: User, course: Course, *, now: datetime, langua
     completion = CourseCompletion(user_id=user.id, course_id=course.id, completed_at=now,
                                   course_version=course.version, language=language)
     db.session.add(completion)
-    db.session.execute(update(Enrollment).where(Enrollment.user_id == user.id, Enrollment.course_id == course.id)
-                       .values(completed_at=now, completion_language=language))
+    standing.set_completed(user.id, course.id, at=now, language=language)
     record("course_completed", user_id=user.id, at=now, course=course, content_version=course.version,
            details={"language": language})
     db.session.flush()

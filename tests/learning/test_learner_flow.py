@@ -12,9 +12,9 @@ from sqlalchemy import func, select, update
 
 from lms.accounts.models import Role, User
 from lms.agencies.services import get_agency_by_code
+from lms.assignments.services import enrol_new_assignees
 from lms.db import utcnow
 from lms.extensions import db
-from lms.learning.assignments import enrol_new_assignees
 from lms.learning.models import Activity, Enrollment
 from lms.reports.dashboard import build_dashboard
 from lms.reports.filters import parse_filters
@@ -37,7 +37,7 @@ def _people() -> None:
 
 
 def _assign(key: str, *, now=None) -> None:
-    from lms.learning.assignments import NewAssignment, create_assignment
+    from lms.assignments.services import NewAssignment, create_assignment
 
     now = now or utcnow()
     create_assignment(NewAssignment(course=b.course(key), due_at=now + timedelta(days=30), target_kind="agency",
@@ -220,7 +220,7 @@ def test_a_completed_course_reads_100_percent_and_all_lessons_done_after_its_les
         path.unlink()
     with app.app_context():
         sync(courses_root)
-        from lms.learning.services import recount_lessons_done
+        from lms.learning.standing import recount_lessons_done
 
         recount_lessons_done([b.course(course_key).id])
         db.session.commit()

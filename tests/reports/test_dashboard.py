@@ -9,12 +9,14 @@ import pytest
 from sqlalchemy import event, select, update
 
 from lms.accounts.models import Role
+from lms.assignments.models import Assignment
+from lms.assignments.services import cancel_assignment
 from lms.extensions import db
-from lms.learning.assignments import Assignment, add_months, cancel_assignment
 from lms.learning.models import Enrollment
 from lms.reports import dashboard, queries, targets
 from lms.reports.dashboard import Counts, build_dashboard, national_progress, project
 from lms.reports.filters import parse_filters
+from lms.timeutil import add_months
 from tests import factories
 from tests.reports import builders as b
 from tests.reports.conftest import WORLD_TOTAL

@@ -1,67 +1,34 @@
 """Mandatory training: assigning a course to an agency (optionally with its sub-agencies), to people holding a
-position, or to a list of people, with a due date. Membership is worked out when asked, so people who join the
-agency later are assigned too. A completion in any language satisfies an assignment.
+position, or to a list of people, with a due date; enrolling them; where each learner stands. Membership is worked
+out when asked, so people who join the agency later are assigned too. A completion in any language satisfies an
+assignment. Request-free; flush only.
 """
 
 from __future__ import annotations
 
-import calendar
 import functools
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, String, and_, bindparam, exists, func, or_, select
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import String, and_, bindparam, exists, func, or_, select
 
 from lms.accounts import policy
 from lms.accounts.models import User
 from lms.agencies import services as agencies
 from lms.agencies.models import Agency
+from lms.assignments.models import Assignment, AssignmentUser
 from lms.courses.models import Course
 from lms.db import utcnow
 from lms.errors import DomainError
 from lms.extensions import db
 from lms.learning.models import CourseCompletion, Enrollment
 from lms.learning.services import enroll_many, record
+from lms.timeutil import add_months, aware
 
 TARGET_KINDS = ("agency", "position", "users")
 #: Recurring training opens for renewal this long before the previous completion expires.
 RENEWAL_WINDOW = timedelta(days=30)
-
-
-class Assignment(db.Model):
-    """A course that certain people must complete by a due date."""
-
-    __tablename__ = "assignments"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
-    #: agency: everyone in the agency; position: those of them with this position; users: the listed people.
-    target_kind: Mapped[str] = mapped_column(String(20))
-    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), index=True)
-    include_subagencies: Mapped[bool] = mapped_column(default=False)
-    #: Recurring training: each completion is valid this many months, then the course is due again.
-    recurrence_months: Mapped[int | None]
-    position: Mapped[str | None] = mapped_column(String(200))
-    due_at: Mapped[datetime]
-    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    cancelled_at: Mapped[datetime | None]
-
-    course: Mapped[Course] = relationship()
-    agency: Mapped[Agency | None] = relationship()
-    people: Mapped[list[AssignmentUser]] = relationship(cascade="all, delete-orphan")
-
-
-class AssignmentUser(db.Model):
-    """A person named in an assignment of kind "users"."""
-
-    __tablename__ = "assignment_users"
-
-    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id", ondelete="CASCADE"), primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
 
 
 class AssignmentError(DomainError):
@@ -136,11 +103,6 @@ def create_assignment(data: NewAssignment, *, actor: User, now: datetime) -> Ass
     return assignment
 
 
-def end_of_day(day: date, timezone: str) -> datetime:
-    """The last second of `day` in the platform's time zone, as a UTC datetime (a due date means "by the end of")."""
-    return datetime.combine(day, time(23, 59, 59), tzinfo=ZoneInfo(timezone)).astimezone(UTC)
-
-
 @functools.cache
 def _applies_to():
     """SQL condition: the assignment applies to the user (by agency chain, position or name).
@@ -186,14 +148,6 @@ class AssignedCourse:
     def is_overdue(self, now: datetime) -> bool:
         """Due date passed and not completed."""
         return self.completed_at is None and now > self.due_at
-
-
-def add_months(moment: datetime, months: int) -> datetime:
-    """`moment` plus whole calendar months (the day is clamped to the month's length)."""
-    month = moment.month - 1 + months
-    year, month = moment.year + month // 12, month % 12 + 1
-    day = min(moment.day, calendar.monthrange(year, month)[1])
-    return moment.replace(year=year, month=month, day=day)
 
 
 def assignment_status(assignment: Assignment, latest: datetime | None, now: datetime) -> AssignedCourse:
@@ -269,13 +223,6 @@ def renewal_since_for(user: User, assigned: AssignedCourse | None) -> datetime |
     if assigned is None or assigned.recurrence_months is None or assigned.completed_at is not None:
         return None
     return _latest_completed_at(user, assigned.course)
-
-
-def aware(value: datetime | None) -> datetime | None:
-    # Aggregates (min/max) bypass the column type, so SQLite hands back naive UTC values.
-    if value is None or value.tzinfo is not None:
-        return value
-    return value.replace(tzinfo=UTC)
 
 
 def _assignees_query(assignment: Assignment, *columns):

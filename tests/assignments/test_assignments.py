@@ -8,20 +8,20 @@ import pytest
 from sqlalchemy import select
 
 from lms.accounts.models import Role, User
-from lms.courses.models import Course
-from lms.db import utcnow
-from lms.extensions import db
-from lms.learning import services
-from lms.learning.assignments import (
-    Assignment,
+from lms.assignments.models import Assignment
+from lms.assignments.services import (
     AssignmentError,
     NewAssignment,
     create_assignment,
-    end_of_day,
     get_assigned_course,
     list_assigned_courses,
     list_assignees,
 )
+from lms.courses.models import Course
+from lms.db import utcnow
+from lms.extensions import db
+from lms.learning import services
+from lms.timeutil import end_of_day
 from tests import factories
 from tests.conftest import post_form
 

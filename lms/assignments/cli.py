@@ -34,9 +34,10 @@ def create_command(course_key, due: datetime, agency_code, include_subagencies, 
     """Assign a course to an agency, to people holding a position in it, or to named people."""
     from lms.accounts.services import get_user_by_email
     from lms.agencies.services import get_agency_by_code
+    from lms.assignments.services import AssignmentError, NewAssignment, create_assignment, list_assignees
     from lms.audit.services import audit
     from lms.courses.services import get_live_course
-    from lms.learning.assignments import AssignmentError, NewAssignment, create_assignment, end_of_day, list_assignees
+    from lms.timeutil import end_of_day
 
     begin_write(db.session)
     actor = get_user_by_email(actor_email)
@@ -83,8 +84,8 @@ def reminders():
 def send_command():
     """Enrol people who became assignees since their assignments were made, then queue due-date reminders (30, 7
     and 1 days before, and overdue) and HR digests; each is sent once."""
-    from lms.learning.assignments import enrol_new_assignees
-    from lms.learning.reminders import send_reminders
+    from lms.assignments.reminders import send_reminders
+    from lms.assignments.services import enrol_new_assignees
     from lms.mail.services import deliver_pending
 
     begin_write(db.session)
