@@ -113,11 +113,11 @@ def _import_models() -> None:
     from lms.accounts import models as _accounts  # noqa: F401
     from lms.agencies import models as _agencies  # noqa: F401
     from lms.api import models as _api  # noqa: F401
+    from lms.assignments import models as _assignments  # noqa: F401
     from lms.audit import models as _audit  # noqa: F401
     from lms.certificates import models as _certificates  # noqa: F401
     from lms.courses import models as _courses  # noqa: F401
     from lms.exports import models as _exports  # noqa: F401
-    from lms.learning import assignments as _assignments  # noqa: F401
     from lms.learning import models as _learning  # noqa: F401
     from lms.mail import models as _mail  # noqa: F401
     from lms.quizzes import models as _quizzes  # noqa: F401
@@ -148,13 +148,14 @@ def _register_blueprints(app: Flask) -> None:
     from lms.api import token_views as _token_views  # noqa: F401
     from lms.api import tokens_bp
     from lms.api import views as _api_views  # noqa: F401
+    from lms.assignments import bp as assignments_bp
+    from lms.assignments import views as _assignments_views  # noqa: F401
     from lms.certificates import bp as certificates_bp
     from lms.certificates import views as _certificates_views  # noqa: F401
     from lms.courses import bp as courses_bp
     from lms.courses import views as _courses_views  # noqa: F401
     from lms.exports import bp as exports_bp
     from lms.exports import views as _exports_views  # noqa: F401
-    from lms.learning import assign_views as _assign_views  # noqa: F401
     from lms.learning import bp as learning_bp
     from lms.learning import views as _learning_views  # noqa: F401
     from lms.quizzes import bp as quizzes_bp
@@ -169,6 +170,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(agencies_bp)
     app.register_blueprint(courses_bp)
     app.register_blueprint(learning_bp)
+    app.register_blueprint(assignments_bp)
     app.register_blueprint(quizzes_bp)
     app.register_blueprint(certificates_bp)
     app.register_blueprint(reports_bp)

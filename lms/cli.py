@@ -21,7 +21,7 @@ from lms.cli_support import SETTINGS_WITHOUT_APP
 #: entry loads, under its name, with this help.
 COMMANDS: dict[str, tuple[str, str]] = {
     "agencies": ("lms.agencies.cli:agencies", "Manage the agency tree."),
-    "assignments": ("lms.learning.cli:assignments", "Mandatory course assignments."),
+    "assignments": ("lms.assignments.cli:assignments", "Mandatory course assignments."),
     "backup": ("lms.admin.cli:backup",
                "Write a consistent copy of the SQLite database to PATH while the platform keeps running."),
     "certificates": ("lms.certificates.cli:certificates", "Issued certificates and credentials."),
@@ -30,7 +30,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "demo-data": ("lms.demo.cli:demo_data",
                   "Create demo agencies and one account per role when the database has no users; print the logins."),
     "outbox": ("lms.mail.cli:outbox", "Outgoing email."),
-    "reminders": ("lms.learning.cli:reminders", "Email reminders about due and overdue assignments."),
+    "reminders": ("lms.assignments.cli:reminders", "Email reminders about due and overdue assignments."),
     "report": ("lms.reports.cli:report", "Training reports."),
     "users": ("lms.accounts.cli:users", "Manage user accounts."),
 }

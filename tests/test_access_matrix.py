@@ -179,10 +179,10 @@ CASES = [
     Case("admin.outbox", "GET", "/admin/outbox/", (LOGIN, 403, 403, 403, 403, 200)),
     Case("admin.retry", "POST", "/admin/outbox/999999/retry", (LOGIN, 403, 403, 403, 403, 404)),
     Case("admin.content", "GET", "/admin/content/", (LOGIN, 403, 403, 403, 403, 200)),
-    Case("learning.cancel_assignment", "POST", "/assignments/999999/cancel", (LOGIN, 403, 403, 404, 404, 404)),
-    Case("learning.assignments", "GET", "/assignments/", (LOGIN, 403, 403, 200, 200, 200)),
-    Case("learning.new_assignment", "GET", "/assignments/new", (LOGIN, 403, 403, 200, 200, 200)),
-    Case("learning.new_assignment", "POST", "/assignments/new", (LOGIN, 403, 403, 400, 400, 400)),  # empty form
+    Case("assignments.cancel", "POST", "/assignments/999999/cancel", (LOGIN, 403, 403, 404, 404, 404)),
+    Case("assignments.index", "GET", "/assignments/", (LOGIN, 403, 403, 200, 200, 200)),
+    Case("assignments.new", "GET", "/assignments/new", (LOGIN, 403, 403, 200, 200, 200)),
+    Case("assignments.new", "POST", "/assignments/new", (LOGIN, 403, 403, 400, 400, 400)),  # empty form
     # --- reports (HR: own agency and below; admins and the programme office: everything) ---
     Case("reports.index", "GET", "/reports/", (LOGIN, 403, 403, 200, 200, 200)),
     Case("reports.index", "GET", "/reports/?agency=P", (LOGIN, 403, 403, 404, 200, 200)),

@@ -13,6 +13,7 @@ LMS = Path(__file__).resolve().parent.parent / "lms"
 LAYERS = {
     "config": 0, "db": 0, "extensions": 0, "i18n": 0, "errors": 0, "redirects": 0, "links": 0, "csvfiles": 0, "mail": 0,
     "tasks": 0,
+    "timeutil": 0,
     "agencies": 1,
     "questions": 1,  # below courses (the loader builds questions through it); imports foundation only, see below
     "accounts": 2,
@@ -21,6 +22,7 @@ LAYERS = {
     "learning": 4,
     "quizzes": 5,
     "certificates": 6,
+    "assignments": 7,  # mandatory training, reminders, and the outcome of learning (it sees certificates)
     "site": 7,
     "admin": 8,
     # exports and api read the reports' queries, rows and filters (and certificates, learning below them).

@@ -172,3 +172,56 @@ def test_existing_certificates_get_a_status_place_minutes_and_their_ministry(mak
     assert [row[3] for row in rows] == [1, 1, 1]
     indexes = [row[4] for row in rows]
     assert len(set(indexes)) == 3 and all(0 <= index < 131_072 for index in indexes)
+
+
+def test_existing_assignments_enrol_their_people_from_the_day_of_the_assignment(make_app, empty_database_url):
+    migrated = make_app(url=empty_database_url)
+    created, assigned, joined = (datetime(2026, 1, d, tzinfo=UTC) for d in (1, 5, 9))
+    with migrated.app_context():
+        upgrade(revision="5e1f0b7c2d84-1")  # the revision before the enrolments
+        tables = MetaData()
+        tables.reflect(db.engine, only=["agencies", "users", "courses", "assignments", "assignment_users",
+                                        "enrollments"])
+        t = tables.tables
+        with db.engine.begin() as conn:
+            conn.execute(t["agencies"].insert(), [
+                {"id": n, "code": f"A{n}", "parent_id": parent, "name_kk": "A", "name_ru": "A", "name_en": "A",
+                 "is_active": True, "created_at": created, "updated_at": created}
+                for n, parent in ((1, None), (2, 1), (3, None))])
+            # 1: in the agency; 2: in its sub-agency, joined after the assignment; 3: self-enrolled already;
+            # 4: in another agency; 5: deactivated; 6: named in a "users" assignment.
+            conn.execute(t["users"].insert(), [
+                {"id": n, "email": f"u{n}@example.kz", "full_name": "U", "position": position, "agency_id": agency,
+                 "is_active": active, "created_at": at, "updated_at": at}
+                for n, agency, position, active, at in (
+                    (1, 1, "Analyst", True, created), (2, 2, "", True, joined), (3, 1, "", True, created),
+                    (4, 3, "", True, created), (5, 1, "", False, created), (6, 3, "", True, created))])
+            conn.execute(t["courses"].insert().values(
+                id=1, key="c", folder="c", version="v1", default_language="en", title={"en": "C"}, summary={},
+                competency_area="data", level="beginner", estimated_minutes=10, languages="en",
+                self_enrollment=True, has_certificate=False, media={}, search_text="c", is_retired=False,
+                created_at=created, synced_at=created))
+            conn.execute(t["assignments"].insert(), [
+                {"id": 1, "course_id": 1, "target_kind": "agency", "agency_id": 1, "include_subagencies": True,
+                 "due_at": joined, "created_by_id": 1, "created_at": assigned, "cancelled_at": None},
+                {"id": 2, "course_id": 1, "target_kind": "users", "agency_id": None, "include_subagencies": False,
+                 "due_at": joined, "created_by_id": 1, "created_at": assigned, "cancelled_at": None},
+                {"id": 3, "course_id": 1, "target_kind": "agency", "agency_id": 3, "include_subagencies": False,
+                 "due_at": joined, "created_by_id": 1, "created_at": assigned, "cancelled_at": assigned}])
+            conn.execute(t["assignment_users"].insert().values(assignment_id=2, user_id=6))
+            conn.execute(t["enrollments"].insert().values(user_id=3, course_id=1, source="self",
+                                                          enrolled_at=joined, lessons_completed=0))
+        upgrade()
+        with db.engine.connect() as conn:
+            rows = conn.execute(text("SELECT user_id, source, enrolled_at FROM enrollments ORDER BY user_id")).all()
+            activities = conn.execute(text("SELECT user_id FROM activities WHERE verb = 'enrolled' "
+                                           "ORDER BY user_id")).scalars().all()
+        db.engine.dispose()
+
+    def day(value):
+        return (datetime.fromisoformat(value) if isinstance(value, str) else value).date()
+
+    assert [(row[0], row[1], day(row[2])) for row in rows] == [
+        (1, "assignment", assigned.date()), (2, "assignment", joined.date()), (3, "self", joined.date()),
+        (6, "assignment", assigned.date())]
+    assert activities == [1, 2, 6]

@@ -47,6 +47,10 @@ def create_command(email, full_name, agency_code, position, language, roles, pas
     except DomainError as exc:
         db.session.rollback()
         raise click.ClickException(str(exc) or type(exc).__name__) from None
+    from lms.assignments.services import enrol_in_assigned_courses
+    from lms.db import utcnow
+
+    enrol_in_assigned_courses(user, now=utcnow())  # a course assigned to their agency starts today
     db.session.commit()
     click.echo(f"Created {user.email} ({', '.join(sorted(user.roles))}).")
 
@@ -81,4 +85,9 @@ def import_command(path: Path, dry_run: bool):
         except CSVFormatError as exc:
             db.session.rollback()
             raise click.ClickException(f"{path}: {exc}") from None
+    if report.ok and not dry_run:
+        from lms.assignments.services import enrol_new_assignees
+        from lms.db import utcnow
+
+        enrol_new_assignees(now=utcnow())  # people imported into assigned agencies start their courses today
     finish_import(report, dry_run=dry_run, key="user")

@@ -16,6 +16,7 @@ from wtforms import HiddenField
 from lms.accounts import policy
 from lms.accounts.importer import import_users
 from lms.admin import bp
+from lms.assignments.services import enrol_new_assignees
 from lms.audit.services import audit
 from lms.csvfiles import CSVFormatError
 from lms.db import utcnow
@@ -93,6 +94,7 @@ def confirm_import():
         db.session.rollback()
         flash(_("The file no longer applies cleanly. Upload it again to see why."), "error")
         return redirect(url_for("admin.import_people"), 303)
+    enrol_new_assignees(now=utcnow())  # people imported into assigned agencies start their courses today
     audit("import.users.applied", actor=current_user, now=utcnow(), ip=request.remote_addr or "",
           object_type="import", details={"created": len(report.created), "updated": len(report.updated),
                                          "unchanged": report.unchanged})

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from lms.accounts.models import User
@@ -28,9 +28,10 @@ from lms.courses.models import Course
 from lms.errors import DomainError
 from lms.extensions import db
 from lms.i18n import localized
-from lms.learning.assignments import add_months
-from lms.learning.models import CourseCompletion, Enrollment
+from lms.learning import standing
+from lms.learning.models import CourseCompletion
 from lms.learning.services import record
+from lms.timeutil import add_months
 
 
 class CertificateError(DomainError):
@@ -82,9 +83,8 @@ def _new_certificate(user: User, course: Course, completion: CourseCompletion, *
         except IntegrityError:
             if attempt == STATUS_PLACE_TRIES - 1:
                 raise
-    db.session.execute(update(Enrollment).where(Enrollment.user_id == user.id, Enrollment.course_id == course.id)
-                       .values(certificate_id=certificate.id, certified_at=certificate.issued_at,
-                               certificate_expires_at=certificate.expires_at))
+    standing.set_certificate(user.id, course.id, certificate_id=certificate.id, issued_at=certificate.issued_at,
+                             expires_at=certificate.expires_at)
     record("certificate_issued", user_id=user.id, at=now, course=course, content_version=completion.course_version,
            details={"serial": certificate.serial})
     return certificate
@@ -139,8 +139,7 @@ def revoke(certificate: Certificate, *, actor: User, reason: str, now: datetime)
     if certificate.revoked_at is not None:
         raise CertificateError(_("This certificate is already revoked."))
     certificate.revoked_at, certificate.revoked_reason, certificate.revoked_by_id = now, reason[:2000], actor.id
-    db.session.execute(update(Enrollment).where(Enrollment.certificate_id == certificate.id)
-                       .values(certified_at=None, certificate_expires_at=None))
+    standing.clear_certificate(certificate.id)
     record("certificate_revoked", user_id=certificate.user_id, actor_id=actor.id, at=now, course=certificate.course,
            details={"serial": certificate.serial, "reason": certificate.revoked_reason})
 

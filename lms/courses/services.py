@@ -296,6 +296,14 @@ def get_file_bytes(sha256: str) -> bytes | None:
     return db.session.scalar(select(FileBlob.data).where(FileBlob.sha256 == sha256))
 
 
+def list_quiz_course_ids(course_ids: list[int]) -> set[int]:
+    """Which of these courses have a final quiz (one query)."""
+    if not course_ids:
+        return set()
+    return set(db.session.scalars(select(QuizVersion.course_id).where(QuizVersion.course_id.in_(course_ids),
+                                                                      QuizVersion.is_current.is_(True))))
+
+
 def get_current_quiz(course: Course) -> QuizVersion | None:
     """The quiz version new attempts use, if the course has a quiz."""
     return db.session.scalar(select(QuizVersion).where(QuizVersion.course_id == course.id,

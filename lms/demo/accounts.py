@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 from lms.accounts.models import Role, User
 from lms.accounts.services import NewUser, create_user
 from lms.agencies.models import Agency
+from lms.assignments.services import NewAssignment, create_assignment
 from lms.courses.services import get_live_course
 from lms.extensions import db
-from lms.learning.assignments import NewAssignment, create_assignment
 
 #: (code, parent code, kk, ru, en)
 DEMO_AGENCIES = [

@@ -32,6 +32,7 @@ from sqlalchemy import func, insert, select
 
 from lms.accounts.models import Role, User, UserRole
 from lms.agencies.models import Agency
+from lms.assignments.models import Assignment
 from lms.certificates.models import Certificate
 from lms.courses.models import Course, Lesson, QuizVersion
 from lms.demo.agencies import PREFIX, build_tree, max_agencies
@@ -39,7 +40,7 @@ from lms.demo.attempts import attempt_pool
 from lms.demo.bulk import BulkWriter, time_formatter
 from lms.demo.learners import DOMAIN, TABLES, CourseSpec, LearnerRows, QuizSpec, World
 from lms.extensions import db
-from lms.learning.assignments import Assignment, add_months, end_of_day
+from lms.timeutil import add_months, end_of_day
 
 DEFAULT_SEED = 2026
 HISTORY_DAYS = 270

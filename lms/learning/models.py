@@ -99,18 +99,3 @@ class Activity(db.Model):
     object_key: Mapped[str | None] = mapped_column(String(64))
     content_version: Mapped[str | None] = mapped_column(String(64))
     details: Mapped[dict] = mapped_column(JSON, default=dict)
-
-
-class ReminderSent(db.Model):
-    """A due-date reminder already queued, so that each one goes out at most once."""
-
-    __tablename__ = "reminders_sent"
-    __table_args__ = (UniqueConstraint("assignment_id", "user_id", "stage"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id"), index=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    #: "30", "7", "1" (days before the due date) or "overdue", then "@" and the due date it was about
-    #: (a recurring assignment has a new due date each period).
-    stage: Mapped[str] = mapped_column(String(40))
-    sent_at: Mapped[datetime] = mapped_column(default=utcnow)

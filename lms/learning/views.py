@@ -8,15 +8,14 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
-from lms.certificates.services import issue_certificate
+from lms.assignments.outcome import record_course_outcome
+from lms.assignments.services import get_assigned_course, list_assigned_courses, renewal_since_for
 from lms.certificates.services import list_for_user as list_certificates
 from lms.courses import services as courses
 from lms.courses.lookups import live_course_or_404
 from lms.db import utcnow
 from lms.extensions import db
 from lms.learning import bp, services
-from lms.learning.assignments import get_assigned_course, list_assigned_courses, renewal_since, renewal_since_for
-from lms.quizzes import services as quizzes
 
 
 @bp.get("/my-learning")
@@ -37,8 +36,11 @@ def dashboard():
     for certificate in list_certificates(current_user):
         if certificate.revoked_at is None:
             certificates.setdefault(certificate.course_id, certificate)
+    # Courses whose lessons are all done but not completed yet lead to their final quiz.
+    quiz_course_ids = courses.list_quiz_course_ids(
+        [course_id for course_id, p in progress.items() if p.next_lesson is None and p.completion is None])
     return render_template("learning/dashboard.html", assigned=[a for a in assigned if a.completed_at is None],
-                           certificates=certificates,
+                           certificates=certificates, quiz_course_ids=quiz_course_ids,
                            progress_by_course=progress, in_progress=in_progress, completed=completed, now=now)
 
 
@@ -48,18 +50,19 @@ def enroll(key: str):
     course = live_course_or_404(key)
     if not FlaskForm().validate_on_submit():
         abort(400)
-    assigned = get_assigned_course(current_user, course) is not None
+    assigned = get_assigned_course(current_user, course)
     try:
         created = services.enroll(current_user, course, now=utcnow(), source="assignment" if assigned else "self")
     except services.EnrollmentClosed as exc:
         flash(str(exc.message), "error")
         return redirect(url_for("courses.course", key=key), 303)
+    # "Start" opens the first lesson not done yet (the course page when every lesson is done).
+    progress = services.get_progress(current_user, course, since=renewal_since_for(current_user, assigned))
+    target = url_for("courses.lesson", key=key, lesson_key=progress.next_lesson.key) \
+        if progress.next_lesson is not None else url_for("courses.course", key=key)
     db.session.commit()
-    if created:
+    if created and assigned is None:
         flash(_("You are enrolled. Your progress is saved as you go."), "success")
-    lessons = courses.list_live_lessons(course)
-    target = url_for("courses.lesson", key=key, lesson_key=lessons[0].key) if lessons else \
-        url_for("courses.course", key=key)
     return redirect(target, 303)
 
 
@@ -74,26 +77,20 @@ def complete_lesson(key: str, lesson_key: str):
     if not FlaskForm().validate_on_submit():
         abort(400)
     language = lesson.language_for(str(get_locale()), course.default_language)
-    now = utcnow()
-    since = renewal_since(current_user, course, now=now)
     try:
-        services.complete_lesson(current_user, lesson, now=now, language=language, since=since)
+        outcome = record_course_outcome(current_user, course, now=utcnow(), language=language, lesson=lesson,
+                                        lessons=lessons)
     except services.NotEnrolled as exc:
         flash(str(exc.message), "error")
         return redirect(url_for("courses.course", key=key), 303)
-    completion = services.complete_course_if_done(current_user, course, now=now, language=language, since=since,
-                                                  quiz_passed=quizzes.has_passed(current_user, course, since=since),
-                                                  lessons=lessons)
-    if completion is not None:
-        issue_certificate(completion, user=current_user, course=course, now=now)  # same transaction
-        next_lesson = None
-    else:
-        next_lesson = services.get_progress(current_user, course, since=since, lessons=lessons).next_lesson
     # Read what the redirect needs before the commit expires the loaded rows (else one reload per row).
-    target = url_for("courses.lesson", key=key, lesson_key=next_lesson.key) if next_lesson is not None else \
-        url_for("courses.course", key=key)
-    title = course.title_in(str(get_locale()))
+    target = url_for("courses.lesson", key=key, lesson_key=outcome.next_lesson.key) \
+        if outcome.next_lesson is not None else url_for("courses.course", key=key)
+    locale = str(get_locale())
+    title, lesson_title = course.title_in(locale), lesson.title_in(locale, course.default_language)
     db.session.commit()
-    if completion is not None:
+    if outcome.completion is not None:
         flash(_("Congratulations! You have completed the course “%(title)s”.", title=title), "success")
+    else:
+        flash(_("Lesson “%(title)s” is done.", title=lesson_title), "success")
     return redirect(target, 303)

@@ -117,6 +117,12 @@ def has_passed(user: User, course: Course, *, since: datetime | None = None) -> 
     return db.session.scalar(query.limit(1)) is not None
 
 
+def first_passed(attempts: list[QuizAttempt], *, since: datetime | None = None) -> QuizAttempt | None:
+    """The earliest counted passing attempt among `attempts` (list_attempts; started after `since`, when given)."""
+    passed = [a for a in attempts if a.passed and not a.is_preview and (since is None or a.started_at > since)]
+    return min(passed, key=lambda a: a.number) if passed else None
+
+
 @dataclass(frozen=True)
 class Standing:
     """Where the user stands with a quiz: attempts used and left, and whether and when they may start."""

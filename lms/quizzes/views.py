@@ -9,13 +9,13 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from lms.accounts import policy
-from lms.certificates.services import issue_certificate
+from lms.assignments.outcome import record_course_outcome
+from lms.assignments.services import renewal_since
 from lms.courses import services as courses
 from lms.courses.lookups import live_course_or_404
 from lms.db import utcnow
 from lms.extensions import db
 from lms.learning import services as learning
-from lms.learning.assignments import renewal_since
 from lms.questions import TYPES
 from lms.quizzes import bp, services
 
@@ -76,10 +76,13 @@ def attempt(attempt_id: int):
         return render_template("quizzes/take.html", attempt=attempt, questions=questions,
                                fields=services.form_fields(attempt), now=utcnow())
     now = utcnow()
-    standing = services.get_standing(current_user, attempt.quiz_version, attempt.course, now=now,
-                                     since=renewal_since(current_user, attempt.course, now=now))
+    since = renewal_since(current_user, attempt.course, now=now)
+    standing = services.get_standing(current_user, attempt.quiz_version, attempt.course, now=now, since=since)
+    # A passed quiz with lessons still to do: the result page says what remains before the course is complete.
+    progress = learning.get_progress(current_user, attempt.course, since=since) \
+        if attempt.passed and not attempt.is_preview else None
     return render_template("quizzes/result.html", attempt=attempt, questions=questions,
-                           review=services.may_review(attempt, standing), standing=standing)
+                           review=services.may_review(attempt, standing), standing=standing, progress=progress)
 
 
 @bp.post("/quiz/attempts/<int:attempt_id>/submit")
@@ -106,19 +109,12 @@ def submit(attempt_id: int):
         return render_template("quizzes/take.html", attempt=attempt, questions=services.questions_by_id(attempt),
                                fields=services.form_fields(attempt), now=now), 400
     course = attempt.course
-    completion = None
-    if attempt.passed and not attempt.is_preview:
-        language = attempt.language
-        completion = learning.complete_course_if_done(current_user, course, now=now, language=language,
-                                                      quiz_passed=True, since=renewal_since(current_user, course,
-                                                                                            now=now))
-        if completion is not None:
-            issue_certificate(completion, user=current_user, course=course, now=now)  # same transaction
+    outcome = record_course_outcome(current_user, course, now=now, language=attempt.language)
     expired, title = attempt.status == "expired", course.title_in(str(get_locale()))  # before the commit expires them
     db.session.commit()
     if expired:
         flash(_("The time limit had passed, so the answers were not counted."), "error")
-    elif completion is not None:
+    elif outcome.completion is not None:
         flash(_("Congratulations! You have completed the course “%(title)s”.", title=title), "success")
     return redirect(url_for("quizzes.attempt", attempt_id=attempt_id), 303)
 

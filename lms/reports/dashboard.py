@@ -14,11 +14,11 @@ from sqlalchemy import func, select
 from lms.accounts.models import User
 from lms.courses.models import Course
 from lms.extensions import db
-from lms.learning.assignments import aware
 from lms.reports import queries
 from lms.reports.filters import ReportFilters
 from lms.reports.models import AgencyTarget
 from lms.reports.tree import AgencyTree, Node
+from lms.timeutil import aware
 
 
 @dataclass

@@ -13,13 +13,14 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 from lms.accounts.models import User
+from lms.assignments.models import Assignment, AssignmentUser
 from lms.certificates.models import Certificate
 from lms.db import UTCDateTime
 from lms.extensions import db
-from lms.learning.assignments import Assignment, AssignmentUser, add_months
 from lms.learning.models import Enrollment
 from lms.reports.filters import ReportFilters
 from lms.reports.tree import AgencyTree
+from lms.timeutil import add_months
 
 
 def agency_ids(filters: ReportFilters, tree: AgencyTree) -> list[int] | None:

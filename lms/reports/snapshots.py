@@ -19,12 +19,12 @@ from sqlalchemy import delete, select
 
 from lms.db import begin_write
 from lms.extensions import db
-from lms.learning.assignments import aware
 from lms.reports import queries
 from lms.reports.dashboard import Counts, Figures, live_figures
 from lms.reports.filters import ReportFilters
 from lms.reports.models import ReportSnapshot
 from lms.reports.tree import AgencyTree
+from lms.timeutil import aware
 
 _CELL = ("enrolled", "not_started", "in_progress", "completed", "certified", "overdue")
 

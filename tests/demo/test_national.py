@@ -14,6 +14,7 @@ from sqlalchemy import func, inspect, select
 from lms import PROJECT_ROOT
 from lms.accounts.models import User, UserRole
 from lms.agencies.models import Agency
+from lms.assignments.models import Assignment
 from lms.certificates import serials
 from lms.certificates.models import Certificate
 from lms.courses.loader import load_courses
@@ -22,7 +23,6 @@ from lms.courses.services import quiz_snapshot
 from lms.demo.attempts import attempt_pool
 from lms.demo.learners import TABLES
 from lms.extensions import db
-from lms.learning.assignments import Assignment
 from lms.learning.models import CourseCompletion, Enrollment, LessonProgress
 from lms.quizzes.grading import grade, passed, percent
 from lms.quizzes.models import QuizAttempt
@@ -303,8 +303,8 @@ MAKE_RUN = ["demo-data", "--learners", "50", "--agencies", "20", "--if-absent"]
 
 def _own_data() -> dict:
     """What each demo account sees of itself: its record, roles, enrolments, progress and assigned courses."""
+    from lms.assignments.services import list_assigned_courses
     from lms.demo import DEMO_ACCOUNTS
-    from lms.learning.assignments import list_assigned_courses
 
     out = {}
     for email, *_rest in DEMO_ACCOUNTS:

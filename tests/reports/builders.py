@@ -14,6 +14,7 @@ from sqlalchemy import delete, select
 from lms.accounts.models import Role, User
 from lms.accounts.services import start_session
 from lms.agencies.models import Agency
+from lms.assignments.services import NewAssignment, create_assignment
 from lms.api import tokens
 from lms.certificates.models import Certificate
 from lms.certificates.services import issue_certificate, revoke
@@ -21,7 +22,6 @@ from lms.courses.models import Course
 from lms.db import utcnow
 from lms.extensions import db
 from lms.learning import services
-from lms.learning.assignments import NewAssignment, create_assignment
 from tests import factories
 
 #: A Monday, 11:00 in Asia/Almaty (the platform's time zone): the learning in the fixtures happens around it.

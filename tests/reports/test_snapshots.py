@@ -121,7 +121,7 @@ def test_a_stale_snapshot_is_ignored_by_the_page(app, world, monkeypatch):
 
 
 @pytest.mark.parametrize("ids, enrolments", [
-    (None, 8), (["ROOT", "MID", "LEAF"], 6), (["ROOT"], 2), (["MID"], 3), (["OTHER"], 2),
+    (None, 10), (["ROOT", "MID", "LEAF"], 6), (["ROOT"], 2), (["MID"], 3), (["OTHER"], 4),
 ])
 def test_the_snapshot_knows_how_many_enrolments_a_scope_holds(world, ctx, ids, enrolments):
     snapshot = refreshed()
@@ -130,7 +130,7 @@ def test_the_snapshot_knows_how_many_enrolments_a_scope_holds(world, ctx, ids, e
 
 
 @pytest.mark.parametrize("args, minimum, used", [
-    ({}, 8, True), ({}, 9, False), ({}, 0, True),
+    ({}, 10, True), ({}, 11, False), ({}, 0, True),
     ({"agency": "ROOT"}, 6, True), ({"agency": "ROOT"}, 7, False),
     ({"agency": "ROOT", "include_sub": "0"}, 2, True), ({"agency": "ROOT", "include_sub": "0"}, 3, False),
     ({"course": "alpha"}, 0, False),
@@ -145,8 +145,8 @@ def test_the_snapshot_serves_only_scopes_of_at_least_the_minimum(world, ctx, arg
 
 def test_the_national_series_comes_from_the_snapshot_only_when_the_country_is_large(world, ctx):
     snapshot = refreshed()
-    assert snapshot.weekly_for(min_enrolments=8) == snapshot.weekly
-    assert snapshot.weekly_for(min_enrolments=9) is None
+    assert snapshot.weekly_for(min_enrolments=10) == snapshot.weekly
+    assert snapshot.weekly_for(min_enrolments=11) is None
 
 
 def _late_certificate(app, agency_code: str) -> None:
@@ -165,7 +165,7 @@ def _certified(html: str) -> int:
 
 
 def test_a_small_scope_is_counted_when_the_page_opens_and_agrees_with_the_learner_list(app, world):
-    _late_certificate(app, "OTHER")  # 8 enrolments in the country: far below the default minimum
+    _late_certificate(app, "OTHER")  # 10 enrolments in the country: far below the default minimum
     client = b.signed_in(app, "hr-other@example.kz")
     html = client.get("/reports/").get_data(as_text=True)
     assert "refreshed every few minutes" not in html

@@ -1,67 +1,34 @@
 """Mandatory training: assigning a course to an agency (optionally with its sub-agencies), to people holding a
-position, or to a list of people, with a due date. Membership is worked out when asked, so people who join the
-agency later are assigned too. A completion in any language satisfies an assignment.
+position, or to a list of people, with a due date; enrolling them; where each learner stands. Membership is worked
+out when asked, so people who join the agency later are assigned too. A completion in any language satisfies an
+assignment. Request-free; flush only.
 """
 
 from __future__ import annotations
 
-import calendar
 import functools
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, String, and_, bindparam, exists, func, or_, select
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import String, and_, bindparam, exists, func, or_, select
 
 from lms.accounts import policy
 from lms.accounts.models import User
 from lms.agencies import services as agencies
 from lms.agencies.models import Agency
+from lms.assignments.models import Assignment, AssignmentUser
 from lms.courses.models import Course
 from lms.db import utcnow
 from lms.errors import DomainError
 from lms.extensions import db
-from lms.learning.models import CourseCompletion
-from lms.learning.services import record
+from lms.learning.models import CourseCompletion, Enrollment
+from lms.learning.services import enroll_many, record
+from lms.timeutil import add_months, aware
 
 TARGET_KINDS = ("agency", "position", "users")
 #: Recurring training opens for renewal this long before the previous completion expires.
 RENEWAL_WINDOW = timedelta(days=30)
-
-
-class Assignment(db.Model):
-    """A course that certain people must complete by a due date."""
-
-    __tablename__ = "assignments"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
-    #: agency: everyone in the agency; position: those of them with this position; users: the listed people.
-    target_kind: Mapped[str] = mapped_column(String(20))
-    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), index=True)
-    include_subagencies: Mapped[bool] = mapped_column(default=False)
-    #: Recurring training: each completion is valid this many months, then the course is due again.
-    recurrence_months: Mapped[int | None]
-    position: Mapped[str | None] = mapped_column(String(200))
-    due_at: Mapped[datetime]
-    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    cancelled_at: Mapped[datetime | None]
-
-    course: Mapped[Course] = relationship()
-    agency: Mapped[Agency | None] = relationship()
-    people: Mapped[list[AssignmentUser]] = relationship(cascade="all, delete-orphan")
-
-
-class AssignmentUser(db.Model):
-    """A person named in an assignment of kind "users"."""
-
-    __tablename__ = "assignment_users"
-
-    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id", ondelete="CASCADE"), primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
 
 
 class AssignmentError(DomainError):
@@ -87,7 +54,8 @@ class NewAssignment:
 
 
 def create_assignment(data: NewAssignment, *, actor: User, now: datetime) -> Assignment:
-    """Create an assignment after checking the actor's scope; flush and return it.
+    """Create an assignment after checking the actor's scope and enrol the people it applies to now (people who
+    join later are enrolled by enrol_new_assignees); flush and return it.
 
     Raises AssignmentError for a due date in the past, a retired course, an empty target, or a target outside
     the actor's agencies (HR officers assign within their subtree; admins anywhere).
@@ -131,12 +99,8 @@ def create_assignment(data: NewAssignment, *, actor: User, now: datetime) -> Ass
                     "include_subagencies": data.include_subagencies, "position": assignment.position,
                     "users": [user.id for user in data.users], "due_at": data.due_at.isoformat(),
                     "recurrence_months": data.recurrence_months})
+    enrol_assignees(assignment, now=now, actor=actor)
     return assignment
-
-
-def end_of_day(day: date, timezone: str) -> datetime:
-    """The last second of `day` in the platform's time zone, as a UTC datetime (a due date means "by the end of")."""
-    return datetime.combine(day, time(23, 59, 59), tzinfo=ZoneInfo(timezone)).astimezone(UTC)
 
 
 @functools.cache
@@ -184,14 +148,6 @@ class AssignedCourse:
     def is_overdue(self, now: datetime) -> bool:
         """Due date passed and not completed."""
         return self.completed_at is None and now > self.due_at
-
-
-def add_months(moment: datetime, months: int) -> datetime:
-    """`moment` plus whole calendar months (the day is clamped to the month's length)."""
-    month = moment.month - 1 + months
-    year, month = moment.year + month // 12, month % 12 + 1
-    day = min(moment.day, calendar.monthrange(year, month)[1])
-    return moment.replace(year=year, month=month, day=day)
 
 
 def assignment_status(assignment: Assignment, latest: datetime | None, now: datetime) -> AssignedCourse:
@@ -269,16 +225,9 @@ def renewal_since_for(user: User, assigned: AssignedCourse | None) -> datetime |
     return _latest_completed_at(user, assigned.course)
 
 
-def aware(value: datetime | None) -> datetime | None:
-    # Aggregates (min/max) bypass the column type, so SQLite hands back naive UTC values.
-    if value is None or value.tzinfo is not None:
-        return value
-    return value.replace(tzinfo=UTC)
-
-
-def list_assignees(assignment: Assignment) -> list[User]:
-    """The active people an assignment applies to now (so later joiners are included)."""
-    query = select(User).where(User.is_active.is_(True))
+def _assignees_query(assignment: Assignment, *columns):
+    """SELECT `columns` of the active people the assignment applies to now."""
+    query = select(*columns).select_from(User).where(User.is_active.is_(True))
     if assignment.target_kind == "users":
         query = query.join(AssignmentUser, AssignmentUser.user_id == User.id).where(
             AssignmentUser.assignment_id == assignment.id)
@@ -288,7 +237,37 @@ def list_assignees(assignment: Assignment) -> list[User]:
         query = query.where(User.agency_id.in_(ids))
         if assignment.target_kind == "position":
             query = query.where(func.lower(User.position) == assignment.position.lower())
-    return list(db.session.scalars(query.order_by(User.full_name)))
+    return query
+
+
+def list_assignees(assignment: Assignment) -> list[User]:
+    """The active people an assignment applies to now (so later joiners are included)."""
+    return list(db.session.scalars(_assignees_query(assignment, User).order_by(User.full_name)))
+
+
+def enrol_assignees(assignment: Assignment, *, now: datetime, actor: User | None = None) -> int:
+    """Enrol everyone the assignment applies to now and who is not enrolled in its course yet (an assignment is the
+    enrolment: the learner starts at the first lesson, and reports count them from today). Returns how many were
+    enrolled; flush only."""
+    missing = _assignees_query(assignment, User.id).where(~exists().where(
+        Enrollment.user_id == User.id, Enrollment.course_id == assignment.course_id))
+    return len(enroll_many(list(db.session.scalars(missing)), assignment.course, now=now, source="assignment",
+                           actor=actor))
+
+
+def enrol_in_assigned_courses(user: User, *, now: datetime) -> int:
+    """Enrol `user` in every live course assigned to them and not enrolled yet (a person just created or moved);
+    returns how many. Flush only."""
+    return sum(len(enroll_many([user.id], item.course, now=now, source="assignment"))
+               for item in list_assigned_courses(user, now=now))
+
+
+def enrol_new_assignees(*, now: datetime) -> int:
+    """Enrol the people who became assignees since their assignments were made (they joined the agency, took the
+    position, or were imported), in every live assignment; returns how many. For `lms reminders send` and imports."""
+    live = db.session.scalars(select(Assignment).join(Assignment.course).where(
+        Assignment.cancelled_at.is_(None), Course.is_retired.is_(False)).order_by(Assignment.id))
+    return sum(enrol_assignees(assignment, now=now) for assignment in live.all())
 
 
 def list_assignments(actor: User) -> list[Assignment]:

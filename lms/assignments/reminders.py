@@ -13,11 +13,13 @@ from sqlalchemy import func, select
 
 from lms.accounts.models import Role, User, UserRole
 from lms.agencies import services as agencies
+from lms.assignments.models import Assignment, ReminderSent
+from lms.assignments.services import assignment_status, list_assignees
 from lms.db import insert_if_absent
 from lms.extensions import db
-from lms.learning.assignments import Assignment, assignment_status, aware, list_assignees
-from lms.learning.models import CourseCompletion, ReminderSent
+from lms.learning.models import CourseCompletion
 from lms.mail.services import queue_email
+from lms.timeutil import aware
 
 #: Reminder stages by days left (upper bound inclusive): 30 days, 7 days, 1 day before the due date.
 STAGES = ((1, "1"), (7, "7"), (30, "30"))

@@ -12,22 +12,22 @@ from wtforms.fields.choices import SelectChoice
 from lms.accounts import policy
 from lms.accounts.services import get_user_by_email
 from lms.agencies import services as agencies
-from lms.audit.services import audit
-from lms.courses import services as courses
-from lms.db import utcnow
-from lms.extensions import db
-from lms.learning import bp
-from lms.learning.assignments import (
+from lms.assignments import bp
+from lms.assignments.forms import AssignmentForm
+from lms.assignments.services import (
     AssignmentError,
     NewAssignment,
+    cancel_assignment,
     create_assignment,
-    end_of_day,
     get_assignment_for,
     list_assignees,
     list_assignments,
 )
-from lms.learning.assignments import cancel_assignment as cancel
-from lms.learning.forms import AssignmentForm
+from lms.audit.services import audit
+from lms.courses import services as courses
+from lms.db import utcnow
+from lms.extensions import db
+from lms.timeutil import end_of_day
 
 
 def _require_assigner() -> None:
@@ -48,15 +48,15 @@ def _form() -> AssignmentForm:
 
 @bp.get("/assignments/")
 @login_required
-def assignments():
+def index():
     _require_assigner()
     rows = [(a, len(list_assignees(a))) for a in list_assignments(current_user)]
-    return render_template("learning/assignments.html", rows=rows, now=utcnow())
+    return render_template("assignments/index.html", rows=rows, now=utcnow())
 
 
 @bp.route("/assignments/new", methods=["GET", "POST"])
 @login_required
-def new_assignment():
+def new():
     _require_assigner()
     form = _form()
     if form.validate_on_submit():
@@ -76,10 +76,10 @@ def new_assignment():
                 db.session.commit()
                 flash(_("The course is assigned to %(count)d people, and to those who join later.", count=count),
                       "success")
-                return redirect(url_for("learning.assignments"), 303)
+                return redirect(url_for("assignments.index"), 303)
         db.session.rollback()
         form.form_errors.append(problem)
-    return render_template("learning/new_assignment.html", form=form), 400 if form.errors or form.form_errors else 200
+    return render_template("assignments/new.html", form=form), 400 if form.errors or form.form_errors else 200
 
 
 def _to_input(form: AssignmentForm) -> tuple[NewAssignment | None, str | None]:
@@ -103,16 +103,16 @@ def _to_input(form: AssignmentForm) -> tuple[NewAssignment | None, str | None]:
 
 @bp.post("/assignments/<int:assignment_id>/cancel")
 @login_required
-def cancel_assignment(assignment_id: int):
+def cancel(assignment_id: int):
     _require_assigner()
     assignment = get_assignment_for(current_user, assignment_id)
     if assignment is None:
         abort(404)
     if not FlaskForm().validate_on_submit():
         abort(400)
-    cancel(assignment, now=utcnow())
+    cancel_assignment(assignment, now=utcnow())
     audit("assignment.cancelled", actor=current_user, now=utcnow(), ip=request.remote_addr or "",
           object_type="assignment", object_id=assignment.id, details={"course": assignment.course.key})
     db.session.commit()
     flash(_("The assignment is cancelled."), "success")
-    return redirect(url_for("learning.assignments"), 303)
+    return redirect(url_for("assignments.index"), 303)

@@ -8,20 +8,20 @@ import pytest
 from sqlalchemy import select
 
 from lms.accounts.models import Role, User
-from lms.courses.models import Course
-from lms.db import utcnow
-from lms.extensions import db
-from lms.learning import services
-from lms.learning.assignments import (
-    Assignment,
+from lms.assignments.models import Assignment
+from lms.assignments.services import (
     AssignmentError,
     NewAssignment,
     create_assignment,
-    end_of_day,
     get_assigned_course,
     list_assigned_courses,
     list_assignees,
 )
+from lms.courses.models import Course
+from lms.db import utcnow
+from lms.extensions import db
+from lms.learning import services
+from lms.timeutil import end_of_day
 from tests import factories
 from tests.conftest import post_form
 
@@ -185,18 +185,40 @@ def test_cli_refuses_a_past_due_date(app, runner, tree, course_key):
     assert "future" in result.output
 
 
-def test_an_assigned_learner_can_enrol_in_a_course_closed_to_self_enrolment(app, login_as, tree, course_key):
+def test_an_assignment_enrols_its_learners_even_in_a_course_closed_to_self_enrolment(app, login_as, tree,
+                                                                                      course_key):
     with app.app_context():
         course = db.session.scalar(select(Course))
         course.self_enrollment = False
         db.session.commit()
         _assign(course_key, "hr@example.kz", agency="C")
-    client = login_as("in-c@example.kz")
-    assert "mandatory for you" in client.get(f"/courses/{course_key}").get_data(as_text=True)
-    response = post_form(client, f"/courses/{course_key}/enroll", {}, token_from=f"/courses/{course_key}")
-    assert response.status_code == 303
-    with app.app_context():
         enrollment = db.session.scalar(select(services.Enrollment))
+        assert (enrollment.source, db.session.get(User, enrollment.user_id).email) == ("assignment",
+                                                                                        "in-c@example.kz")
+    client = login_as("in-c@example.kz")
+    html = client.get(f"/courses/{course_key}").get_data(as_text=True)
+    assert "Assigned by your agency, due" in html
+    assert "Enrol" not in html
+    assert f'href="/courses/{course_key}/lessons/intro">Start</a>' in html
+
+
+def test_a_newcomer_starts_an_assigned_course_with_one_click(app, login_as, tree, course_key):
+    from lms.agencies.services import get_agency_by_code
+
+    with app.app_context():
+        db.session.scalar(select(Course)).self_enrollment = False
+        db.session.commit()
+        _assign(course_key, "hr@example.kz", agency="C")
+        factories.user("newcomer@example.kz", agency=get_agency_by_code("C"))
+    client = login_as("newcomer@example.kz")
+    html = client.get("/my-learning").get_data(as_text=True)
+    assert f'action="/courses/{course_key}/enroll"' in html and "Enrol" not in html
+    response = post_form(client, f"/courses/{course_key}/enroll", {}, token_from="/my-learning")
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(f"/courses/{course_key}/lessons/intro")
+    with app.app_context():
+        enrollment = db.session.scalar(select(services.Enrollment).where(
+            services.Enrollment.user_id == _user("newcomer@example.kz").id))
         assert enrollment.source == "assignment"
 
 

@@ -9,13 +9,14 @@ import pytest
 from sqlalchemy import func, select
 
 from lms.accounts.models import Role
+from lms.assignments.reminders import send_reminders
+from lms.assignments.services import NewAssignment, create_assignment, list_assigned_courses, renewal_since
 from lms.courses.models import Course
 from lms.extensions import db
 from lms.learning import services
-from lms.learning.assignments import NewAssignment, add_months, create_assignment, list_assigned_courses, renewal_since
 from lms.learning.models import CourseCompletion
-from lms.learning.reminders import send_reminders
 from lms.mail.models import OutboxMessage
+from lms.timeutil import add_months
 from tests import factories
 
 START = datetime(2026, 1, 10, 9, 0, tzinfo=UTC)
@@ -112,7 +113,7 @@ def test_reminders_follow_each_period(yearly, test_request):
 
 
 def test_recurrence_outside_one_to_120_months_is_refused(app, ctx, course_key):
-    from lms.learning.assignments import AssignmentError
+    from lms.assignments.services import AssignmentError
 
     agency = factories.agency("C")
     admin = factories.user("admin@example.kz", roles={Role.ADMIN})

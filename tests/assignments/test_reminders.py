@@ -9,10 +9,10 @@ from sqlalchemy import select
 
 from lms.accounts.models import Role, User
 from lms.accounts.services import deactivate_user
+from lms.assignments.reminders import send_reminders, stage_for
+from lms.assignments.services import NewAssignment, create_assignment
 from lms.courses.models import Course
 from lms.extensions import db
-from lms.learning.assignments import NewAssignment, create_assignment
-from lms.learning.reminders import send_reminders, stage_for
 from lms.mail.models import OutboxMessage
 from tests import factories
 

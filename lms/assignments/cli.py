@@ -34,9 +34,10 @@ def create_command(course_key, due: datetime, agency_code, include_subagencies, 
     """Assign a course to an agency, to people holding a position in it, or to named people."""
     from lms.accounts.services import get_user_by_email
     from lms.agencies.services import get_agency_by_code
+    from lms.assignments.services import AssignmentError, NewAssignment, create_assignment, list_assignees
     from lms.audit.services import audit
     from lms.courses.services import get_live_course
-    from lms.learning.assignments import AssignmentError, NewAssignment, create_assignment, end_of_day, list_assignees
+    from lms.timeutil import end_of_day
 
     begin_write(db.session)
     actor = get_user_by_email(actor_email)
@@ -81,11 +82,14 @@ def reminders():
 @reminders.command("send")
 @with_appcontext
 def send_command():
-    """Queue due-date reminders (30, 7 and 1 days before, and overdue) and HR digests; each is sent once."""
-    from lms.learning.reminders import send_reminders
+    """Enrol people who became assignees since their assignments were made, then queue due-date reminders (30, 7
+    and 1 days before, and overdue) and HR digests; each is sent once."""
+    from lms.assignments.reminders import send_reminders
+    from lms.assignments.services import enrol_new_assignees
     from lms.mail.services import deliver_pending
 
     begin_write(db.session)
+    enrolled = enrol_new_assignees(now=utcnow())
     # Links in the emails point at the public address (there is no request to take it from).
     with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
         counts = send_reminders(now=utcnow(), default_locale=current_app.config["DEFAULT_LOCALE"])
@@ -93,5 +97,5 @@ def send_command():
     begin_write(db.session)
     sent, failed = deliver_pending(current_app.config, limit=10_000)
     db.session.commit()
-    click.echo(f"{counts['reminders']} reminder(s) and {counts['digests']} HR digest(s) queued; "
-               f"{sent} email(s) sent, {failed} failed.")
+    click.echo(f"{enrolled} new assignee(s) enrolled; {counts['reminders']} reminder(s) and "
+               f"{counts['digests']} HR digest(s) queued; {sent} email(s) sent, {failed} failed.")

@@ -1,0 +1,5 @@
+"""Assignments: mandatory training with due dates, recurrence and reminders."""
+
+from flask import Blueprint
+
+bp = Blueprint("assignments", __name__)
