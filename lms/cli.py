@@ -8,7 +8,7 @@ import click
 from flask import Flask
 from flask.cli import FlaskGroup
 
-from lms.csvfiles import ImportReport
+from lms.imports import ImportReport
 
 #: How many created/updated items an import lists before summarising the rest.
 LIST_LIMIT = 50

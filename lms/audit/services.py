@@ -26,6 +26,12 @@ def audit(action: str, *, actor: User | None, now: datetime, ip: str = "", objec
     return entry
 
 
+def record_access_denied(*, actor: User | None, now: datetime, ip: str, path: str, method: str) -> AuditEntry:
+    """Append `access.denied` for a refused request (`actor` None: nobody signed in)."""
+    return audit("access.denied", actor=actor, now=now, ip=ip, object_type="url", object_id=path[:100],
+                 details={"method": method})
+
+
 def query_entries(*, action: str | None = None, actor_email: str | None = None, since: datetime | None = None,
                   until: datetime | None = None) -> Select:
     """Entries matching the filters, newest first."""

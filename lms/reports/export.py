@@ -30,6 +30,7 @@ from lms.courses.ai_marks import source_type
 from lms.courses.models import Course, Lesson
 from lms.extensions import db
 from lms.i18n import localized
+from lms.imports import FORMULA_STARTS, neutralise  # noqa: F401 - neutralise: the guard, re-exported
 from lms.reports import dashboard, queries
 from lms.reports.filters import STATUS_NAMES, ReportFilters
 from lms.reports.tree import AgencyTree
@@ -65,20 +66,12 @@ SUMMARY_COLUMNS = [
 ]
 OVERDUE_COLUMNS = [("agency_code", _l("Agency code")), ("learner", _l("Learner")), ("email", _l("Email")),
                    ("course_id", _l("Course ID")), ("due_on", _l("Due date"))]
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 BATCH = 5000
 #: Columns holding days (YYYY-MM-DD text in CSV and JSON, date cells in XLSX).
 DATE_KEYS = frozenset({"enrolled_on", "completed_on", "certificate_expires_on", "due_on"})
 #: XLSX column widths, in characters: room for the longest value or heading, between these bounds.
 MIN_WIDTH, MAX_WIDTH = 6, 60
 DATE_TEXT_LENGTH = len("2026-12-03")
-
-
-def neutralise(value):
-    """Make a text cell inert in spreadsheets: prefix an apostrophe when it starts like a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 @dataclass(frozen=True)
@@ -197,7 +190,7 @@ def write_csv(path: Path, filters: ReportFilters, context: RowContext, *, progre
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(headings(COLUMNS, context.locale))
-        values, starts = context.values, FORMULA_START
+        values, starts = context.values, FORMULA_STARTS
         for r in detail_rows(filters, context):
             row = values(r)
             for position in TEXT_POSITIONS:
