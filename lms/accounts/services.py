@@ -28,7 +28,7 @@ from lms.accounts.password_rules import (  # WeakPassword: views and commands ca
 from lms.accounts.passwords import hash_password, needs_rehash, verify_password
 from lms.agencies.models import Agency
 from lms.agencies.services import get_agency_by_code
-from lms.audit.services import audit
+from lms.audit.services import audit_each
 from lms.db import utcnow
 from lms.errors import DomainError
 from lms.extensions import db
@@ -190,10 +190,8 @@ def create_users(rows: Sequence[NewUser], *, min_length: int | None = None, acto
     caller rolls back).
     """
     users = _add_users(rows, min_length=min_length)
-    when = now or utcnow()
-    for user in users:
-        audit("user.created", actor=actor, now=when, ip=ip, object_type="user", object_id=user.id,
-              after=snapshot(user))
+    audit_each("user.created", ((user.id, {"after": snapshot(user)}) for user in users), actor=actor,
+               now=now or utcnow(), ip=ip, object_type="user")
     return users
 
 
@@ -214,8 +212,10 @@ def _add_users(rows: Sequence[NewUser], *, min_length: int | None) -> list[User]
 
 def new_user(data: NewUser, *, agency: Agency | None, min_length: int | None) -> User:
     """Build the account `data` describes (checked by the caller) and add it to the session. Raises WeakPassword."""
-    user = User(email=normalise_email(data.email), full_name=data.full_name.strip(), agency=agency,
-                position=data.position, locale=data.locale, is_active=data.is_active)
+    # The agency by id, not as a relationship: no save cascade into the agency tree for each of thousands of people.
+    user = User(email=normalise_email(data.email), full_name=data.full_name.strip(),
+                agency_id=agency.id if agency else None, position=data.position, locale=data.locale,
+                is_active=data.is_active)
     user.set_roles(data.roles or {Role.LEARNER})
     if data.password is not None:
         if min_length is None:
