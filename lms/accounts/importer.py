@@ -1,7 +1,7 @@
 """Import employees from CSV: an idempotent, all-or-nothing upsert by email.
 
 Columns: email, full_name, agency_code (required); position, language (kk/ru/en), roles (separated by
-";" or spaces: learner, author, hr, admin), active (yes/no) optional. An empty roles cell gives a new user
+";" or spaces: learner, author, hr, programme, admin), active (yes/no) optional. An empty roles cell gives a new user
 the learner role and leaves an existing user's roles as they are; a filled one sets exactly those roles.
 """
 
