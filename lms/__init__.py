@@ -40,6 +40,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     _init_tasks(app)
     _register_blueprints(app)
 
+    from lms.audit.services import record_access_denied
     from lms.cli import register_commands
     from lms.errors import register_error_handlers
     from lms.links import public_url
@@ -51,7 +52,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
         install_autosync(app, sync=sync_content)
     register_commands(app)
-    register_error_handlers(app)
+    register_error_handlers(app, record_refusal=record_access_denied)
     install_security_headers(app)
     app.jinja_env.globals["public_url"] = public_url  # for links in emails
     return app

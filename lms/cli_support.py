@@ -15,7 +15,7 @@ from flask.cli import ScriptInfo
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from lms.csvfiles import ImportReport
+    from lms.imports import ImportReport
 
 #: How many created/updated items an import lists before summarising the rest.
 LIST_LIMIT = 50

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from flask import Flask, g, render_template, request
 from flask_babel import lazy_gettext as _l
@@ -87,6 +88,24 @@ def _standalone_page(code: int, title: str, message: str) -> str:
                            root=request.script_root + "/")
 
 
+def _record_refusal(record: RefusalRecorder) -> None:
+    """Record the refused request in its own transaction, best effort: a failure to record never hides the 403."""
+    from flask_login import current_user
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from lms.db import begin_write, utcnow
+    from lms.extensions import db
+
+    db.session.rollback()
+    try:
+        begin_write(db.session)  # a refused GET reads first; the audit row needs the write lock
+        record(actor=current_user if current_user.is_authenticated else None, now=utcnow(),
+               ip=request.remote_addr or "", path=request.path, method=request.method)
+        db.session.commit()
+    except SQLAlchemyError:
+        db.session.rollback()
+
+
 def is_database_error(error: BaseException) -> bool:
     """True for errors that say the database cannot be reached or used (not for a bad query or a constraint)."""
     from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, TimeoutError
@@ -96,9 +115,20 @@ def is_database_error(error: BaseException) -> bool:
     return isinstance(error, DBAPIError) and error.connection_invalidated
 
 
-def register_error_handlers(app: Flask) -> None:
-    """Render translated error pages; a 500 rolls the database session back and shows no stack trace."""
+#: Records a refused request: called with actor (None when nobody is signed in), now, ip, path and method.
+RefusalRecorder = Callable[..., object]
+
+
+def register_error_handlers(app: Flask, *, record_refusal: RefusalRecorder | None = None) -> None:
+    """Render translated error pages (every handler of the app is here); a 500 rolls the database session back and
+    shows no stack trace. A 403 is first recorded with `record_refusal` (the audit log; create_app passes it)."""
     from lms.extensions import db
+
+    @app.errorhandler(403)
+    def access_denied(_error):
+        if record_refusal is not None:
+            _record_refusal(record_refusal)
+        return render_error(403)
 
     @app.errorhandler(CSRFError)
     def csrf_error(_error):

@@ -8,7 +8,9 @@ unrelated agency U. The acting roles are
 - author: a course author in C;
 - hr_other: an HR officer of U (unrelated to P and C);
 - hr: an HR officer of P (so C is in their subtree);
-- admin: an administrator attached to no agency.
+- admin: an administrator attached to no agency;
+- programme: a member of the national programme office, in U: every agency's reports, read-only, and no people
+  management. Their outcome on a route is the learner's unless PROGRAMME names the case.
 
 Other people in the data: `peer` (another learner in C) and `outsider` (a learner in U).
 
@@ -29,7 +31,9 @@ from lms.extensions import db
 from tests import factories
 from tests.conftest import post_form
 
-ROLES = ("anonymous", "learner", "author", "hr_other", "hr", "admin")
+ROLES = ("anonymous", "learner", "author", "hr_other", "hr", "admin", "programme")
+#: The roles whose outcomes a Case lists in `expect`; the programme office's come from PROGRAMME.
+LISTED_ROLES = ROLES[:-1]
 
 #: Where POST cases take their CSRF token from: a form page that every visitor may open.
 TOKEN_PAGE = "/password/forgot"
@@ -56,7 +60,7 @@ class Case:
 
     `path` is formatted with the ids of the data (learner, peer, outsider, admin, missing, me = the
     acting user, or the learner for anonymous) and reset_token. `expect` lists the outcome per role
-    in ROLES order: a status code, LOGIN, or Redirect(path). When `shows` names a person, their email
+    in LISTED_ROLES order: a status code, LOGIN, or Redirect(path). When `shows` names a person, their email
     must be on the page exactly when the outcome is 200 (a refusal reveals nothing about them).
     """
 
@@ -68,23 +72,29 @@ class Case:
     shows: str | None = None
 
     def __post_init__(self):
-        assert len(self.expect) == len(ROLES), f"{self.path}: one outcome per role"
+        assert len(self.expect) == len(LISTED_ROLES), f"{self.path}: one outcome per role"
+
+    def outcome(self, role: str):
+        """What `role` must get: from `expect`, or for the programme office from PROGRAMME (else the learner's)."""
+        if role == "programme":
+            return PROGRAMME.get(_case_id(self), self.expect[LISTED_ROLES.index("learner")])
+        return self.expect[LISTED_ROLES.index(role)]
 
 
 def everyone(outcome) -> tuple:
-    return (outcome,) * len(ROLES)
+    return (outcome,) * len(LISTED_ROLES)
 
 
 def signed_in(outcome) -> tuple:
     """LOGIN for anonymous, `outcome` for every signed-in role."""
-    return (LOGIN,) + (outcome,) * (len(ROLES) - 1)
+    return (LOGIN,) + (outcome,) * (len(LISTED_ROLES) - 1)
 
 
 HOME = Redirect("/")
 HOME_USERS = Redirect("/admin/users/")
 TO_FORGOT = Redirect("/password/forgot")
 
-# Outcomes per role, in ROLES order: (anonymous, learner, author, hr_other, hr, admin).
+# Outcomes per role, in LISTED_ROLES order: (anonymous, learner, author, hr_other, hr, admin); programme: PROGRAMME.
 CASES = [
     # --- site ---
     # The home page sends each visitor on: to signing in, or to "My learning".
@@ -223,9 +233,43 @@ CASES = [
 ]
 
 
+#: Where the programme office's outcome differs from the learner's, by case id (see _case_id): the reports of the whole
+#: country, exports and API tokens as for an admin; agency targets are set by HR officers and admins only (403).
+PROGRAMME = {
+    "GET /reports/": 200,
+    "GET /reports/?agency=P": 200,
+    "GET /reports/?agency=U": 200,
+    "GET /reports/?agency=NOPE": 404,
+    "GET /reports/?from=31.12.2026": 400,
+    "GET /reports/?status=lost": 400,
+    "GET /reports/learners?agency=C": 200,
+    "GET /reports/learners/{peer}": 200,
+    "GET /reports/learners/{outsider}": 200,
+    "GET /reports/learners/{missing}": 404,
+    "GET /reports/overdue": 200,
+    "GET /reports/overdue?agency=U": 200,
+    "GET /reports/agencies/P/target": 403,
+    "GET /reports/agencies/U/target": 403,
+    "POST /reports/agencies/P/target": 403,
+    "POST /reports/agencies/C/target/clear": 403,
+    "POST /reports/exports [format=pdf]": 400,
+    "POST /reports/exports [format=pdf,agency=U]": 400,
+    "GET /reports/exports": 200,
+    "GET /reports/exports/0123456789abcdef": 404,
+    "GET /reports/exports/0123456789abcdef/download": 404,
+    "GET /reports/api-tokens": 200,
+    "POST /reports/api-tokens": 400,
+    "POST /reports/api-tokens/999999/revoke": 404,
+}
+
+
 def _case_id(case: Case) -> str:
     extra = ",".join(f"{k}={v}" for k, v in case.data.items())
     return f"{case.method} {case.path}" + (f" [{extra}]" if extra else "")
+
+
+def test_every_programme_outcome_names_a_case():
+    assert set(PROGRAMME) - {_case_id(case) for case in CASES} == set()
 
 
 MATRIX = [
@@ -249,6 +293,7 @@ def build_world(app) -> dict:
             "hr_other": factories.user("hr-other@example.kz", roles={Role.LEARNER, Role.HR}, agency=u),
             "hr": factories.user("hr@example.kz", roles={Role.LEARNER, Role.HR}, agency=p),
             "admin": factories.user("admin@example.kz", roles={Role.ADMIN}),
+            "programme": factories.user("programme@example.kz", roles={Role.LEARNER, Role.PROGRAMME}, agency=u),
         }
         ids = {name: person.id for name, person in people.items()}
         emails = {name: person.email for name, person in people.items()}
@@ -293,7 +338,7 @@ def test_access(app, client, login_as, case: Case, role: str):
     response = (client.get(path) if case.method == "GET"
                 else post_form(client, path, case.data, token_from=TOKEN_PAGE))
 
-    expected = case.expect[ROLES.index(role)]
+    expected = case.outcome(role)
     if isinstance(expected, Redirect):
         expected = Redirect(expected.path.format(**ids))
     _check(response, expected, path)

@@ -10,10 +10,10 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from lms.config import LOCALES
-from lms.csvfiles import CSVFormatError
-from lms.db import begin_write
+from lms.db import begin_write, utcnow
 from lms.errors import DomainError
 from lms.extensions import db
+from lms.imports import CSVFormatError
 
 
 @click.group()
@@ -27,7 +27,7 @@ def users():
 @click.option("--agency", "agency_code", default=None, help="Agency code.")
 @click.option("--position", default="")
 @click.option("--language", type=click.Choice(LOCALES), default=None)
-@click.option("--role", "roles", multiple=True, type=click.Choice(["learner", "author", "hr", "admin"]),
+@click.option("--role", "roles", multiple=True, type=click.Choice(["learner", "author", "hr", "programme", "admin"]),
               help="Repeat for several roles; default learner.")
 @click.password_option(help="Asked for when not given.")
 @with_appcontext
@@ -40,7 +40,7 @@ def create_command(email, full_name, agency_code, position, language, roles, pas
     data = NewUser(email=email, full_name=full_name, agency_code=agency_code, position=position, locale=language,
                    roles=frozenset(Role(r) for r in roles) or frozenset({Role.LEARNER}), password=password)
     try:
-        user = create_user(data, min_length=current_app.config["PASSWORD_MIN_LENGTH"])
+        user = create_user(data, min_length=current_app.config["PASSWORD_MIN_LENGTH"], actor=None, now=utcnow())
     except WeakPassword as exc:
         db.session.rollback()
         raise click.ClickException(exc.reason) from None
@@ -81,7 +81,8 @@ def import_command(path: Path, dry_run: bool):
             last = done
 
         try:
-            report = import_users(data, dry_run=dry_run, max_bytes=max_bytes, progress=advance)
+            report = import_users(data, dry_run=dry_run, max_bytes=max_bytes, actor=None, now=utcnow(),
+                                  progress=advance)
         except CSVFormatError as exc:
             db.session.rollback()
             raise click.ClickException(f"{path}: {exc}") from None

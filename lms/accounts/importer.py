@@ -1,7 +1,7 @@
 """Import employees from CSV: an idempotent, all-or-nothing upsert by email.
 
 Columns: email, full_name, agency_code (required); position, language (kk/ru/en), roles (separated by
-";" or spaces: learner, author, hr, admin), active (yes/no) optional. An empty roles cell gives a new user
+";" or spaces: learner, author, hr, programme, admin), active (yes/no) optional. An empty roles cell gives a new user
 the learner role and leaves an existing user's roles as they are; a filled one sets exactly those roles.
 """
 
@@ -10,17 +10,21 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from lms.accounts import policy
 from lms.accounts.models import Role, User
-from lms.accounts.services import end_sessions, normalise_email
+from lms.accounts.people import UserChanges, changed_fields, update_user
+from lms.accounts.services import NewUser, create_users, normalise_email
 from lms.agencies.models import Agency
 from lms.config import LOCALES
-from lms.csvfiles import CSVRow, ImportReport, RowError, formula_columns, parse_flag, read_rows
+from lms.db import utcnow
 from lms.extensions import db
+from lms.imports import CSVRow, ImportReport, RowError, formula_columns, parse_flag, read_rows
 
 REQUIRED = {"email", "full_name", "agency_code"}
 OPTIONAL = {"position", "language", "roles", "active"}
@@ -37,20 +41,34 @@ class EmployeeRow:
     line: int
     email: str
     full_name: str
+    agency_code: str
     agency_id: int
     position: str | None
     locale: str | None
     roles: frozenset[Role] | None
     is_active: bool | None
 
+    def changes(self) -> UserChanges:
+        """The row as changes to an existing account: empty optional cells leave a field as it is."""
+        return UserChanges(full_name=self.full_name, agency_id=self.agency_id, position=self.position,
+                           locale=self.locale, is_active=self.is_active, roles=self.roles)
+
+    def new_user(self) -> NewUser:
+        """The row as a new account: learner unless the row gives roles, active unless it says no."""
+        return NewUser(email=self.email, full_name=self.full_name, agency_code=self.agency_code,
+                       position=self.position or "", locale=self.locale,
+                       roles=self.roles or frozenset({Role.LEARNER}), is_active=self.is_active is not False)
+
 
 def import_users(data: bytes, *, dry_run: bool, max_bytes: int, allowed_roles: frozenset[Role] = frozenset(Role),
-                 scope_agency_ids: set[int] | None = None,
-                 progress: Callable[[int], None] | None = None) -> ImportReport:
+                 scope_agency_ids: set[int] | None = None, actor: User | None = None, now: datetime | None = None,
+                 ip: str = "", progress: Callable[[int], None] | None = None) -> ImportReport:
     """Create or update users from CSV bytes; return the report. Writes (flushes) only when no row is bad.
 
     `allowed_roles` limits the roles the file may give; `scope_agency_ids` (None: all) limits the agencies
-    the file may touch, for HR officers. Raises CSVFormatError when the file as a whole cannot be read.
+    the file may touch, for HR officers. `actor` (None: the command line) may change only the people
+    policy.can_manage_user lets them manage; each person created or changed is audited as on the admin pages
+    (services.create_users, people.update_user). Raises CSVFormatError when the file as a whole cannot be read.
     """
     rows = read_rows(data, required=REQUIRED, optional=OPTIONAL, max_bytes=max_bytes)
     agencies: dict[str, int] = {row.code: row.id for row in db.session.execute(select(Agency.code, Agency.id))}
@@ -62,31 +80,37 @@ def import_users(data: bytes, *, dry_run: bool, max_bytes: int, allowed_roles: f
         if employee is not None:
             parsed.append(employee)
     existing = _load_users([employee.email for employee in parsed])
-    if scope_agency_ids is not None:
-        for employee in parsed:
-            user = existing.get(employee.email)
-            if user is not None and user.agency_id not in scope_agency_ids:
-                report.errors.append(RowError(employee.line, _("%(email)s belongs to an agency outside your scope",
-                                                               email=employee.email)))
-    if report.errors:
-        report.errors.sort(key=lambda e: e.line)
-        return report
-
+    new: list[EmployeeRow] = []
+    updates: list[tuple[User, EmployeeRow]] = []
     for done, employee in enumerate(parsed, start=1):
         user = existing.get(employee.email)
         if user is None:
             report.created.append(employee.email)
-            if not dry_run:
-                _create(employee)
+            new.append(employee)
+        elif scope_agency_ids is not None and user.agency_id not in scope_agency_ids:
+            report.errors.append(RowError(employee.line, _("%(email)s belongs to an agency outside your scope",
+                                                           email=employee.email)))
+        elif changed := changed_fields(user, employee.changes(), actor=actor):
+            if actor is not None and not policy.can_manage_user(actor, user):
+                report.errors.append(RowError(employee.line, _("you may not change %(email)s",
+                                                               email=employee.email)))
+            report.updated.append((employee.email, changed))
+            updates.append((user, employee))
         else:
-            changed = _apply(user, employee, dry_run=dry_run)
-            if changed:
-                report.updated.append((employee.email, changed))
-            else:
-                report.unchanged += 1
+            report.unchanged += 1
         if progress and (done % 100 == 0 or done == len(parsed)):
             progress(done)
+    if report.errors:
+        report.errors.sort(key=lambda e: e.line)
+        report.created.clear()
+        report.updated.clear()
+        report.unchanged = 0
+        return report
     if not dry_run:
+        now = now or utcnow()
+        create_users([employee.new_user() for employee in new], actor=actor, now=now, ip=ip)
+        for user, employee in updates:
+            update_user(user, employee.changes(), actor=actor, now=now, ip=ip)
         db.session.flush()
     return report
 
@@ -149,37 +173,5 @@ def _parse_row(row: CSVRow, agencies: dict[str, int], allowed_roles: frozenset[R
     if problems:
         errors.extend(RowError(row.line, problem) for problem in problems)
         return None
-    return EmployeeRow(row.line, email, full_name, agency_id, position, locale, roles, is_active)
-
-
-def _create(employee: EmployeeRow) -> None:
-    user = User(email=employee.email, full_name=employee.full_name, agency_id=employee.agency_id,
-                position=employee.position or "", locale=employee.locale,
-                is_active=True if employee.is_active is None else employee.is_active)
-    user.set_roles(employee.roles or {Role.LEARNER})
-    db.session.add(user)
-
-
-def _apply(user: User, employee: EmployeeRow, *, dry_run: bool) -> list[str]:
-    """Bring `user` in line with the row (unless dry_run); return the names of the fields that differ."""
-    wanted = {"full_name": employee.full_name, "agency_id": employee.agency_id}
-    if employee.position is not None:
-        wanted["position"] = employee.position
-    if employee.locale is not None:
-        wanted["locale"] = employee.locale
-    if employee.is_active is not None:
-        wanted["is_active"] = employee.is_active
-    changed = [name for name, value in wanted.items() if getattr(user, name) != value]
-    roles_changed = employee.roles is not None and employee.roles != user.roles
-    if roles_changed:
-        changed.append("roles")
-    if dry_run or not changed:
-        return changed
-    for name, value in wanted.items():
-        setattr(user, name, value)
-    if roles_changed:
-        user.set_roles(employee.roles)
-    if employee.is_active is False:
-        end_sessions(user)
-    return changed
-
+    return EmployeeRow(row.line, email, full_name, cells["agency_code"], agency_id, position, locale, roles,
+                       is_active)

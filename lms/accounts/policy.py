@@ -72,6 +72,14 @@ def can_view_user(actor, target: User) -> bool:
     return is_hr(actor) and agencies.is_within(target.agency_id, actor.agency_id)
 
 
+def can_manage_user(actor, target: User) -> bool:
+    """May `actor` edit, deactivate or reactivate `target` and send them a password link: admins anyone, HR officers
+    the learners of their agency and below (not other HR officers or admins); nobody manages themselves here."""
+    if not can_view_agencies(actor) or actor.id == target.id or not can_view_user(actor, target):
+        return False
+    return is_admin(actor) or not (target.has_role(Role.ADMIN) or target.has_role(Role.HR))
+
+
 def is_programme(user) -> bool:
     """True for an active member of the national programme office."""
     return _signed_in(user) and user.has_role(Role.PROGRAMME)

@@ -1,4 +1,5 @@
-"""Account use cases: sign-in sessions, passwords, reset and registration, creating users.
+"""Account use cases: sign-in sessions, passwords, reset and registration, creating users (people.py changes,
+(de)activates and finds them).
 
 Services take explicit inputs (user, now, settings), never read the request, and only flush.
 """
@@ -7,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -27,6 +28,8 @@ from lms.accounts.password_rules import (  # WeakPassword: views and commands ca
 from lms.accounts.passwords import hash_password, needs_rehash, verify_password
 from lms.agencies.models import Agency
 from lms.agencies.services import get_agency_by_code
+from lms.audit.services import audit_each
+from lms.db import utcnow
 from lms.errors import DomainError
 from lms.extensions import db
 from lms.mail.models import OutboxMessage
@@ -143,9 +146,13 @@ def end_sessions(user: User, *, except_id: int | None = None) -> None:
 
 # --- users ---------------------------------------------------------------------------------------
 
+class UnknownAgency(DomainError):
+    """No agency has the code (or id) given for a person."""
+
+
 @dataclass(frozen=True)
 class NewUser:
-    """Input for create_user."""
+    """Input for create_user and create_users."""
 
     email: str
     full_name: str
@@ -154,30 +161,88 @@ class NewUser:
     locale: str | None = None
     roles: frozenset[Role] = frozenset({Role.LEARNER})
     password: str | None = None
+    is_active: bool = True
 
 
-def create_user(data: NewUser, *, min_length: int) -> User:
-    """Create an active user. Raises EmailTaken, WeakPassword, or DomainError for an unknown agency."""
-    email = normalise_email(data.email)
-    if get_user_by_email(email) is not None:
+def snapshot(user: User) -> dict:
+    """The fields of `user` an audit entry records before and after a change (never the password)."""
+    return {"email": user.email, "full_name": user.full_name, "position": user.position,
+            "agency": user.agency.code if user.agency else None, "locale": user.locale,
+            "roles": sorted(role.value for role in user.roles)}
+
+
+def create_user(data: NewUser, *, min_length: int | None = None, actor: User | None = None,
+                now: datetime | None = None, ip: str = "") -> User:
+    """Create one user and record `user.created` by `actor` (None: the command line); return the user.
+
+    `min_length` is the password rule, needed when `data` has a password. Raises EmailTaken, WeakPassword or
+    UnknownAgency.
+    """
+    return create_users([data], min_length=min_length, actor=actor, now=now, ip=ip)[0]
+
+
+def create_users(rows: Sequence[NewUser], *, min_length: int | None = None, actor: User | None = None,
+                 now: datetime | None = None, ip: str = "") -> list[User]:
+    """Create users (one flush for them all) and record `user.created` for each; return them in order.
+
+    Reads the existing emails and the agencies in a few queries, so an import of thousands stays fast.
+    Raises EmailTaken (also for an email given twice) or UnknownAgency before adding anything, WeakPassword (the
+    caller rolls back).
+    """
+    users = _add_users(rows, min_length=min_length)
+    audit_each("user.created", ((user.id, {"after": snapshot(user)}) for user in users), actor=actor,
+               now=now or utcnow(), ip=ip, object_type="user")
+    return users
+
+
+def _add_users(rows: Sequence[NewUser], *, min_length: int | None) -> list[User]:
+    emails = [normalise_email(row.email) for row in rows]
+    if len(set(emails)) != len(emails) or _existing_emails(emails):
         raise EmailTaken()
-    agency = None
-    if data.agency_code:
-        agency = get_agency_by_code(data.agency_code)
-        if agency is None:
-            raise DomainError(_("Unknown agency code %(code)s.", code=data.agency_code))
-    user = User(email=email, full_name=data.full_name.strip(), agency=agency, position=data.position,
-                locale=data.locale)
-    user.set_roles(data.roles)
+    codes = {row.agency_code for row in rows if row.agency_code}
+    agencies = {agency.code: agency for agency in _in_chunks(codes, lambda part: select(Agency).where(
+        Agency.code.in_(part)))}
+    unknown = next((row.agency_code for row in rows if row.agency_code and row.agency_code not in agencies), None)
+    if unknown is not None:
+        raise UnknownAgency(_("Unknown agency code %(code)s.", code=unknown))
+    users = [new_user(row, agency=agencies.get(row.agency_code or ""), min_length=min_length) for row in rows]
+    db.session.flush()
+    return users
+
+
+def new_user(data: NewUser, *, agency: Agency | None, min_length: int | None) -> User:
+    """Build the account `data` describes (checked by the caller) and add it to the session. Raises WeakPassword."""
+    # The agency by id, not as a relationship: no save cascade into the agency tree for each of thousands of people.
+    user = User(email=normalise_email(data.email), full_name=data.full_name.strip(),
+                agency_id=agency.id if agency else None, position=data.position, locale=data.locale,
+                is_active=data.is_active)
+    user.set_roles(data.roles or {Role.LEARNER})
     if data.password is not None:
+        if min_length is None:
+            raise ValueError("min_length is needed to check a password")
         set_password(user, data.password, min_length=min_length)
     db.session.add(user)
-    db.session.flush()
     return user
 
 
+_CHUNK = 500  # values per IN (...): well below every engine's limit on bound parameters
+
+
+def _in_chunks(values, query_for) -> list:
+    values = sorted(values)
+    found: list = []
+    for start in range(0, len(values), _CHUNK):
+        found.extend(db.session.scalars(query_for(values[start:start + _CHUNK])))
+    return found
+
+
+def _existing_emails(emails: list[str]) -> list[str]:
+    return _in_chunks(emails, lambda part: select(User.email).where(User.email.in_(part)))
+
+
 def deactivate_user(user: User) -> None:
-    """Deactivate `user` and end their sessions at once; their records are kept."""
+    """Deactivate `user` and end their sessions at once; their records are kept (no audit entry: callers such as
+    people.set_user_active record the act)."""
     user.is_active = False
     end_sessions(user)
 
@@ -279,7 +344,8 @@ def complete_registration(token: str, full_name: str, password: str, *, domains:
     """
     email = email_for_registration_token(token, secret_key=secret_key, minutes=minutes)
     agency = registration_agency(email, domains)
-    return create_user(
-        NewUser(email=email, full_name=full_name, agency_code=agency.code, locale=locale, password=password),
+    # Self-registration is not audited (no actor acts on someone else's account).
+    return _add_users(
+        [NewUser(email=email, full_name=full_name, agency_code=agency.code, locale=locale, password=password)],
         min_length=min_length,
-    )
+    )[0]

@@ -18,9 +18,9 @@ from lms.accounts.importer import import_users
 from lms.admin import bp
 from lms.assignments.services import enrol_new_assignees
 from lms.audit.services import audit
-from lms.csvfiles import CSVFormatError
 from lms.db import utcnow
 from lms.extensions import db
+from lms.imports import CSVFormatError
 
 
 class UploadForm(FlaskForm):
@@ -52,7 +52,8 @@ def _scope() -> set[int] | None:
 
 def _run(data: bytes, *, dry_run: bool):
     return import_users(data, dry_run=dry_run, max_bytes=current_app.config["MAX_IMPORT_BYTES"],
-                        allowed_roles=policy.grantable_roles(current_user), scope_agency_ids=_scope())
+                        allowed_roles=policy.grantable_roles(current_user), scope_agency_ids=_scope(),
+                        actor=current_user, now=utcnow(), ip=request.remote_addr or "")
 
 
 @bp.route("/import", methods=["GET", "POST"])

@@ -14,7 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from lms.accounts import policy
+from lms.accounts import people, policy
 from lms.accounts import services as accounts
 from lms.accounts.models import ROLE_NAMES, Role, User
 from lms.admin import bp
@@ -60,10 +60,8 @@ def _require_manager() -> None:
         abort(403)
 
 
-def _snapshot(user: User) -> dict:
-    return {"email": user.email, "full_name": user.full_name, "position": user.position,
-            "agency": user.agency.code if user.agency else None, "locale": user.locale,
-            "roles": sorted(role.value for role in user.roles)}
+def _ip() -> str:
+    return request.remote_addr or ""
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -77,12 +75,10 @@ def new_user():
                 email=form.email.data, full_name=form.full_name.data, agency_code=form.agency.data,
                 position=form.position.data or "", locale=form.locale.data or None,
                 roles=frozenset(Role(r) for r in form.roles.data) or frozenset({Role.LEARNER})),
-                min_length=current_app.config["PASSWORD_MIN_LENGTH"])
+                min_length=current_app.config["PASSWORD_MIN_LENGTH"], actor=current_user, now=utcnow(), ip=_ip())
         except accounts.EmailTaken:
             form.email.errors.append(_("Another account already uses this address."))
         else:
-            audit("user.created", actor=current_user, now=utcnow(), ip=request.remote_addr or "",
-                  object_type="user", object_id=user.id, after=_snapshot(user))
             db.session.commit()
             flash(_("Account created for %(name)s. Send them a password link so they can sign in.",
                     name=user.full_name), "success")
@@ -98,23 +94,16 @@ def edit_user(user_id: int):
     user = managed_user_or_404(user_id)
     form = _form(user)
     if form.validate_on_submit():
-        before = _snapshot(user)
-        email = accounts.normalise_email(form.email.data)
-        other = accounts.get_user_by_email(email)
-        if other is not None and other.id != user.id:
+        agency = agencies.get_agency_by_code(form.agency.data)
+        changes = people.UserChanges(
+            email=form.email.data, full_name=form.full_name.data, agency_id=agency.id if agency else None,
+            position=form.position.data or "", locale=form.locale.data or "",
+            roles=frozenset(Role(r) for r in form.roles.data))
+        try:
+            people.update_user(user, changes, actor=current_user, now=utcnow(), ip=_ip())
+        except accounts.EmailTaken:
             form.email.errors.append(_("Another account already uses this address."))
         else:
-            user.email, user.full_name = email, form.full_name.data.strip()
-            user.position, user.locale = form.position.data or "", form.locale.data or None
-            user.agency = agencies.get_agency_by_code(form.agency.data)
-            # Keep roles the actor may not grant (an HR officer editing a learner never removes or adds admin).
-            kept = {role for role in user.roles if role not in policy.grantable_roles(current_user)}
-            user.set_roles(kept | {Role(r) for r in form.roles.data} or {Role.LEARNER})
-            after = _snapshot(user)
-            if after != before:
-                audit("user.roles_changed" if after["roles"] != before["roles"] else "user.changed",
-                      actor=current_user, now=utcnow(), ip=request.remote_addr or "", object_type="user",
-                      object_id=user.id, before=before, after=after)
             db.session.commit()
             flash(_("Saved."), "success")
             return redirect(url_for("admin.edit_user", user_id=user.id), 303)
@@ -137,8 +126,8 @@ def send_reset(user_id: int):
     if message is None:
         flash(_("This account is deactivated; reactivate it first."), "error")
         return redirect(url_for("admin.edit_user", user_id=user.id), 303)
-    audit("user.password_link_sent", actor=current_user, now=utcnow(), ip=request.remote_addr or "",
-          object_type="user", object_id=user.id)
+    audit("user.password_link_sent", actor=current_user, now=utcnow(), ip=_ip(), object_type="user",
+          object_id=user.id)
     db.session.commit()
     deliver(message, config)
     db.session.commit()

@@ -10,11 +10,10 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
-from lms.accounts import policy
-from lms.accounts.models import Role, User, UserRole
-from lms.accounts.services import deactivate_user
+from lms.accounts import people, policy
+from lms.accounts.models import Role, User
 from lms.admin import bp
 from lms.audit.services import audit, query_entries
 from lms.courses.content import LANGUAGES
@@ -23,6 +22,7 @@ from lms.courses.status import read_results
 from lms.db import begin_write, utcnow
 from lms.extensions import db
 from lms.i18n import LANGUAGE_NAMES_TRANSLATED, localized
+from lms.imports import neutralise
 from lms.mail.models import OutboxMessage
 from lms.mail.services import deliver
 
@@ -38,24 +38,6 @@ def _ip() -> str:
     return request.remote_addr or ""
 
 
-@bp.app_errorhandler(403)
-def access_denied(error):
-    """Record refused requests in the audit log (best effort), then show the usual translated page."""
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from lms.errors import render_error
-
-    db.session.rollback()
-    try:
-        begin_write(db.session)  # a refused GET reads first; the audit row needs the write lock
-        audit("access.denied", actor=current_user if current_user.is_authenticated else None, now=utcnow(),
-              ip=_ip(), object_type="url", object_id=request.path[:100], details={"method": request.method})
-        db.session.commit()
-    except SQLAlchemyError:
-        db.session.rollback()
-    return render_error(403)
-
-
 @bp.get("/users/")
 @login_required
 def users():
@@ -64,28 +46,16 @@ def users():
     q = request.args.get("q", "").strip()[:200]
     role = request.args.get("role", "")
     active = request.args.get("active", "")
-    query = select(User).order_by(User.full_name, User.id)
-    scope = policy.agency_scope(current_user)
-    if scope is not None:
-        query = query.where(User.agency_id.in_(scope))
-    if q:
-        like = f"%{q.lower()}%"
-        query = query.where(or_(func.lower(User.full_name).like(like), User.email.like(like)))
-    if role in {r.value for r in Role}:
-        query = query.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))
-    if active in ("yes", "no"):
-        query = query.where(User.is_active.is_(active == "yes"))
+    query = people.search_users(current_user, text=q, role=Role(role) if role in {r.value for r in Role} else None,
+                                active={"yes": True, "no": False}.get(active))
     page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=PAGE_SIZE, error_out=False)
     return render_template("admin/users.html", page=page, q=q, role=role, active=active, roles=list(Role))
 
 
 def managed_user_or_404(user_id: int) -> User:
-    """The person the current HR officer or admin may manage (not themselves), or a 404."""
+    """The person the current HR officer or admin may manage (policy.can_manage_user), or a 404."""
     user = db.session.get(User, user_id)
-    if user is None or not policy.can_view_user(current_user, user) or user.id == current_user.id:
-        abort(404)
-    # HR officers manage learners only, not other HR officers or admins.
-    if not policy.is_admin(current_user) and (user.has_role(Role.ADMIN) or user.has_role(Role.HR)):
+    if user is None or not policy.can_manage_user(current_user, user):
         abort(404)
     return user
 
@@ -99,13 +69,7 @@ def set_active(user_id: int):
     if not FlaskForm().validate_on_submit():
         abort(400)
     wanted = request.form.get("active") == "yes"
-    if wanted != user.is_active:
-        if wanted:
-            user.is_active = True
-        else:
-            deactivate_user(user)  # sessions end at once; records stay
-        audit("user.reactivated" if wanted else "user.deactivated", actor=current_user, now=utcnow(), ip=_ip(),
-              object_type="user", object_id=user.id, before={"active": not wanted}, after={"active": wanted})
+    if people.set_user_active(user, wanted, actor=current_user, now=utcnow(), ip=_ip()):
         db.session.commit()
         flash(_("%(name)s is active again.", name=user.full_name) if wanted else
               _("%(name)s is deactivated and signed out everywhere.", name=user.full_name), "success")
@@ -148,8 +112,7 @@ def audit_export():
     for entry in db.session.scalars(_audit_query().limit(100_000)):
         cells = [entry.at.isoformat(), entry.actor.email if entry.actor else "command line", entry.ip, entry.action,
                  entry.object_type, entry.object_id, str(entry.summary)]
-        # A cell starting with = + - @ would run as a formula in a spreadsheet.
-        writer.writerow(["'" + c if c[:1] in ("=", "+", "-", "@", "\t") else c for c in cells])
+        writer.writerow([neutralise(cell) for cell in cells])
     # The export itself is audited: end the long read, then take the write lock for that one row only.
     db.session.commit()
     begin_write(db.session)

@@ -8,9 +8,9 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from lms.csvfiles import CSVFormatError
 from lms.db import begin_write
 from lms.extensions import db
+from lms.imports import CSVFormatError
 
 
 @click.group()

@@ -13,8 +13,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from lms.agencies.models import Agency
-from lms.csvfiles import CSVRow, ImportReport, RowError, formula_columns, parse_flag, read_rows
 from lms.extensions import db
+from lms.imports import CSVRow, ImportReport, RowError, formula_columns, parse_flag, read_rows
 
 REQUIRED = {"code"}
 OPTIONAL = {"parent_code", "name_kk", "name_ru", "name_en", "active"}

@@ -22,11 +22,11 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from lms.extensions import db
+from lms.imports import FORMULA_STARTS, neutralise  # noqa: F401 - neutralise: the guard, re-exported
 from lms.reports import dashboard, queries
 from lms.reports.filters import ReportFilters
 from lms.reports.rows import COLUMNS, DATE_KEYS, KEYS, OVERDUE_COLUMNS, SUMMARY_COLUMNS, RowContext
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 BATCH = 5000
 #: XLSX column widths, in characters: room for the longest value or heading, between these bounds.
 MIN_WIDTH, MAX_WIDTH = 6, 60
@@ -36,13 +36,6 @@ DATE_TEXT_LENGTH = len("2026-12-03")
 def export_dir(app: Flask) -> Path:
     """Where finished export files are kept."""
     return Path(app.config["EXPORT_DIR"])
-
-
-def neutralise(value):
-    """Make a text cell inert in spreadsheets: prefix an apostrophe when it starts like a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 #: Positions of the columns holding text that people typed (names, emails, positions, agency and course names):
@@ -79,7 +72,7 @@ def write_csv(path: Path, filters: ReportFilters, context: RowContext, *, progre
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(headings(COLUMNS, context.locale))
-        values, starts = context.values, FORMULA_START
+        values, starts = context.values, FORMULA_STARTS
         for r in detail_rows(filters, context):
             row = values(r)
             for position in TEXT_POSITIONS:

@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-import lms.accounts.importer as importer
+import lms.accounts.services as services
 from lms.accounts.importer import import_users
 from lms.accounts.models import LoginSession, Role, User
 from lms.accounts.services import start_session
 from lms.agencies.models import Agency
-from lms.csvfiles import CSVFormatError
 from lms.db import utcnow
 from lms.extensions import db
+from lms.imports import CSVFormatError
 from tests import factories
 
 HEADER = ["email", "full_name", "agency_code", "position", "language", "roles", "active"]
@@ -430,18 +430,19 @@ def test_crash_during_the_write_phase_leaves_the_database_unchanged(app, runner,
     with app.app_context():
         factories.user("existing@example.kz", position="Маман")
     before = users_state(app)
-    real_create = importer._create
+    real_create = services.new_user
     rows_in_transaction: list[int] = []
 
-    def create_then_crash(row):
+    def create_then_crash(*args, **kwargs):
         # Send each row to the database at once (inside the import's transaction), then die on the 3rd.
-        real_create(row)
+        user = real_create(*args, **kwargs)
         db.session.flush()
         rows_in_transaction.append(db.session.scalar(select(func.count()).select_from(User)))
         if len(rows_in_transaction) == 3:
             raise RuntimeError("killed mid-import")
+        return user
 
-    monkeypatch.setattr(importer, "_create", create_then_crash)
+    monkeypatch.setattr(services, "new_user", create_then_crash)
     path = write_csv(tmp_path / "employees.csv", [
         employee("existing@example.kz", position="Бас маман"),  # updated first
         *(employee(f"new{n}@example.kz") for n in range(5)),

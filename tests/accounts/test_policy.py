@@ -189,3 +189,21 @@ def test_hr_officer_of_a_child_agency_does_not_see_the_parent(world):
     assert not policy.can_view_agency(hr_child, world.agencies["P"])
     assert not policy.can_view_user(hr_child, world.people["hr"])  # hr works in P
     assert policy.can_view_user(hr_child, world.people["peer"])
+
+
+@pytest.mark.parametrize(("actor", "target", "expected"), [
+    ("admin", "learner", True), ("admin", "hr", True), ("admin", "admin", False),
+    ("hr", "learner", True), ("hr", "author", True), ("hr", "hr", False), ("hr", "outsider", False),
+    ("hr_other", "learner", False), ("hr_other", "outsider", True),
+    ("learner", "peer", False), ("author", "learner", False), ("anonymous", "learner", False),
+])
+def test_can_manage_user(world, actor, target, expected):
+    assert policy.can_manage_user(world.people[actor], world.people[target]) is expected
+
+
+def test_an_hr_officer_may_not_manage_another_hr_officer_or_an_admin_in_their_agencies(world):
+    hr2 = factories.user(roles={Role.LEARNER, Role.HR}, agency=world.agencies["C"])
+    admin2 = factories.user(roles={Role.ADMIN}, agency=world.agencies["C"])
+    assert not policy.can_manage_user(world.people["hr"], hr2)
+    assert not policy.can_manage_user(world.people["hr"], admin2)
+    assert policy.can_manage_user(world.people["admin"], hr2)

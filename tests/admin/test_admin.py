@@ -182,3 +182,14 @@ def test_a_sync_of_one_course_keeps_the_recorded_status_of_the_others(app, runne
     finally:
         app.config["COURSES_DIR"] = previous
     assert [c["course_id"] for c in read_results(app.instance_path)["translations"]["courses"]] == ["demo"]
+
+
+def test_audit_csv_neutralises_a_leading_minus_and_carriage_return(app, login_as):
+    with app.app_context():
+        factories.user("admin@example.kz", roles={Role.ADMIN})
+        audit("test.minus", actor=None, now=utcnow(), object_type="x", object_id="-1+1")
+        audit("test.return", actor=None, now=utcnow(), object_type="x", object_id="\r=1+1")
+        db.session.commit()
+    body = login_as("admin@example.kz").get("/admin/audit/export.csv").get_data(as_text=True)
+    assert ",'-1+1," in body
+    assert "'\r=1+1" in body

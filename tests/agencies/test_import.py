@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 import lms.agencies.importer as importer
 from lms.agencies.importer import import_agencies
 from lms.agencies.models import Agency
-from lms.csvfiles import CSVFormatError
 from lms.extensions import db
+from lms.imports import CSVFormatError
 from tests import factories
 
 HEADER = ["code", "parent_code", "name_kk", "name_ru", "name_en", "active"]

@@ -1,4 +1,5 @@
-"""Reading uploaded and command-line CSV files: UTF-8 (with or without BOM), comma or semicolon separated."""
+"""Import files and spreadsheet safety: reading uploaded and command-line CSV files (UTF-8 with or without BOM, comma or
+semicolon separated), row errors and reports, and the one guard against spreadsheet formulas in cells."""
 
 from __future__ import annotations
 
@@ -74,13 +75,29 @@ def read_rows(data: bytes, *, required: set[str], optional: set[str], max_bytes:
     return rows
 
 
-FORMULA_STARTS = ("=", "+", "@", "\t", "\r")
+#: How a cell that a spreadsheet runs as a formula can begin (OWASP's CSV injection list): =, +, -, @, and a tab or a
+#: carriage return, which some spreadsheets strip before reading what follows. The one list every import refuses and
+#: every export (reports, the audit log) neutralises.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def looks_like_formula(value: str) -> bool:
+    """True when a spreadsheet could run `value` as a formula (it starts with one of FORMULA_STARTS)."""
+    return value.startswith(FORMULA_STARTS)
+
+
+def neutralise(value):
+    """Make a text cell inert in spreadsheets: prefix an apostrophe when it starts like a formula. Other values
+    (numbers, dates, None, text that does not start like a formula) come back as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def formula_columns(row: CSVRow) -> list[str]:
-    """The columns of `row` whose cell looks like a spreadsheet formula (=, +, @ ...): refused, since such a value
-    would run as a formula when a report is opened in Excel."""
-    return [name for name, value in row.cells.items() if value.startswith(FORMULA_STARTS)]
+    """The columns of `row` whose cell looks like a spreadsheet formula (see FORMULA_STARTS): refused, since such a
+    value would run as a formula when a report is opened in Excel."""
+    return [name for name, value in row.cells.items() if looks_like_formula(value)]
 
 
 def parse_flag(value: str) -> bool | None:
