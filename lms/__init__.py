@@ -138,10 +138,10 @@ def _init_tasks(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from lms.accounts import bp as accounts_bp
     from lms.accounts import views as _accounts_views  # noqa: F401 - registers routes
-    from lms.admin import agencies as _admin_agencies  # noqa: F401
+    from lms.admin import agency_views as _admin_agencies  # noqa: F401
     from lms.admin import bp as admin_bp
-    from lms.admin import imports as _admin_imports  # noqa: F401
-    from lms.admin import users as _admin_users  # noqa: F401
+    from lms.admin import import_views as _admin_imports  # noqa: F401
+    from lms.admin import user_views as _admin_users  # noqa: F401
     from lms.admin import views as _admin_views  # noqa: F401
     from lms.agencies import bp as agencies_bp
     from lms.agencies import views as _agencies_views  # noqa: F401

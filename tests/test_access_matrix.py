@@ -98,7 +98,7 @@ TO_FORGOT = Redirect("/password/forgot")
 CASES = [
     # --- site ---
     # The home page sends each visitor on: to signing in, or to "My learning".
-    Case("site.index", "GET", "/", (Redirect("/login"),) + (Redirect("/my-learning"),) * (len(ROLES) - 1)),
+    Case("site.index", "GET", "/", (Redirect("/login"),) + (Redirect("/my-learning"),) * (len(LISTED_ROLES) - 1)),
     Case("site.healthz", "GET", "/healthz", everyone(200)),
     Case("site.set_language", "POST", "/language", everyone(400)),  # no locale
     Case("site.set_language", "POST", "/language", everyone(400), data={"locale": "xx"}),

@@ -48,7 +48,6 @@ def create_command(email, full_name, agency_code, position, language, roles, pas
         db.session.rollback()
         raise click.ClickException(str(exc) or type(exc).__name__) from None
     from lms.assignments.services import enrol_in_assigned_courses
-    from lms.db import utcnow
 
     enrol_in_assigned_courses(user, now=utcnow())  # a course assigned to their agency starts today
     db.session.commit()
@@ -88,7 +87,6 @@ def import_command(path: Path, dry_run: bool):
             raise click.ClickException(f"{path}: {exc}") from None
     if report.ok and not dry_run:
         from lms.assignments.services import enrol_new_assignees
-        from lms.db import utcnow
 
         enrol_new_assignees(now=utcnow())  # people imported into assigned agencies start their courses today
     finish_import(report, dry_run=dry_run, key="user")
