@@ -28,10 +28,9 @@ def request_export():
         abort(400)
     job = jobs.request_export(current_user, filters, form.format.data, locale=str(get_locale()), now=utcnow(),
                               ip=request.remote_addr or "")
-    job_id, token = job.id, job.token
     db.session.commit()
-    enqueue_export(job_id)
-    return redirect(url_for("exports.export", token=token))
+    enqueue_export(job.id)
+    return redirect(url_for("exports.export", token=job.token))
 
 
 #: While a file is being prepared its pages reload themselves this often (a meta refresh: no script needed);

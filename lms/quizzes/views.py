@@ -108,14 +108,13 @@ def submit(attempt_id: int):
         flash(str(exc.message), "error")
         return render_template("quizzes/take.html", attempt=attempt, questions=services.questions_by_id(attempt),
                                fields=services.form_fields(attempt), now=now), 400
-    course = attempt.course
-    outcome = record_course_outcome(current_user, course, now=now, language=attempt.language)
-    expired, title = attempt.status == "expired", course.title_in(str(get_locale()))  # before the commit expires them
+    outcome = record_course_outcome(current_user, attempt.course, now=now, language=attempt.language)
     db.session.commit()
-    if expired:
+    if attempt.status == "expired":
         flash(_("The time limit had passed, so the answers were not counted."), "error")
     elif outcome.completion is not None:
-        flash(_("Congratulations! You have completed the course “%(title)s”.", title=title), "success")
+        flash(_("Congratulations! You have completed the course “%(title)s”.",
+                title=attempt.course.title_in(str(get_locale()))), "success")
     return redirect(url_for("quizzes.attempt", attempt_id=attempt_id), 303)
 
 
