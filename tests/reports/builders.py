@@ -14,8 +14,8 @@ from sqlalchemy import delete, select
 from lms.accounts.models import Role, User
 from lms.accounts.services import start_session
 from lms.agencies.models import Agency
-from lms.assignments.services import NewAssignment, create_assignment
 from lms.api import tokens
+from lms.assignments.services import NewAssignment, create_assignment
 from lms.certificates.models import Certificate
 from lms.certificates.services import issue_certificate, revoke
 from lms.courses.models import Course
