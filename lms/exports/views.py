@@ -13,6 +13,7 @@ from lms.errors import render_error
 from lms.exports import bp, jobs
 from lms.exports.files import export_dir
 from lms.exports.forms import ExportForm
+from lms.exports.models import ExportStatus
 from lms.exports.tasks import enqueue_export
 from lms.extensions import db
 from lms.reports.lookups import current_filters, require_reports
@@ -78,7 +79,7 @@ def download(token: str):
     job = _job_or_404(token)
     now = utcnow()
     if not jobs.is_downloadable(job, now):
-        if job.status == "done":
+        if job.status == ExportStatus.DONE:
             return render_error(410, _("This export has expired. Request a new one."))
         flash(_("The export is not ready yet."), "info")
         return redirect(url_for("exports.export", token=job.token))

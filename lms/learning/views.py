@@ -16,6 +16,7 @@ from lms.courses.lookups import live_course_or_404
 from lms.db import utcnow
 from lms.extensions import db
 from lms.learning import bp, services
+from lms.learning.models import EnrollmentSource
 
 
 @bp.get("/my-learning")
@@ -52,7 +53,8 @@ def enroll(key: str):
         abort(400)
     assigned = get_assigned_course(current_user, course)
     try:
-        created = services.enroll(current_user, course, now=utcnow(), source="assignment" if assigned else "self")
+        source = EnrollmentSource.ASSIGNMENT if assigned else EnrollmentSource.SELF
+        created = services.enroll(current_user, course, now=utcnow(), source=source)
     except services.EnrollmentClosed as exc:
         flash(str(exc.message), "error")
         return redirect(url_for("courses.course", key=key), 303)
