@@ -10,7 +10,10 @@ from flask_wtf import CSRFProtect
 
 from lms.db import Base
 
-db = SQLAlchemy(model_class=Base)
+#: Rows stay readable after the commit (a view reads what its redirect and flash need afterwards, without a reload
+#: per row). Code that must see values written behind the session's back (a separate connection, another process)
+#: refreshes or re-queries them explicitly.
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate()
 login_manager = LoginManager()
 babel = Babel()

@@ -23,7 +23,7 @@ from lms.db import begin_write, utcnow
 from lms.extensions import db
 from lms.i18n import LANGUAGE_NAMES_TRANSLATED, localized
 from lms.imports import neutralise
-from lms.mail.models import OutboxMessage
+from lms.mail.models import OutboxMessage, OutboxStatus
 from lms.mail.services import deliver
 
 PAGE_SIZE = 50
@@ -129,7 +129,7 @@ def outbox():
     _require_admin()
     status = request.args.get("status", "")
     query = select(OutboxMessage).order_by(OutboxMessage.id.desc())
-    if status in ("pending", "sent", "failed"):
+    if status in tuple(OutboxStatus):
         query = query.where(OutboxMessage.status == status)
     page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=PAGE_SIZE, error_out=False)
     return render_template("admin/outbox.html", page=page, status=status)
@@ -144,7 +144,7 @@ def retry(message_id: int):
         abort(404)
     if not FlaskForm().validate_on_submit():
         abort(400)
-    if message.status == "sent":
+    if message.status == OutboxStatus.SENT:
         flash(_("This email has already been sent."), "info")
     else:
         sent = deliver(message, current_app.config)

@@ -8,6 +8,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from lms.assignments.models import TargetKind
 from lms.db import begin_write, utcnow
 from lms.extensions import db
 
@@ -57,7 +58,7 @@ def create_command(course_key, due: datetime, agency_code, include_subagencies, 
         if person is None:
             raise click.ClickException(f"no user {email}")
         people.append(person)
-    kind = "users" if emails else ("position" if position else "agency")
+    kind = TargetKind.USERS if emails else (TargetKind.POSITION if position else TargetKind.AGENCY)
     data = NewAssignment(course=course, due_at=end_of_day(due.date(), current_app.config["TIMEZONE"]),
                          target_kind=kind, agency=agency, include_subagencies=include_subagencies,
                          position=position, users=tuple(people), recurrence_months=every_months)

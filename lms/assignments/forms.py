@@ -8,16 +8,19 @@ from wtforms import BooleanField, DateField, RadioField, SelectField, StringFiel
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from lms.assignments.models import TargetKind
+
 TARGET_CHOICES = [
-    SelectChoice("agency", _l("Everyone in an agency")),
-    SelectChoice("position", _l("People holding a position in an agency")),
-    SelectChoice("users", _l("Named people")),
+    SelectChoice(TargetKind.AGENCY, _l("Everyone in an agency")),
+    SelectChoice(TargetKind.POSITION, _l("People holding a position in an agency")),
+    SelectChoice(TargetKind.USERS, _l("Named people")),
 ]
 
 
 class AssignmentForm(FlaskForm):
     course = SelectField(_l("Course"), validators=[DataRequired()])
-    target_kind = RadioField(_l("Assign to"), choices=TARGET_CHOICES, default="agency", validators=[DataRequired()])
+    target_kind = RadioField(_l("Assign to"), choices=TARGET_CHOICES, default=TargetKind.AGENCY,
+                             validators=[DataRequired()])
     agency = SelectField(_l("Agency"), validators=[Optional()])
     include_subagencies = BooleanField(_l("Include sub-agencies"), default=True)
     position = StringField(_l("Position"), validators=[Optional(), Length(max=200)])

@@ -6,6 +6,7 @@ optionally recurring), the people named in them, and the reminders already sent.
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -16,6 +17,23 @@ from lms.db import utcnow
 from lms.extensions import db
 
 
+class TargetKind(StrEnum):
+    """Whom an assignment names."""
+
+    AGENCY = "agency"  # everyone in the agency
+    POSITION = "position"  # those of them holding the position
+    USERS = "users"  # the listed people
+
+
+class ReminderStage(StrEnum):
+    """How close a due date is: 30, 7 or 1 day(s) before it, or past it."""
+
+    DAYS_30 = "30"
+    DAYS_7 = "7"
+    DAYS_1 = "1"
+    OVERDUE = "overdue"
+
+
 class Assignment(db.Model):
     """A course that certain people must complete by a due date."""
 
@@ -23,7 +41,7 @@ class Assignment(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
-    #: agency: everyone in the agency; position: those of them with this position; users: the listed people.
+    #: A TargetKind.
     target_kind: Mapped[str] = mapped_column(String(20))
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), index=True)
     include_subagencies: Mapped[bool] = mapped_column(default=False)
@@ -58,7 +76,7 @@ class ReminderSent(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    #: "30", "7", "1" (days before the due date) or "overdue", then "@" and the due date it was about
+    #: A ReminderStage ("30", "7", "1" days before the due date, or "overdue"), then "@" and the due date it was about
     #: (a recurring assignment has a new due date each period).
     stage: Mapped[str] = mapped_column(String(40))
     sent_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from lms.accounts.models import Role, User, UserRole
 from lms.agencies import services as agencies
-from lms.assignments.models import Assignment, ReminderSent
+from lms.assignments.models import Assignment, ReminderSent, ReminderStage
 from lms.assignments.services import assignment_status, list_assignees
 from lms.db import insert_if_absent
 from lms.extensions import db
@@ -22,13 +22,13 @@ from lms.mail.services import queue_email
 from lms.timeutil import aware
 
 #: Reminder stages by days left (upper bound inclusive): 30 days, 7 days, 1 day before the due date.
-STAGES = ((1, "1"), (7, "7"), (30, "30"))
+STAGES = ((1, ReminderStage.DAYS_1), (7, ReminderStage.DAYS_7), (30, ReminderStage.DAYS_30))
 
 
-def stage_for(due_at: datetime, now: datetime) -> str | None:
+def stage_for(due_at: datetime, now: datetime) -> ReminderStage | None:
     """The reminder stage a due date is in at `now`: "overdue", "1", "7", "30", or None (more than 30 days)."""
     if now > due_at:
-        return "overdue"
+        return ReminderStage.OVERDUE
     days_left = math.ceil((due_at - now).total_seconds() / 86400)
     for limit, stage in STAGES:
         if days_left <= limit:
@@ -66,7 +66,7 @@ def send_reminders(*, now: datetime, default_locale: str) -> dict[str, int]:
                 continue
             _queue_reminder(user, assignment, stage, due_at=status.due_at, now=now, default_locale=default_locale)
             counts["reminders"] += 1
-            if stage == "overdue":
+            if stage == ReminderStage.OVERDUE:
                 newly_overdue.append((user, assignment, status.due_at))
     counts["digests"] = _queue_digests(newly_overdue, default_locale=default_locale)
     return counts
@@ -77,7 +77,7 @@ def _queue_reminder(user: User, assignment: Assignment, stage: str, *, due_at: d
     locale = user.locale or default_locale
     with force_locale(locale):
         title = assignment.course.title_in(locale)
-        subject = (_("Overdue: %(title)s", title=title) if stage == "overdue"
+        subject = (_("Overdue: %(title)s", title=title) if stage == ReminderStage.OVERDUE
                    else _("Reminder: %(title)s is due soon", title=title))
         days_left = max(math.ceil((due_at - now).total_seconds() / 86400), 0)
         body = render_template("mail/reminder.txt", user=user, assignment=assignment, title=title, stage=stage,

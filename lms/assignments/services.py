@@ -17,16 +17,16 @@ from lms.accounts import policy
 from lms.accounts.models import User
 from lms.agencies import services as agencies
 from lms.agencies.models import Agency
-from lms.assignments.models import Assignment, AssignmentUser
+from lms.assignments.models import Assignment, AssignmentUser, TargetKind
 from lms.courses.models import Course
 from lms.db import utcnow
 from lms.errors import DomainError
 from lms.extensions import db
-from lms.learning.models import CourseCompletion, Enrollment
+from lms.learning.models import CourseCompletion, Enrollment, EnrollmentSource, Verb
 from lms.learning.services import enroll_many, record
 from lms.timeutil import add_months, aware
 
-TARGET_KINDS = ("agency", "position", "users")
+TARGET_KINDS = tuple(TargetKind)
 #: Recurring training opens for renewal this long before the previous completion expires.
 RENEWAL_WINDOW = timedelta(days=30)
 
@@ -70,30 +70,30 @@ def create_assignment(data: NewAssignment, *, actor: User, now: datetime) -> Ass
         raise AssignmentError(_l("A recurring assignment repeats every 1 to 120 months."))
     if data.target_kind not in TARGET_KINDS:
         raise AssignmentError(_l("Choose whom to assign the course to."))
-    if data.target_kind in ("agency", "position"):
+    if data.target_kind in (TargetKind.AGENCY, TargetKind.POSITION):
         if data.agency is None:
             raise AssignmentError(_l("Choose an agency."))
         if not policy.can_view_agency(actor, data.agency):
             raise AssignmentError(_l("You can assign courses only within your agencies."))
-        if data.target_kind == "position" and not (data.position or "").strip():
+        if data.target_kind == TargetKind.POSITION and not (data.position or "").strip():
             raise AssignmentError(_l("Enter a position."))
-    if data.target_kind == "users":
+    if data.target_kind == TargetKind.USERS:
         if not data.users:
             raise AssignmentError(_l("Choose at least one person."))
         if not all(policy.can_view_user(actor, user) for user in data.users):
             raise AssignmentError(_l("You can assign courses only to people in your agencies."))
     assignment = Assignment(
         course=data.course, due_at=data.due_at, target_kind=data.target_kind,
-        agency=data.agency if data.target_kind != "users" else None,
-        include_subagencies=data.include_subagencies if data.target_kind != "users" else False,
-        position=(data.position or "").strip() if data.target_kind == "position" else None,
+        agency=data.agency if data.target_kind != TargetKind.USERS else None,
+        include_subagencies=data.include_subagencies if data.target_kind != TargetKind.USERS else False,
+        position=(data.position or "").strip() if data.target_kind == TargetKind.POSITION else None,
         recurrence_months=data.recurrence_months, created_by_id=actor.id, created_at=now,
     )
     assignment.people = [AssignmentUser(user_id=user.id) for user in data.users] \
-        if data.target_kind == "users" else []
+        if data.target_kind == TargetKind.USERS else []
     db.session.add(assignment)
     db.session.flush()
-    record("assignment_created", user_id=actor.id, actor_id=actor.id, at=now, course=data.course,
+    record(Verb.ASSIGNMENT_CREATED, user_id=actor.id, actor_id=actor.id, at=now, course=data.course,
            details={"assignment_id": assignment.id, "target": data.target_kind,
                     "agency": data.agency.code if data.agency else None,
                     "include_subagencies": data.include_subagencies, "position": assignment.position,
@@ -120,7 +120,7 @@ def _applies_to():
         or_(Assignment.target_kind == "agency",
             func.lower(Assignment.position) == bindparam("applies_position", type_=String)),
     )
-    by_name = and_(Assignment.target_kind == "users",
+    by_name = and_(Assignment.target_kind == TargetKind.USERS,
                    exists().where(AssignmentUser.assignment_id == Assignment.id,
                                   AssignmentUser.user_id == bindparam("applies_user_id")))
     return or_(by_agency, by_name)
@@ -228,14 +228,14 @@ def renewal_since_for(user: User, assigned: AssignedCourse | None) -> datetime |
 def _assignees_query(assignment: Assignment, *columns):
     """SELECT `columns` of the active people the assignment applies to now."""
     query = select(*columns).select_from(User).where(User.is_active.is_(True))
-    if assignment.target_kind == "users":
+    if assignment.target_kind == TargetKind.USERS:
         query = query.join(AssignmentUser, AssignmentUser.user_id == User.id).where(
             AssignmentUser.assignment_id == assignment.id)
     else:
         ids = agencies.subtree_ids_query(assignment.agency_id) if assignment.include_subagencies \
             else select(Agency.id).where(Agency.id == assignment.agency_id)
         query = query.where(User.agency_id.in_(ids))
-        if assignment.target_kind == "position":
+        if assignment.target_kind == TargetKind.POSITION:
             query = query.where(func.lower(User.position) == assignment.position.lower())
     return query
 
@@ -251,14 +251,14 @@ def enrol_assignees(assignment: Assignment, *, now: datetime, actor: User | None
     enrolled; flush only."""
     missing = _assignees_query(assignment, User.id).where(~exists().where(
         Enrollment.user_id == User.id, Enrollment.course_id == assignment.course_id))
-    return len(enroll_many(list(db.session.scalars(missing)), assignment.course, now=now, source="assignment",
-                           actor=actor))
+    return len(enroll_many(list(db.session.scalars(missing)), assignment.course, now=now,
+                           source=EnrollmentSource.ASSIGNMENT, actor=actor))
 
 
 def enrol_in_assigned_courses(user: User, *, now: datetime) -> int:
     """Enrol `user` in every live course assigned to them and not enrolled yet (a person just created or moved);
     returns how many. Flush only."""
-    return sum(len(enroll_many([user.id], item.course, now=now, source="assignment"))
+    return sum(len(enroll_many([user.id], item.course, now=now, source=EnrollmentSource.ASSIGNMENT))
                for item in list_assigned_courses(user, now=now))
 
 

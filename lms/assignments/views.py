@@ -14,6 +14,7 @@ from lms.accounts.services import get_user_by_email
 from lms.agencies import services as agencies
 from lms.assignments import bp
 from lms.assignments.forms import AssignmentForm
+from lms.assignments.models import TargetKind
 from lms.assignments.services import (
     AssignmentError,
     NewAssignment,
@@ -88,7 +89,7 @@ def _to_input(form: AssignmentForm) -> tuple[NewAssignment | None, str | None]:
         return None, _("Choose a course.")
     agency = agencies.get_agency_by_code(form.agency.data) if form.agency.data else None
     people = []
-    if form.target_kind.data == "users":
+    if form.target_kind.data == TargetKind.USERS:
         for line in filter(None, (line.strip() for line in (form.emails.data or "").splitlines())):
             person = get_user_by_email(line)
             if person is None or not policy.can_view_user(current_user, person):

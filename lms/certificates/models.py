@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -11,6 +12,14 @@ from lms.accounts.models import User
 from lms.courses.models import Course
 from lms.db import utcnow
 from lms.extensions import db
+
+
+class CertificateStatus(StrEnum):
+    """Where a certificate stands at a given moment (not stored: worked out from its dates)."""
+
+    VALID = "valid"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
 
 
 class Certificate(db.Model):
@@ -57,10 +66,10 @@ class Certificate(db.Model):
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     course: Mapped[Course] = relationship()
 
-    def status(self, now: datetime) -> str:
-        """valid | expired | revoked."""
+    def status(self, now: datetime) -> CertificateStatus:
+        """Valid, expired or revoked at `now`."""
         if self.revoked_at is not None:
-            return "revoked"
+            return CertificateStatus.REVOKED
         if self.expires_at is not None and now >= self.expires_at:
-            return "expired"
-        return "valid"
+            return CertificateStatus.EXPIRED
+        return CertificateStatus.VALID

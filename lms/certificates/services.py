@@ -29,7 +29,7 @@ from lms.errors import DomainError
 from lms.extensions import db
 from lms.i18n import localized
 from lms.learning import standing
-from lms.learning.models import CourseCompletion
+from lms.learning.models import CourseCompletion, Verb
 from lms.learning.services import record
 from lms.timeutil import add_months
 
@@ -85,7 +85,7 @@ def _new_certificate(user: User, course: Course, completion: CourseCompletion, *
                 raise
     standing.set_certificate(user.id, course.id, certificate_id=certificate.id, issued_at=certificate.issued_at,
                              expires_at=certificate.expires_at)
-    record("certificate_issued", user_id=user.id, at=now, course=course, content_version=completion.course_version,
+    record(Verb.CERTIFICATE_ISSUED, user_id=user.id, at=now, course=course, content_version=completion.course_version,
            details={"serial": certificate.serial})
     return certificate
 
@@ -140,7 +140,7 @@ def revoke(certificate: Certificate, *, actor: User, reason: str, now: datetime)
         raise CertificateError(_("This certificate is already revoked."))
     certificate.revoked_at, certificate.revoked_reason, certificate.revoked_by_id = now, reason[:2000], actor.id
     standing.clear_certificate(certificate.id)
-    record("certificate_revoked", user_id=certificate.user_id, actor_id=actor.id, at=now, course=certificate.course,
+    record(Verb.CERTIFICATE_REVOKED, user_id=certificate.user_id, actor_id=actor.id, at=now, course=certificate.course,
            details={"serial": certificate.serial, "reason": certificate.revoked_reason})
 
 

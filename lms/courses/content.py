@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,8 +15,28 @@ if TYPE_CHECKING:
     from lms.courses.folder import FileEntry
 
 LANGUAGES = ("kk", "ru", "en")
-COMPETENCY_AREAS = ("foundations", "generative-ai", "ethics-law", "data", "management")
-LEVELS = ("beginner", "intermediate", "advanced")
+
+
+class CompetencyArea(StrEnum):
+    """The competency areas a course belongs to (course.yml `competency_area`)."""
+
+    FOUNDATIONS = "foundations"
+    GENERATIVE_AI = "generative-ai"
+    ETHICS_LAW = "ethics-law"
+    DATA = "data"
+    MANAGEMENT = "management"
+
+
+class Level(StrEnum):
+    """Course levels (course.yml `level`)."""
+
+    BEGINNER = "beginner"
+    INTERMEDIATE = "intermediate"
+    ADVANCED = "advanced"
+
+
+COMPETENCY_AREAS = tuple(CompetencyArea)
+LEVELS = tuple(Level)
 
 #: Text per language, e.g. {"en": "...", "ru": "..."}.
 Texts = dict[str, str]

@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 
 from lms.assignments.services import get_assigned_course, renewal_since_for
 from lms.courses import ai_marks, bp, services
-from lms.courses.content import COMPETENCY_AREAS, LANGUAGES, LEVELS
+from lms.courses.content import COMPETENCY_AREAS, LANGUAGES, LEVELS, CompetencyArea, Level
 from lms.courses.loader import MEDIA_SUFFIXES
 from lms.courses.lookups import live_course_or_404
 from lms.courses.markdown import CALLOUTS, lesson_images, render_lesson
@@ -22,13 +22,13 @@ from lms.learning import services as learning
 from lms.quizzes import services as quizzes
 
 AREA_NAMES = {
-    "foundations": _l("AI foundations"),
-    "generative-ai": _l("Generative AI"),
-    "ethics-law": _l("Ethics, law and risk"),
-    "data": _l("Data"),
-    "management": _l("Management and strategy"),
+    CompetencyArea.FOUNDATIONS: _l("AI foundations"),
+    CompetencyArea.GENERATIVE_AI: _l("Generative AI"),
+    CompetencyArea.ETHICS_LAW: _l("Ethics, law and risk"),
+    CompetencyArea.DATA: _l("Data"),
+    CompetencyArea.MANAGEMENT: _l("Management and strategy"),
 }
-LEVEL_NAMES = {"beginner": _l("Beginner"), "intermediate": _l("Intermediate"), "advanced": _l("Advanced")}
+LEVEL_NAMES = {Level.BEGINNER: _l("Beginner"), Level.INTERMEDIATE: _l("Intermediate"), Level.ADVANCED: _l("Advanced")}
 CALLOUT_TITLES = {"note": _l("Note"), "tip": _l("Tip"), "warning": _l("Warning"), "important": _l("Important")}
 MEDIA_MAX_AGE = 24 * 3600
 

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from lms.accounts.models import Role, User
 from lms.accounts.services import NewUser, create_user
 from lms.agencies.models import Agency
+from lms.assignments.models import TargetKind
 from lms.assignments.services import NewAssignment, create_assignment
 from lms.courses.services import get_live_course
 from lms.extensions import db
@@ -74,5 +75,5 @@ def _assign_demo_course(hr: User, agency: Agency, *, now: datetime) -> None:
     # learner's "My learning" shows an assigned course with a due date (when the starter courses are synced).
     course = get_live_course(DEMO_ASSIGNED_COURSE)
     if course is not None:
-        create_assignment(NewAssignment(course=course, due_at=now + timedelta(days=30), target_kind="agency",
+        create_assignment(NewAssignment(course=course, due_at=now + timedelta(days=30), target_kind=TargetKind.AGENCY,
                                         agency=agency, include_subagencies=True), actor=hr, now=now)

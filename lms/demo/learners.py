@@ -19,6 +19,8 @@ from lms.certificates.serials import serial_for
 from lms.certificates.status_list import LIST_FILL, LIST_LENGTH
 from lms.demo.attempts import AttemptBody
 from lms.demo.names import PeopleMaker, email_for
+from lms.learning.models import EnrollmentSource
+from lms.quizzes.models import AttemptStatus
 
 DAY = 86400
 DOMAIN = "gov.example.kz"
@@ -162,14 +164,15 @@ class LearnerRows:
                 if rnd() < 0.9:
                     created, due = times
                     window = max(min(now - 3600, due + 30 * DAY) - created, 3600)
-                    chosen.append((ci, created + int(rnd() ** 1.6 * window), "assignment", 0.8 if due < now else 0.45))
+                    chosen.append((ci, created + int(rnd() ** 1.6 * window), EnrollmentSource.ASSIGNMENT,
+                                   0.8 if due < now else 0.45))
             elif keen and course.self_enrollment and rnd() < course.chance:
                 # Growth: the density of enrolment times rises towards the anchor.
-                chosen.append((ci, start + int(rnd() ** 0.45 * span), "self", 0.5))
+                chosen.append((ci, start + int(rnd() ** 0.45 * span), EnrollmentSource.SELF, 0.5))
         fallback = self.fallback
-        if keen and not any(c[2] == "self" for c in chosen) and world.courses[fallback].self_enrollment \
+        if keen and not any(c[2] == EnrollmentSource.SELF for c in chosen) and world.courses[fallback].self_enrollment \
                 and fallback not in assigned:
-            chosen.append((fallback, start + int(rnd() ** 0.45 * span), "self", 0.5))
+            chosen.append((fallback, start + int(rnd() ** 0.45 * span), EnrollmentSource.SELF, 0.5))
         for ci, at, source, complete in chosen:
             course = world.courses[ci]
             self._enrolment(uid, course, course.language[locale], at, source, complete, full, agency)
@@ -253,9 +256,9 @@ class LearnerRows:
             pool = quiz.passes if ok else quiz.fails
             body = pool[int(rnd() * len(pool))]
             ids["quiz_attempts"] += 1
-            attempts.append((ids["quiz_attempts"], uid, course_id, quiz.id, k + 1, False, "submitted", quiz.pass_mark,
-                             fmt(t), fmt(t + quiz.limit) if quiz.limit else None, fmt(end), body.layout, body.answers,
-                             body.results, body.score, ok, lang))
+            attempts.append((ids["quiz_attempts"], uid, course_id, quiz.id, k + 1, False, AttemptStatus.SUBMITTED,
+                             quiz.pass_mark, fmt(t), fmt(t + quiz.limit) if quiz.limit else None, fmt(end),
+                             body.layout, body.answers, body.results, body.score, ok, lang))
             if ok:
                 return end
             t = end

@@ -32,8 +32,9 @@ from sqlalchemy import func, insert, select
 
 from lms.accounts.models import Role, User, UserRole
 from lms.agencies.models import Agency
-from lms.assignments.models import Assignment
+from lms.assignments.models import Assignment, TargetKind
 from lms.certificates.models import Certificate
+from lms.courses.content import Level
 from lms.courses.models import Course, Lesson, QuizVersion
 from lms.demo.agencies import PREFIX, build_tree, max_agencies
 from lms.demo.attempts import attempt_pool
@@ -46,7 +47,7 @@ DEFAULT_SEED = 2026
 HISTORY_DAYS = 270
 DAY = 86400
 #: Chance of enrolling in a course by its level, for a learner who enrols of their own accord.
-LEVEL_CHANCE = {"beginner": 0.97, "intermediate": 0.9, "advanced": 0.82}
+LEVEL_CHANCE = {Level.BEGINNER: 0.97, Level.INTERMEDIATE: 0.9, Level.ADVANCED: 0.82}
 #: Share of the learners in each demo agency (lms.demo.accounts), so that its HR officer sees a populated dashboard.
 DEMO_SHARES = {"MDAI": 0.008, "MDAI-IT": 0.006, "MDAI-HR": 0.003, "AGCS": 0.005, "AGCS-ACAD": 0.003}
 #: Learners generated (and written) at a time.
@@ -245,7 +246,8 @@ class NationalGenerator:
                 created = now - rng.randint(5, 80) * DAY
                 due_day = now + rng.randint(7, 90) * DAY
             self.ids["assignments"] += 1
-            rows.append({"id": self.ids["assignments"], "course_id": courses[course].id, "target_kind": "agency",
+            rows.append({"id": self.ids["assignments"], "course_id": courses[course].id,
+                         "target_kind": TargetKind.AGENCY,
                          "agency_id": self.ag_ids[agency],
                          "include_subagencies": self.ag_depth[agency] < 2 and rng.random() < 0.6,
                          "recurrence_months": 12 if rng.random() < 0.1 else None, "position": None,

@@ -13,6 +13,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from lms.db import utcnow
+from lms.exports.models import ExportFormat
 
 
 @click.command("export")
@@ -23,7 +24,8 @@ from lms.db import utcnow
 @click.option("--from", "date_from", help="Enrolled or completed on or after this day (YYYY-MM-DD).")
 @click.option("--to", "date_to", help="Enrolled or completed on or before this day (YYYY-MM-DD).")
 @click.option("--language", help="Only completions in this language (kk, ru, en).")
-@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), required=True, help="File format.")
+@click.option("--format", "fmt", type=click.Choice([fmt.value for fmt in ExportFormat]), required=True,
+              help="File format.")
 @click.option("--lang", "locale", type=click.Choice(["kk", "ru", "en"]), default="en", show_default=True,
               help="Language of headings, names and titles.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path), required=True,

@@ -8,15 +8,16 @@ from wtforms import HiddenField, RadioField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 
+from lms.exports.models import ExportFormat
 from lms.reports.filters import ReportFilters
 
 
 class ExportForm(FlaskForm):
     """Request an export of the current filters (carried in hidden fields and checked again on submit)."""
 
-    format = RadioField(_l("File format"), choices=[SelectChoice("xlsx", _l("Excel workbook (XLSX)")),
-                                                     SelectChoice("csv", _l("CSV (UTF-8)"))],
-                        default="xlsx", validators=[DataRequired()])
+    format = RadioField(_l("File format"), choices=[SelectChoice(ExportFormat.XLSX, _l("Excel workbook (XLSX)")),
+                                                     SelectChoice(ExportFormat.CSV, _l("CSV (UTF-8)"))],
+                        default=ExportFormat.XLSX, validators=[DataRequired()])
     agency = HiddenField()
     include_sub = HiddenField()
     course = HiddenField()

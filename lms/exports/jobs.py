@@ -15,18 +15,18 @@ from sqlalchemy import select, update
 from lms.accounts.models import User
 from lms.audit.services import audit
 from lms.exports.files import write_csv, write_xlsx
-from lms.exports.models import ExportJob
+from lms.exports.models import ExportFormat, ExportJob, ExportStatus
 from lms.extensions import db
 from lms.reports import queries
 from lms.reports.filters import ReportFilters, parse_filters
 from lms.reports.rows import RowContext
 from lms.reports.tree import AgencyTree
 
-FORMATS = ("csv", "xlsx")
+FORMATS = tuple(ExportFormat)
 #: Statuses of a job whose file is still to come.
-PENDING = ("queued", "running")
-MEDIA_TYPES = {"csv": "text/csv",
-               "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+PENDING = (ExportStatus.QUEUED, ExportStatus.RUNNING)
+MEDIA_TYPES = {ExportFormat.CSV: "text/csv",
+               ExportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 log = logging.getLogger(__name__)
 
 
@@ -49,7 +49,7 @@ def write_file(path: Path, fmt: str, filters: ReportFilters, *, locale: str, now
                progress: Callable[[int], None] | None = None) -> int:
     """Write the export of `filters` to `path`; return the number of detail rows."""
     context = RowContext.load(locale=locale, timezone=filters.timezone, now=now)
-    writer = write_csv if fmt == "csv" else write_xlsx
+    writer = write_csv if fmt == ExportFormat.CSV else write_xlsx
     return writer(path, filters, context, progress=progress)
 
 
@@ -60,7 +60,7 @@ def run_export(job_id: int, *, export_dir: Path, hours: int, now: Callable[[], d
     transactions, so the page polling it sees the progress and SQLite's reader never has to become a writer.
     """
     job = db.session.get(ExportJob, job_id)
-    if job is None or job.status != "queued":
+    if job is None or job.status != ExportStatus.QUEUED:
         return None if job is None else job.status
     user, token, fmt, params = db.session.get(User, job.user_id), job.token, job.format, dict(job.filters)
 
@@ -72,7 +72,7 @@ def run_export(job_id: int, *, export_dir: Path, hours: int, now: Callable[[], d
         filters = parse_filters(params, actor=user, timezone=params.get("timezone", "UTC"))
         started = now()
         total = queries.count_detail_rows(filters, queries.agency_ids(filters, AgencyTree.load()), now=started)
-        set_state(status="running", rows_total=total)
+        set_state(status=ExportStatus.RUNNING, rows_total=total)
         export_dir.mkdir(parents=True, exist_ok=True)
         name = f"{token}.{fmt}"
         partial = export_dir / (name + ".part")
@@ -81,14 +81,14 @@ def run_export(job_id: int, *, export_dir: Path, hours: int, now: Callable[[], d
         partial.replace(export_dir / name)
         db.session.rollback()  # end the read before writing the outcome
         finished = now()
-        set_state(status="done", rows_done=count, rows_total=count, file_name=name, finished_at=finished,
+        set_state(status=ExportStatus.DONE, rows_done=count, rows_total=count, file_name=name, finished_at=finished,
                   expires_at=finished + timedelta(hours=hours))
-        return "done"
+        return ExportStatus.DONE
     except Exception as exc:  # a failed export is reported to its requester, never lost silently
         log.exception("export %s failed", job_id)
         db.session.rollback()
-        set_state(status="failed", error=type(exc).__name__, finished_at=now())
-        return "failed"
+        set_state(status=ExportStatus.FAILED, error=type(exc).__name__, finished_at=now())
+        return ExportStatus.FAILED
 
 
 def download_name(job: ExportJob, *, timezone: str) -> str:
@@ -111,7 +111,8 @@ def list_jobs(user: User, *, limit: int = 20) -> list[ExportJob]:
 
 def is_downloadable(job: ExportJob, now: datetime) -> bool:
     """Done, and its file not expired."""
-    return job.status == "done" and job.file_name is not None and job.expires_at is not None and now < job.expires_at
+    return (job.status == ExportStatus.DONE and job.file_name is not None and job.expires_at is not None
+            and now < job.expires_at)
 
 
 def purge_expired(export_dir: Path, *, now: datetime) -> int:

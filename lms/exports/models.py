@@ -3,12 +3,29 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lms.db import utcnow
 from lms.extensions import db
+
+
+class ExportFormat(StrEnum):
+    """The file formats of an export."""
+
+    CSV = "csv"
+    XLSX = "xlsx"
+
+
+class ExportStatus(StrEnum):
+    """queued -> running -> done, or failed (with the reason in `error`)."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
 
 
 class ExportJob(db.Model):
@@ -20,12 +37,12 @@ class ExportJob(db.Model):
     #: Random, for URLs: ids of other people's exports cannot be guessed.
     token: Mapped[str] = mapped_column(String(32), unique=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    #: csv | xlsx
+    #: An ExportFormat.
     format: Mapped[str] = mapped_column(String(8))
     #: The report filters as given (agency code, include_sub, course key, status, from, to, language).
     filters: Mapped[dict] = mapped_column(JSON)
-    #: queued | running | done | failed
-    status: Mapped[str] = mapped_column(String(10), default="queued")
+    #: An ExportStatus.
+    status: Mapped[str] = mapped_column(String(10), default=ExportStatus.QUEUED)
     rows_done: Mapped[int] = mapped_column(default=0)
     rows_total: Mapped[int | None]
     #: File name inside the export folder, once written.

@@ -13,6 +13,7 @@ from lms.errors import render_error
 from lms.exports import bp, jobs
 from lms.exports.files import export_dir
 from lms.exports.forms import ExportForm
+from lms.exports.models import ExportStatus
 from lms.exports.tasks import enqueue_export
 from lms.extensions import db
 from lms.reports.lookups import current_filters, require_reports
@@ -28,10 +29,9 @@ def request_export():
         abort(400)
     job = jobs.request_export(current_user, filters, form.format.data, locale=str(get_locale()), now=utcnow(),
                               ip=request.remote_addr or "")
-    job_id, token = job.id, job.token
     db.session.commit()
-    enqueue_export(job_id)
-    return redirect(url_for("exports.export", token=token))
+    enqueue_export(job.id)
+    return redirect(url_for("exports.export", token=job.token))
 
 
 #: While a file is being prepared its pages reload themselves this often (a meta refresh: no script needed);
@@ -79,7 +79,7 @@ def download(token: str):
     job = _job_or_404(token)
     now = utcnow()
     if not jobs.is_downloadable(job, now):
-        if job.status == "done":
+        if job.status == ExportStatus.DONE:
             return render_error(410, _("This export has expired. Request a new one."))
         flash(_("The export is not ready yet."), "info")
         return redirect(url_for("exports.export", token=job.token))

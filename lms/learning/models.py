@@ -7,6 +7,7 @@ records the content version the learner saw.
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -14,6 +15,36 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from lms.courses.models import Course, Lesson
 from lms.db import utcnow
 from lms.extensions import db
+
+
+class EnrollmentSource(StrEnum):
+    """How a learner came to a course."""
+
+    SELF = "self"
+    ASSIGNMENT = "assignment"
+
+
+class EnrollmentStatus(StrEnum):
+    """Where a learner stands in a course (reports). "certified" is a completion whose certificate is valid now."""
+
+    NOT_STARTED = "not_started"  # no lesson done
+    IN_PROGRESS = "in_progress"  # some lessons done, not completed
+    COMPLETED = "completed"
+    CERTIFIED = "certified"
+
+
+class Verb(StrEnum):
+    """What an Activity records."""
+
+    ENROLLED = "enrolled"
+    LESSON_COMPLETED = "lesson_completed"
+    COURSE_COMPLETED = "course_completed"
+    QUIZ_STARTED = "quiz_started"
+    QUIZ_PASSED = "quiz_passed"
+    QUIZ_FAILED = "quiz_failed"
+    CERTIFICATE_ISSUED = "certificate_issued"
+    CERTIFICATE_REVOKED = "certificate_revoked"
+    ASSIGNMENT_CREATED = "assignment_created"
 
 
 class Enrollment(db.Model):
@@ -25,8 +56,8 @@ class Enrollment(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
-    #: How the learner came to the course: "self" or "assignment".
-    source: Mapped[str] = mapped_column(String(20), default="self")
+    #: How the learner came to the course (EnrollmentSource).
+    source: Mapped[str] = mapped_column(String(20), default=EnrollmentSource.SELF)
     enrolled_at: Mapped[datetime] = mapped_column(default=utcnow)
     # The learner's standing, kept up to date by the services that change it, so that reports over a million
     # enrolments are one scan with no joins to progress, completions or certificates.
@@ -92,7 +123,7 @@ class Activity(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     #: Who did it (the learner, or e.g. the HR officer who assigned a course).
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    #: enrolled | lesson_completed | course_completed | assigned | quiz_submitted | quiz_passed | quiz_failed | ...
+    #: A Verb.
     verb: Mapped[str] = mapped_column(String(40), index=True)
     course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id"), index=True)
     #: Stable key of the object within the course (lesson key, quiz key), if any.

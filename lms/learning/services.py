@@ -16,7 +16,7 @@ from lms.db import insert_if_absent
 from lms.errors import DomainError
 from lms.extensions import db
 from lms.learning import standing
-from lms.learning.models import Activity, CourseCompletion, Enrollment, LessonProgress
+from lms.learning.models import Activity, CourseCompletion, Enrollment, EnrollmentSource, LessonProgress, Verb
 
 
 class NotEnrolled(DomainError):
@@ -31,7 +31,7 @@ class EnrollmentClosed(DomainError):
     message = _l("This course is open by assignment only.")
 
 
-def record(verb: str, *, user_id: int, at: datetime, actor_id: int | None = None, course: Course | None = None,
+def record(verb: Verb, *, user_id: int, at: datetime, actor_id: int | None = None, course: Course | None = None,
            object_key: str | None = None, content_version: str | None = None, details: dict | None = None) -> None:
     """Append one event to the activity record."""
     db.session.add(Activity(verb=verb, user_id=user_id, actor_id=actor_id if actor_id is not None else user_id,
@@ -45,23 +45,24 @@ def get_enrollment(user: User, course: Course) -> Enrollment | None:
                                                       Enrollment.course_id == course.id))
 
 
-def enroll(user: User, course: Course, *, now: datetime, source: str = "self", actor: User | None = None) -> bool:
+def enroll(user: User, course: Course, *, now: datetime, source: EnrollmentSource = EnrollmentSource.SELF,
+           actor: User | None = None) -> bool:
     """Enrol `user` in `course`; return True when newly enrolled (enrolling twice changes nothing).
 
     Raises EnrollmentClosed when a learner enrols themselves in a course that is open by assignment only.
     """
-    if source == "self" and not course.self_enrollment:
+    if source == EnrollmentSource.SELF and not course.self_enrollment:
         raise EnrollmentClosed()
     created = insert_if_absent(db.session, Enrollment,
                                {"user_id": user.id, "course_id": course.id, "source": source, "enrolled_at": now},
                                unique=["user_id", "course_id"])
     if created:
-        record("enrolled", user_id=user.id, actor_id=actor.id if actor else None, at=now, course=course,
+        record(Verb.ENROLLED, user_id=user.id, actor_id=actor.id if actor else None, at=now, course=course,
                content_version=course.version, details={"source": source})
     return created
 
 
-def enroll_many(user_ids: list[int], course: Course, *, now: datetime, source: str,
+def enroll_many(user_ids: list[int], course: Course, *, now: datetime, source: EnrollmentSource,
                 actor: User | None = None) -> list[int]:
     """Enrol these people in `course` at `now` (those enrolled already are left as they are), e.g. everyone an
     assignment names; return the ids of those newly enrolled. One INSERT per 500 people, whatever their number.
@@ -82,7 +83,7 @@ def enroll_many(user_ids: list[int], course: Course, *, now: datetime, source: s
         statement = insert(Enrollment).values(rows).on_conflict_do_nothing(index_elements=["user_id", "course_id"])
         created += db.session.scalars(statement.returning(Enrollment.user_id)).all()
     if created:
-        db.session.add_all(Activity(verb="enrolled", user_id=user_id, actor_id=actor.id if actor else user_id,
+        db.session.add_all(Activity(verb=Verb.ENROLLED, user_id=user_id, actor_id=actor.id if actor else user_id,
                                     at=now, course_id=course.id, content_version=course.version,
                                     details={"source": source}) for user_id in created)
     return created
@@ -176,7 +177,7 @@ def complete_lesson(user: User, lesson: Lesson, *, now: datetime, language: str,
         ).values(completed_at=now, lesson_version=lesson.version, language=language)).rowcount == 1
     if created:
         standing.count_lessons_done(user.id, course.id)
-        record("lesson_completed", user_id=user.id, at=now, course=course, object_key=lesson.key,
+        record(Verb.LESSON_COMPLETED, user_id=user.id, at=now, course=course, object_key=lesson.key,
                content_version=lesson.version, details={"language": language})
     return created
 
@@ -212,7 +213,7 @@ def complete_course_if_done(user: User, course: Course, *, now: datetime, langua
                                   course_version=course.version, language=language)
     db.session.add(completion)
     standing.set_completed(user.id, course.id, at=now, language=language)
-    record("course_completed", user_id=user.id, at=now, course=course, content_version=course.version,
+    record(Verb.COURSE_COMPLETED, user_id=user.id, at=now, course=course, content_version=course.version,
            details={"language": language})
     db.session.flush()
     return completion

@@ -16,6 +16,7 @@ from lms.courses.lookups import live_course_or_404
 from lms.db import utcnow
 from lms.extensions import db
 from lms.learning import bp, services
+from lms.learning.models import EnrollmentSource
 
 
 @bp.get("/my-learning")
@@ -52,7 +53,8 @@ def enroll(key: str):
         abort(400)
     assigned = get_assigned_course(current_user, course)
     try:
-        created = services.enroll(current_user, course, now=utcnow(), source="assignment" if assigned else "self")
+        source = EnrollmentSource.ASSIGNMENT if assigned else EnrollmentSource.SELF
+        created = services.enroll(current_user, course, now=utcnow(), source=source)
     except services.EnrollmentClosed as exc:
         flash(str(exc.message), "error")
         return redirect(url_for("courses.course", key=key), 303)
@@ -83,14 +85,13 @@ def complete_lesson(key: str, lesson_key: str):
     except services.NotEnrolled as exc:
         flash(str(exc.message), "error")
         return redirect(url_for("courses.course", key=key), 303)
-    # Read what the redirect needs before the commit expires the loaded rows (else one reload per row).
-    target = url_for("courses.lesson", key=key, lesson_key=outcome.next_lesson.key) \
-        if outcome.next_lesson is not None else url_for("courses.course", key=key)
-    locale = str(get_locale())
-    title, lesson_title = course.title_in(locale), lesson.title_in(locale, course.default_language)
     db.session.commit()
+    locale = str(get_locale())
     if outcome.completion is not None:
-        flash(_("Congratulations! You have completed the course “%(title)s”.", title=title), "success")
+        flash(_("Congratulations! You have completed the course “%(title)s”.", title=course.title_in(locale)),
+              "success")
     else:
-        flash(_("Lesson “%(title)s” is done.", title=lesson_title), "success")
-    return redirect(target, 303)
+        flash(_("Lesson “%(title)s” is done.", title=lesson.title_in(locale, course.default_language)), "success")
+    if outcome.next_lesson is not None:
+        return redirect(url_for("courses.lesson", key=key, lesson_key=outcome.next_lesson.key), 303)
+    return redirect(url_for("courses.course", key=key), 303)

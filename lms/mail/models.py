@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lms.db import utcnow
 from lms.extensions import db
+
+
+class OutboxStatus(StrEnum):
+    """pending -> sent, or pending -> failed (retried by `lms outbox send`)."""
+
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
 
 
 class OutboxMessage(db.Model):
@@ -20,8 +29,8 @@ class OutboxMessage(db.Model):
     recipient: Mapped[str] = mapped_column(String(254), index=True)
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
-    #: pending -> sent, or pending -> failed (retried by `lms outbox send`).
-    status: Mapped[str] = mapped_column(String(10), default="pending", index=True)
+    #: An OutboxStatus.
+    status: Mapped[str] = mapped_column(String(10), default=OutboxStatus.PENDING, index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

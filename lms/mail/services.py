@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from lms.db import utcnow
 from lms.extensions import db
-from lms.mail.models import OutboxMessage
+from lms.mail.models import OutboxMessage, OutboxStatus
 
 log = logging.getLogger("lms.mail")
 
@@ -34,11 +34,11 @@ def deliver(message: OutboxMessage, config: Mapping[str, Any]) -> bool:
         else:
             log.info("email to %s: %s\n%s", message.recipient, message.subject, message.body)
     except (OSError, smtplib.SMTPException) as exc:
-        message.status = "failed"
+        message.status = OutboxStatus.FAILED
         message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
         log.error("email %s to %s failed: %s", message.id, message.recipient, exc)
         return False
-    message.status = "sent"
+    message.status = OutboxStatus.SENT
     message.sent_at = utcnow()
     message.last_error = ""
     return True
@@ -46,7 +46,7 @@ def deliver(message: OutboxMessage, config: Mapping[str, Any]) -> bool:
 
 def deliver_pending(config: Mapping[str, Any], *, include_failed: bool = False, limit: int = 100) -> tuple[int, int]:
     """Deliver pending (and, if asked, failed) messages, oldest first. Returns (sent, failed)."""
-    statuses = ["pending", "failed"] if include_failed else ["pending"]
+    statuses = [OutboxStatus.PENDING, OutboxStatus.FAILED] if include_failed else [OutboxStatus.PENDING]
     messages = db.session.scalars(
         select(OutboxMessage).where(OutboxMessage.status.in_(statuses)).order_by(OutboxMessage.id).limit(limit)
     ).all()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -10,6 +11,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from lms.courses.models import Course, QuizVersion
 from lms.db import utcnow
 from lms.extensions import db
+
+
+class AttemptStatus(StrEnum):
+    """open -> submitted, or open -> expired (time limit passed before a submission arrived)."""
+
+    OPEN = "open"
+    SUBMITTED = "submitted"
+    EXPIRED = "expired"
 
 
 class QuizAttempt(db.Model):
@@ -31,8 +40,8 @@ class QuizAttempt(db.Model):
     number: Mapped[int]
     #: An author's try-out: never counts towards limits, completion or reports.
     is_preview: Mapped[bool] = mapped_column(default=False)
-    #: open -> submitted, or open -> expired (time limit passed before a submission arrived).
-    status: Mapped[str] = mapped_column(String(10), default="open")
+    #: An AttemptStatus.
+    status: Mapped[str] = mapped_column(String(10), default=AttemptStatus.OPEN)
     #: The pass mark of the quiz version, copied when the attempt starts.
     pass_mark: Mapped[int]
     started_at: Mapped[datetime] = mapped_column(default=utcnow)

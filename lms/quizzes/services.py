@@ -20,13 +20,14 @@ from lms.courses import services as courses
 from lms.courses.models import Course, QuizVersion
 from lms.errors import DomainError
 from lms.extensions import db
+from lms.learning.models import Verb
 from lms.learning.services import get_enrollment, record
 from lms.questions import TYPES
 from lms.questions.base import MAX_ANSWER_LENGTH, Rejected
 from lms.quizzes.draw import draw_questions, shuffle_layout
 from lms.quizzes.fields import attempt_fields, derived_tokens, is_token, old_names, random_tokens
 from lms.quizzes.grading import grade, passed, percent
-from lms.quizzes.models import QuizAttempt
+from lms.quizzes.models import AttemptStatus, QuizAttempt
 
 #: Answers that arrive this long after the deadline still count (network and clock skew); later ones do not.
 GRACE = timedelta(seconds=30)
@@ -143,7 +144,7 @@ def get_standing(user: User, quiz: QuizVersion, course: Course, *, now: datetime
     settings = quiz.settings
     if attempts is None or since is not None:
         attempts = list_attempts(user, course, since=since)
-    attempts = [a for a in attempts if a.status != "open"]
+    attempts = [a for a in attempts if a.status != AttemptStatus.OPEN]
     limit = settings.get("max_attempts")
     wait = settings.get("wait_minutes") or 0
     last = max((a.submitted_at for a in attempts if a.submitted_at), default=None)
@@ -173,7 +174,7 @@ def form_fields(attempt: QuizAttempt) -> dict[str, dict]:
 def may_review(attempt: QuizAttempt, standing: Standing) -> bool:
     """May the learner see right answers and explanations of this submitted attempt (the quiz's review rule)."""
     rule = attempt.quiz_version.settings.get("review", "after_passing")
-    if attempt.status == "open" or rule == "never":
+    if attempt.status == AttemptStatus.OPEN or rule == "never":
         return False
     if attempt.is_preview or rule == "always":
         return True
@@ -196,7 +197,7 @@ def start_attempt(user: User, course: Course, *, now: datetime, language: str, p
         raise NoQuiz()
     existing = _open_attempt(user, course, preview)
     if existing is not None and _is_expired(existing, now):
-        _finish(existing, {}, now=existing.deadline_at, status="expired")
+        _finish(existing, {}, now=existing.deadline_at, status=AttemptStatus.EXPIRED)
         existing = None
     if existing is not None:
         return existing
@@ -223,7 +224,7 @@ def start_attempt(user: User, course: Course, *, now: datetime, language: str, p
         QuizAttempt.is_preview.is_(preview))) or 0) + 1
     limit = settings.get("time_limit_minutes")
     attempt = QuizAttempt(user_id=user.id, course_id=course.id, quiz_version_id=quiz.id, number=number,
-                          is_preview=preview, status="open", pass_mark=quiz.pass_mark, started_at=now,
+                          is_preview=preview, status=AttemptStatus.OPEN, pass_mark=quiz.pass_mark, started_at=now,
                           deadline_at=now + timedelta(minutes=limit) if limit else None,
                           layout={"seed": seed, "questions": ids, "layouts": layouts, "fields": fields},
                           answers={}, results={}, language=language)
@@ -237,7 +238,7 @@ def start_attempt(user: User, course: Course, *, now: datetime, language: str, p
             raise
         return existing
     if not preview:
-        record("quiz_started", user_id=user.id, at=now, course=course, object_key=quiz.key,
+        record(Verb.QUIZ_STARTED, user_id=user.id, at=now, course=course, object_key=quiz.key,
                content_version=quiz.version, details={"attempt": number})
     return attempt
 
@@ -245,7 +246,7 @@ def start_attempt(user: User, course: Course, *, now: datetime, language: str, p
 def _open_attempt(user: User, course: Course, preview: bool) -> QuizAttempt | None:
     return db.session.scalar(select(QuizAttempt).where(
         QuizAttempt.user_id == user.id, QuizAttempt.course_id == course.id, QuizAttempt.is_preview.is_(preview),
-        QuizAttempt.status == "open"))
+        QuizAttempt.status == AttemptStatus.OPEN))
 
 
 def _is_expired(attempt: QuizAttempt, now: datetime) -> bool:
@@ -297,14 +298,14 @@ def submit_attempt(attempt: QuizAttempt, answers: dict[str, object], *, now: dat
     Raises AlreadySubmitted when it is closed already (double click, second tab, replay: nothing changes).
     After the deadline plus grace the answers are not counted and the attempt closes as expired.
     """
-    if attempt.status != "open":
+    if attempt.status != AttemptStatus.OPEN:
         raise AlreadySubmitted()
     if attempt.deadline_at is not None and now > attempt.deadline_at + GRACE:
-        return _finish(attempt, {}, now=attempt.deadline_at, status="expired")
-    return _finish(attempt, answers, now=now, status="submitted")
+        return _finish(attempt, {}, now=attempt.deadline_at, status=AttemptStatus.EXPIRED)
+    return _finish(attempt, answers, now=now, status=AttemptStatus.SUBMITTED)
 
 
-def _finish(attempt: QuizAttempt, answers: dict[str, object], *, now: datetime, status: str) -> QuizAttempt:
+def _finish(attempt: QuizAttempt, answers: dict[str, object], *, now: datetime, status: AttemptStatus) -> QuizAttempt:
     questions = questions_by_id(attempt)
     results, earned, possible = {}, 0.0, 0.0
     for qid in attempt.layout["questions"]:
@@ -317,7 +318,7 @@ def _finish(attempt: QuizAttempt, answers: dict[str, object], *, now: datetime, 
     did_pass = passed(score, attempt.pass_mark)
     # Close the attempt only if it is still open: of two racing submissions exactly one gets here first.
     closed = db.session.execute(
-        update(QuizAttempt).where(QuizAttempt.id == attempt.id, QuizAttempt.status == "open").values(
+        update(QuizAttempt).where(QuizAttempt.id == attempt.id, QuizAttempt.status == AttemptStatus.OPEN).values(
             status=status, submitted_at=now, answers=answers, results=results, score_percent=score,
             passed=did_pass)
     ).rowcount
@@ -325,7 +326,7 @@ def _finish(attempt: QuizAttempt, answers: dict[str, object], *, now: datetime, 
         raise AlreadySubmitted()
     db.session.refresh(attempt)
     if not attempt.is_preview:
-        record("quiz_passed" if did_pass else "quiz_failed", user_id=attempt.user_id, at=now,
+        record(Verb.QUIZ_PASSED if did_pass else Verb.QUIZ_FAILED, user_id=attempt.user_id, at=now,
                course=attempt.course, object_key=attempt.quiz_version.key,
                content_version=attempt.quiz_version.version,
                details={"attempt": attempt.number, "score": score, "pass_mark": attempt.pass_mark,

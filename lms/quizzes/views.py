@@ -18,6 +18,7 @@ from lms.extensions import db
 from lms.learning import services as learning
 from lms.questions import TYPES
 from lms.quizzes import bp, services
+from lms.quizzes.models import AttemptStatus
 
 
 def _course_and_quiz(key: str):
@@ -72,7 +73,7 @@ def attempt(attempt_id: int):
     if attempt is None:
         abort(404)
     questions = services.questions_by_id(attempt)
-    if attempt.status == "open":
+    if attempt.status == AttemptStatus.OPEN:
         return render_template("quizzes/take.html", attempt=attempt, questions=questions,
                                fields=services.form_fields(attempt), now=utcnow())
     now = utcnow()
@@ -95,7 +96,7 @@ def submit(attempt_id: int):
         abort(400)
     now = utcnow()
     try:
-        if attempt.status != "open":  # a replay to a closed attempt: say so, whatever the form holds
+        if attempt.status != AttemptStatus.OPEN:  # a replay to a closed attempt: say so, whatever the form holds
             raise services.AlreadySubmitted()
         answers = services.parse_answers(attempt, request.form.to_dict(flat=False))
         attempt = services.submit_attempt(attempt, answers, now=now)
@@ -108,14 +109,13 @@ def submit(attempt_id: int):
         flash(str(exc.message), "error")
         return render_template("quizzes/take.html", attempt=attempt, questions=services.questions_by_id(attempt),
                                fields=services.form_fields(attempt), now=now), 400
-    course = attempt.course
-    outcome = record_course_outcome(current_user, course, now=now, language=attempt.language)
-    expired, title = attempt.status == "expired", course.title_in(str(get_locale()))  # before the commit expires them
+    outcome = record_course_outcome(current_user, attempt.course, now=now, language=attempt.language)
     db.session.commit()
-    if expired:
+    if attempt.status == AttemptStatus.EXPIRED:
         flash(_("The time limit had passed, so the answers were not counted."), "error")
     elif outcome.completion is not None:
-        flash(_("Congratulations! You have completed the course “%(title)s”.", title=title), "success")
+        flash(_("Congratulations! You have completed the course “%(title)s”.",
+                title=attempt.course.title_in(str(get_locale()))), "success")
     return redirect(url_for("quizzes.attempt", attempt_id=attempt_id), 303)
 
 

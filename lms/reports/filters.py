@@ -21,14 +21,15 @@ from lms.courses.models import Course
 from lms.errors import DomainError
 from lms.extensions import db
 from lms.i18n import LANGUAGE_NAMES
+from lms.learning.models import EnrollmentStatus
 
 #: Where a learner stands in a course. "certified" is a completion whose certificate is valid now.
-STATUSES = ("not_started", "in_progress", "completed", "certified")
+STATUSES = tuple(EnrollmentStatus)
 STATUS_NAMES = {
-    "not_started": _lp("report status", "Not started"),
-    "in_progress": _lp("report status", "In progress"),
-    "completed": _lp("report status", "Completed"),
-    "certified": _lp("report status", "Certified"),
+    EnrollmentStatus.NOT_STARTED: _lp("report status", "Not started"),
+    EnrollmentStatus.IN_PROGRESS: _lp("report status", "In progress"),
+    EnrollmentStatus.COMPLETED: _lp("report status", "Completed"),
+    EnrollmentStatus.CERTIFIED: _lp("report status", "Certified"),
 }
 
 

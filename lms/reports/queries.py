@@ -13,11 +13,11 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 from lms.accounts.models import User
-from lms.assignments.models import Assignment, AssignmentUser
+from lms.assignments.models import Assignment, AssignmentUser, TargetKind
 from lms.certificates.models import Certificate
 from lms.db import UTCDateTime
 from lms.extensions import db
-from lms.learning.models import Enrollment
+from lms.learning.models import Enrollment, EnrollmentStatus
 from lms.reports.filters import ReportFilters
 from lms.reports.tree import AgencyTree
 from lms.timeutil import add_months
@@ -37,11 +37,11 @@ def _valid_certificate(now: datetime):
 
 
 def _status_condition(status: str, now: datetime):
-    if status == "not_started":
+    if status == EnrollmentStatus.NOT_STARTED:
         return and_(Enrollment.completed_at.is_(None), Enrollment.lessons_completed == 0)
-    if status == "in_progress":
+    if status == EnrollmentStatus.IN_PROGRESS:
         return and_(Enrollment.completed_at.is_(None), Enrollment.lessons_completed > 0)
-    if status == "completed":
+    if status == EnrollmentStatus.COMPLETED:
         return Enrollment.completed_at.is_not(None)
     return _valid_certificate(now)
 
@@ -79,8 +79,9 @@ def summary_rows(filters: ReportFilters, ids: list[int] | None, *, now: datetime
         return func.sum(case((condition, 1), else_=0))
     query = _enrolments().add_columns(
         User.agency_id, Enrollment.course_id, func.count(),
-        count_if(_status_condition("not_started", now)), count_if(_status_condition("in_progress", now)),
-        count_if(_status_condition("completed", now)), count_if(_valid_certificate(now)),
+        count_if(_status_condition(EnrollmentStatus.NOT_STARTED, now)),
+        count_if(_status_condition(EnrollmentStatus.IN_PROGRESS, now)),
+        count_if(_status_condition(EnrollmentStatus.COMPLETED, now)), count_if(_valid_certificate(now)),
     ).group_by(User.agency_id, Enrollment.course_id)
     return db.session.execute(_where(query, filters, ids, with_status=False, now=now)).all()
 
@@ -149,7 +150,7 @@ def overdue_query(filters: ReportFilters, ids: list[int] | None, tree: AgencyTre
         branch = select(User.id.label("user_id"), literal(assignment.course_id).label("course_id"),
                         literal(assignment.due_at, UTCDateTime()).label("due_at")).where(
             User.is_active.is_(True), not_(done.exists()))
-        if assignment.target_kind == "users":
+        if assignment.target_kind == TargetKind.USERS:
             branch = branch.join(AssignmentUser, and_(AssignmentUser.user_id == User.id,
                                                       AssignmentUser.assignment_id == assignment.id))
         else:
@@ -161,7 +162,7 @@ def overdue_query(filters: ReportFilters, ids: list[int] | None, tree: AgencyTre
                 if not targets:
                     continue
             branch = branch.where(User.agency_id.in_(targets))
-            if assignment.target_kind == "position":
+            if assignment.target_kind == TargetKind.POSITION:
                 branch = branch.where(func.lower(User.position) == (assignment.position or "").lower())
         if ids is not None:
             branch = branch.where(User.agency_id.in_(ids))

@@ -16,11 +16,13 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as _lp
 from sqlalchemy import func, select
 
+from lms.certificates.models import CertificateStatus
 from lms.certificates.serials import display as grouped_serial
 from lms.courses.ai_marks import source_type
 from lms.courses.models import Course, Lesson
 from lms.extensions import db
 from lms.i18n import localized
+from lms.learning.models import EnrollmentStatus
 from lms.reports.filters import STATUS_NAMES
 from lms.reports.tree import AgencyTree
 
@@ -45,7 +47,8 @@ COLUMNS = [
     ("certificate_status", _l("Certificate status")),
     ("certificate_expires_on", _l("Certificate valid until")),
 ]
-CERTIFICATE_STATUS_NAMES = {"valid": _l("valid"), "revoked": _l("revoked"), "expired": _l("expired")}
+CERTIFICATE_STATUS_NAMES = {CertificateStatus.VALID: _l("valid"), CertificateStatus.REVOKED: _l("revoked"),
+                            CertificateStatus.EXPIRED: _l("expired")}
 SUMMARY_COLUMNS = [
     ("agency_code", _l("Agency code")), ("agency", _l("Agency")), ("parent_code", _l("Parent agency code")),
     ("headcount", _l("Headcount")), ("enrolled", _l("Enrolled")),
@@ -116,17 +119,17 @@ class RowContext:
         if serial is None:
             certificate = ""
         elif revoked_at is not None:
-            certificate = "revoked"
+            certificate = CertificateStatus.REVOKED
         elif expires_at is not None and expires_at <= (self.now_text if isinstance(expires_at, str) else self.now):
-            certificate = "expired"
+            certificate = CertificateStatus.EXPIRED
         else:
-            certificate = "valid"
-        if certificate == "valid":
-            status = "certified"
+            certificate = CertificateStatus.VALID
+        if certificate == CertificateStatus.VALID:
+            status = EnrollmentStatus.CERTIFIED
         elif completed_at is not None:
-            status = "completed"
+            status = EnrollmentStatus.COMPLETED
         else:
-            status = "in_progress" if lessons else "not_started"
+            status = EnrollmentStatus.IN_PROGRESS if lessons else EnrollmentStatus.NOT_STARTED
         code, agency = self.agencies.get(agency_id, ("", ""))
         return [
             code, agency, name, email, position or "", key, title, ai_generated, self.day(enrolled_at),
