@@ -51,20 +51,24 @@ def _inner_modules():
             yield path, LAYERS[top]
 
 
+def _imported_names(path: Path) -> list[str]:
+    """The module names `path` imports, anywhere in it (function-local imports too)."""
+    names: list[str] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.append(node.module)
+    return names
+
+
 @pytest.mark.parametrize("path, layer", list(_inner_modules()), ids=lambda v: str(v).split("lms/")[-1])
 def test_module_imports_only_its_own_or_lower_layers(path, layer):
-    tree = ast.parse(path.read_text(encoding="utf-8"))
     offending = []
-    for node in ast.walk(tree):
-        names = []
-        if isinstance(node, ast.Import):
-            names = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            names = [node.module]
-        for name in names:
-            imported = _layer_of(name)
-            if imported is not None and imported > layer:
-                offending.append(name)
+    for name in _imported_names(path):
+        imported = _layer_of(name)
+        if imported is not None and imported > layer:
+            offending.append(name)
     assert offending == []
 
 
@@ -79,17 +83,10 @@ IMPURE = ("flask", "flask_babel", "flask_login", "flask_wtf", "sqlalchemy", "wtf
 
 @pytest.mark.parametrize("path", sorted((LMS / "questions").rglob("*.py")), ids=lambda p: str(p).split("lms/")[-1])
 def test_question_types_are_pure_and_import_only_the_foundation(path):
-    tree = ast.parse(path.read_text(encoding="utf-8"))
     offending = []
-    for node in ast.walk(tree):
-        names = []
-        if isinstance(node, ast.Import):
-            names = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            names = [node.module]
-        for name in names:
-            top = name.split(".")[0]
-            inner = name.split(".")[1] if top == "lms" and "." in name else None
-            if top in IMPURE or (top == "lms" and inner != "questions" and LAYERS.get(inner) != 0):
-                offending.append(name)
+    for name in _imported_names(path):
+        top = name.split(".")[0]
+        inner = name.split(".")[1] if top == "lms" and "." in name else None
+        if top in IMPURE or (top == "lms" and inner != "questions" and LAYERS.get(inner) != 0):
+            offending.append(name)
     assert offending == []
