@@ -51,8 +51,15 @@ class User(TimestampMixin, db.Model):
     #: argon2id hash; None for accounts created by import that have not chosen a password yet.
     password_hash: Mapped[str | None] = mapped_column(String(255))
     last_login_at: Mapped[datetime | None]
+    #: The stable person id the agency's directory and identity providers share (employee number or IIN); None when
+    #: the person came only by hand or CSV without one. Sign-in through a provider and directory sync match on it first.
+    employee_id: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
+    #: The line manager (from the directory, a provider's claim, the employees CSV or People); never a cycle. People
+    #: are deactivated, never deleted, so the reference needs no ON DELETE rule.
+    manager_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
 
     agency: Mapped[Agency | None] = relationship(lazy="joined")
+    manager: Mapped[User | None] = relationship(remote_side=[id], lazy="select")
     role_rows: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )
@@ -98,6 +105,29 @@ class UserRole(db.Model):
     role: Mapped[str] = mapped_column(String(20), primary_key=True)
 
     user: Mapped[User] = relationship(back_populates="role_rows")
+
+
+class ExternalIdentity(TimestampMixin, db.Model):
+    """A person's account at an identity provider (OpenID Connect or SAML), linked to one user.
+
+    A returning sign-in is matched on (provider, subject) before anything else; the link is made the first time,
+    by the person id or by a verified e-mail.
+    """
+
+    __tablename__ = "external_identities"
+    __table_args__ = (db.UniqueConstraint("provider", "subject"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: "oidc" or "saml".
+    protocol: Mapped[str] = mapped_column(String(8))
+    #: The provider's key in the settings (e.g. "egov" for [oidc.egov]); keys are unique across both protocols.
+    provider: Mapped[str] = mapped_column(String(64))
+    #: The provider's own id of the person (OIDC `sub`, SAML NameID), as the provider sent it.
+    subject: Mapped[str] = mapped_column(String(255))
+    last_login_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()
 
 
 class LoginSession(db.Model):
