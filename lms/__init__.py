@@ -111,6 +111,7 @@ def _init_extensions(app: Flask) -> None:
 
 def _import_models() -> None:
     # Every model module, so that migrations and create_all see all tables.
+    from lms import content_version
     from lms.accounts import models as _accounts  # noqa: F401
     from lms.agencies import models as _agencies  # noqa: F401
     from lms.api import models as _api  # noqa: F401
@@ -123,6 +124,8 @@ def _import_models() -> None:
     from lms.mail import models as _mail  # noqa: F401
     from lms.quizzes import models as _quizzes  # noqa: F401
     from lms.reports import models as _reports  # noqa: F401
+
+    content_version.install()
 
 
 def _init_tasks(app: Flask) -> None:

@@ -15,6 +15,7 @@ import os
 from flask import Flask, render_template
 from sqlalchemy import create_engine, text
 
+
 def create_app() -> Flask:
     """The ceiling app: GET /ceiling/<id> looks one user up by primary key and renders it."""
     app = Flask(__name__)

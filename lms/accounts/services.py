@@ -6,6 +6,7 @@ Services take explicit inputs (user, now, settings), never read the request, and
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from collections.abc import Callable, Sequence
@@ -16,9 +17,10 @@ from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import joinedload, lazyload
 
+from lms import content_version
 from lms.accounts.models import LoginSession, Role, User
 from lms.accounts.password_rules import (  # WeakPassword: views and commands catch services.WeakPassword
     PASSWORD_MAX_LENGTH,
@@ -29,7 +31,7 @@ from lms.accounts.passwords import hash_password, needs_rehash, verify_password
 from lms.agencies.models import Agency
 from lms.agencies.services import get_agency_by_code
 from lms.audit.services import audit_each
-from lms.db import utcnow
+from lms.db import UTCDateTime, utcnow
 from lms.errors import DomainError
 from lms.extensions import db
 from lms.mail.models import OutboxMessage
@@ -119,15 +121,24 @@ def load_session_user(user_id: str, token: str | None, *, now: datetime) -> tupl
     """Return (user, session id) when `token` is a live session of active user `user_id`, else None."""
     if not token or not user_id.isdigit():
         return None
-    # One statement, roles included (every page asks policy about them); the agency only when a page reads it.
-    row = db.session.execute(
-        select(User, LoginSession.id)
-        .join(LoginSession, LoginSession.user_id == User.id)
-        .where(User.id == int(user_id), LoginSession.token_hash == _token_hash(token),
-               LoginSession.expires_at > now, User.is_active.is_(True))
-        .options(joinedload(User.role_rows), lazyload(User.agency))
-    ).unique().first()
-    return (row[0], row[1]) if row else None
+    # One statement, roles included (every page asks policy about them); the agency only when a page reads it. The
+    # content version rides along: pages that show course content check their cached copy against it for free.
+    row = db.session.execute(_session_user_query(), {"user_id": int(user_id), "token_hash": _token_hash(token),
+                                                     "now": now}).unique().first()
+    if row is None:
+        return None
+    content_version.remember(db.session, row[2])
+    return row[0], row[1]
+
+
+@functools.cache
+def _session_user_query():
+    # Built once per process (bound parameters): building the statement costs about as much as running it.
+    return (select(User, LoginSession.id, content_version.token_column())
+            .join(LoginSession, LoginSession.user_id == User.id)
+            .where(User.id == bindparam("user_id"), LoginSession.token_hash == bindparam("token_hash"),
+                   LoginSession.expires_at > bindparam("now", type_=UTCDateTime()), User.is_active.is_(True))
+            .options(joinedload(User.role_rows), lazyload(User.agency)))
 
 
 def end_session(token: str | None) -> None:

@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from lms import content_version
 from lms.db import utcnow
 from lms.extensions import db
 from lms.i18n import localized
@@ -169,3 +170,6 @@ class CourseFile(db.Model):
     #: Fixed by the file's suffix at check time (lms.courses.media.MEDIA_TYPES).
     content_type: Mapped[str] = mapped_column(String(100))
     synced_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+content_version.watch(Course, Lesson, QuizVersion, CourseFile, FileBlob)

@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlalchemy import Select, delete, select
 from sqlalchemy.orm import load_only
 
+from lms.courses import cache
 from lms.courses import content as c
 from lms.courses.folder import FileChanged, read_bytes
 from lms.courses.media import MEDIA_MAX_BYTES
@@ -264,21 +265,43 @@ def catalogue_query(*, area: str | None = None, level: str | None = None, langua
 
 
 def get_live_course(key: str) -> Course | None:
-    """The course with this key unless it is retired."""
+    """The course with this key unless it is retired (from the content cache when it can serve)."""
+    live = cache.live_content()
+    if live is not None:
+        course = live.by_key.get(key)
+        return cache.attach(course) if course is not None else None
     return db.session.scalar(select(Course).where(Course.key == key, Course.is_retired.is_(False)))
 
 
 def list_live_lessons(course: Course) -> list[Lesson]:
-    """The course's lessons that are not retired, in order."""
+    """The course's lessons that are not retired, in order (from the content cache when it can serve)."""
+    live = cache.live_content()
+    if live is not None and course.id in live.lessons:
+        return [cache.attach(lesson) for lesson in live.lessons[course.id]]
     return list(db.session.scalars(select(Lesson).where(Lesson.course_id == course.id, Lesson.is_retired.is_(False))
                                    .order_by(Lesson.position)))
 
 
-def list_live_lessons_of(course_ids: list[int]) -> list[Lesson]:
-    """The live lessons of several courses, in course then lesson order (one query), for progress summaries.
+def get_lesson_variant(lesson: Lesson, locale: str, default: str) -> tuple[str, dict]:
+    """Lesson.variant (language shown, its title, body, minutes and AI label), with the text from the content cache
+    when it holds this lesson."""
+    live = cache.live_content()
+    content = live.contents.get(lesson.id) if live is not None else None
+    if content is None:
+        return lesson.variant(locale, default)
+    language = lesson.language_for(locale, default)
+    return language, content[language]
 
-    Only their ids, keys and positions are loaded; any other attribute is read from the database when used.
+
+def list_live_lessons_of(course_ids: list[int]) -> list[Lesson]:
+    """The live lessons of several courses, in course then lesson order (one query, or none from the content
+    cache), for progress summaries.
+
+    From the database only their ids, keys and positions are loaded; any other attribute is read when used.
     """
+    live = cache.live_content()
+    if live is not None and all(course_id in live.lessons for course_id in course_ids):
+        return [cache.attach(lesson) for course_id in sorted(course_ids) for lesson in live.lessons[course_id]]
     return list(db.session.scalars(
         select(Lesson).options(load_only(Lesson.id, Lesson.course_id, Lesson.key, Lesson.position))
         .where(Lesson.course_id.in_(course_ids), Lesson.is_retired.is_(False))
@@ -297,14 +320,21 @@ def get_file_bytes(sha256: str) -> bytes | None:
 
 
 def list_quiz_course_ids(course_ids: list[int]) -> set[int]:
-    """Which of these courses have a final quiz (one query)."""
+    """Which of these courses have a final quiz (one query, or none from the content cache)."""
     if not course_ids:
         return set()
+    live = cache.live_content()
+    if live is not None and all(course_id in live.by_id for course_id in course_ids):
+        return {course_id for course_id in course_ids if course_id in live.quizzes}
     return set(db.session.scalars(select(QuizVersion.course_id).where(QuizVersion.course_id.in_(course_ids),
                                                                       QuizVersion.is_current.is_(True))))
 
 
 def get_current_quiz(course: Course) -> QuizVersion | None:
-    """The quiz version new attempts use, if the course has a quiz."""
+    """The quiz version new attempts use, if the course has a quiz (from the content cache when it can serve)."""
+    live = cache.live_content()
+    if live is not None and course.id in live.by_id:
+        quiz = live.quizzes.get(course.id)
+        return cache.attach(quiz) if quiz is not None else None
     return db.session.scalar(select(QuizVersion).where(QuizVersion.course_id == course.id,
                                                        QuizVersion.is_current.is_(True)))

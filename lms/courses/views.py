@@ -93,7 +93,7 @@ def lesson(key: str, lesson_key: str):
         abort(404)
     current = lessons[index]
     locale = str(get_locale())
-    language, variant = current.variant(locale, course.default_language)
+    language, variant = services.get_lesson_variant(current, locale, course.default_language)
     media_labels = tuple(sorted((path, ai_label(ai)) for path, ai in course.media.items()))
     html = render_lesson(
         variant["body"],
