@@ -28,8 +28,10 @@ def upgrade():
         sa.Column('changed_at', sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_content_version')),
     )
-    op.bulk_insert(table, [{'id': 1, 'token': secrets.token_hex(16),
-                            'changed_at': datetime.now(timezone.utc).replace(tzinfo=None)}])
+    now = datetime.now(timezone.utc)
+    if op.get_bind().dialect.name == 'sqlite':  # stored naive, in UTC, as lms.db.UTCDateTime does
+        now = now.replace(tzinfo=None)
+    op.bulk_insert(table, [{'id': 1, 'token': secrets.token_hex(16), 'changed_at': now}])
 
 
 def downgrade():
