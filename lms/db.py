@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, MetaData, event
+from sqlalchemy import JSON, DateTime, MetaData, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, registry, scoped_session
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -131,3 +133,30 @@ def insert_if_absent(session: Session | scoped_session, model, values: dict, *, 
     statement = insert(model).values(**values).on_conflict_do_nothing(index_elements=unique)
     # RETURNING tells reliably whether a row was written (rowcount is not dependable for ORM-level inserts).
     return session.execute(statement.returning(model.__table__.c.id)).first() is not None
+
+
+class json_pairs(FunctionElement):
+    """Aggregate: a JSON array of [a, b] pairs over the group's rows ([] or None when there are none), to read a
+    one-to-many list as a column of a statement (json_group_array on SQLite, json_agg on PostgreSQL)."""
+
+    type = JSON()
+    inherit_cache = True
+    name = "json_pairs"
+
+
+@compiles(json_pairs, "sqlite")
+def _json_pairs_sqlite(element, compiler, **kw):
+    first, second = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"json_group_array(json_array({first}, {second}))"
+
+
+@compiles(json_pairs, "postgresql")
+def _json_pairs_postgresql(element, compiler, **kw):
+    first, second = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"json_agg(json_build_array({first}, {second}))"
+
+
+def parse_utc(value: str) -> datetime:
+    """A datetime as either engine writes it into JSON ("2026-03-01 10:00:00.5" naive UTC, or ISO with offset)."""
+    parsed = datetime.fromisoformat(value)
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)

@@ -144,6 +144,8 @@ class AssignedCourse:
     due_at: datetime
     completed_at: datetime | None
     recurrence_months: int | None = None
+    #: The learner's latest completion of the course, valid or not (None: never completed).
+    last_completed_at: datetime | None = None
 
     def is_overdue(self, now: datetime) -> bool:
         """Due date passed and not completed."""
@@ -160,35 +162,36 @@ def _status(course: Course, due: datetime, months: int | None, latest: datetime 
     if latest is None:
         return AssignedCourse(course, due, None, months)
     if months is None:
-        return AssignedCourse(course, due, latest, months)
+        return AssignedCourse(course, due, latest, months, latest)
     expires = add_months(latest, months)
     if now < expires - RENEWAL_WINDOW:
-        return AssignedCourse(course, max(due, expires), latest, months)
-    return AssignedCourse(course, max(due, expires), None, months)  # due again
+        return AssignedCourse(course, max(due, expires), latest, months, latest)
+    return AssignedCourse(course, max(due, expires), None, months, latest)  # due again
 
 
 def list_assigned_courses(user: User, *, now: datetime | None = None,
                           course_id: int | None = None) -> list[AssignedCourse]:
     """The live courses assigned to `user` (only `course_id`, when given), earliest due date first, with the
-    completion that satisfies them."""
+    completion that satisfies them. One statement."""
     now = now or utcnow()
-    query = (select(Course, func.min(Assignment.due_at), func.min(Assignment.recurrence_months))
-             .join(Assignment, Assignment.course_id == Course.id)
-             .where(Assignment.cancelled_at.is_(None), Course.is_retired.is_(False), _applies_to())
-             .group_by(Course.id))
+    query = _assigned_courses_query()
     if course_id is not None:
         query = query.where(Course.id == course_id)
     rows = db.session.execute(query, _applies_params(user)).all()
-    if not rows:
-        return []
-    completions = dict(db.session.execute(
-        select(CourseCompletion.course_id, func.max(CourseCompletion.completed_at))
-        .where(CourseCompletion.user_id == user.id, CourseCompletion.course_id.in_([row[0].id for row in rows]))
-        .group_by(CourseCompletion.course_id)
-    ).all())
-    items = [_status(course, aware(due), months, aware(completions.get(course.id)), now)
-             for course, due, months in rows]
+    items = [_status(course, aware(due), months, aware(latest), now) for course, due, months, latest in rows]
     return sorted(items, key=lambda item: item.due_at)
+
+
+@functools.cache
+def _assigned_courses_query():
+    # Built once per process (the user comes in as parameters); the latest completion is a column of each course.
+    latest = (select(func.max(CourseCompletion.completed_at))
+              .where(CourseCompletion.user_id == bindparam("applies_user_id"), CourseCompletion.course_id == Course.id)
+              .correlate(Course).scalar_subquery())
+    return (select(Course, func.min(Assignment.due_at), func.min(Assignment.recurrence_months), latest)
+            .join(Assignment, Assignment.course_id == Course.id)
+            .where(Assignment.cancelled_at.is_(None), Course.is_retired.is_(False), _applies_to())
+            .group_by(Course.id))
 
 
 def get_assigned_course(user: User, course: Course, *, now: datetime | None = None) -> AssignedCourse | None:
@@ -222,7 +225,7 @@ def renewal_since_for(user: User, assigned: AssignedCourse | None) -> datetime |
     """renewal_since() for a course whose assignment standing the caller has already read (None: not assigned)."""
     if assigned is None or assigned.recurrence_months is None or assigned.completed_at is not None:
         return None
-    return _latest_completed_at(user, assigned.course)
+    return assigned.last_completed_at  # read with the standing: no statement
 
 
 def _assignees_query(assignment: Assignment, *columns):

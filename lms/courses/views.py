@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from lms.assignments.services import get_assigned_course, renewal_since_for
+from lms.assignments.learner import get_course_state
 from lms.courses import ai_marks, bp, services
 from lms.courses.content import COMPETENCY_AREAS, LANGUAGES, LEVELS, CompetencyArea, Level
 from lms.courses.loader import MEDIA_SUFFIXES
@@ -18,7 +18,6 @@ from lms.courses.lookups import live_course_or_404
 from lms.courses.markdown import CALLOUTS, lesson_images, render_lesson
 from lms.extensions import db
 from lms.i18n import LANGUAGE_NAMES, LANGUAGE_NAMES_TRANSLATED
-from lms.learning import services as learning
 from lms.quizzes import services as quizzes
 
 AREA_NAMES = {
@@ -73,14 +72,13 @@ def course(key: str):
     course = live_course_or_404(key)
     lessons = services.list_live_lessons(course)
     quiz = services.get_current_quiz(course)
-    enrollment = learning.get_enrollment(current_user, course)
-    assignment = get_assigned_course(current_user, course)
-    since = renewal_since_for(current_user, assignment)
-    progress = learning.get_progress(current_user, course, since=since, lessons=lessons) if enrollment else None
+    state = get_course_state(current_user, course)
+    progress = state.progress(lessons) if state.enrollment else None
     attempts = quizzes.list_attempts(current_user, course) if quiz is not None else []
-    return render_template("courses/course.html", course=course, lessons=lessons, quiz=quiz, enrollment=enrollment,
-                           progress=progress, assignment=assignment, attempts=attempts, locale=str(get_locale()),
-                           passed_attempt=quizzes.first_passed(attempts, since=since))
+    return render_template("courses/course.html", course=course, lessons=lessons, quiz=quiz,
+                           enrollment=state.enrollment, progress=progress, assignment=state.assignment,
+                           attempts=attempts, locale=str(get_locale()),
+                           passed_attempt=quizzes.first_passed(attempts, since=state.since))
 
 
 @bp.get("/<key>/lessons/<lesson_key>")
@@ -104,7 +102,7 @@ def lesson(key: str, lesson_key: str):
         callout_titles=tuple((kind, str(CALLOUT_TITLES[kind])) for kind in CALLOUTS),
     )
     labelled_images = [course.media[path] for path in lesson_images(variant["body"]) if path in course.media]
-    assignment = get_assigned_course(current_user, course)
+    state = get_course_state(current_user, course)
     return render_template(
         "courses/lesson.html", course=course, lesson=current, title=variant["title"], html=html,
         language=language, fallback=language != locale, locale=locale, language_names=LANGUAGE_NAMES,
@@ -112,8 +110,7 @@ def lesson(key: str, lesson_key: str):
         position=index + 1, total=len(lessons),
         previous=lessons[index - 1] if index > 0 else None,
         next=lessons[index + 1] if index + 1 < len(lessons) else None,
-        enrollment=learning.get_enrollment(current_user, course), assignment=assignment,
-        is_done=learning.is_lesson_done(current_user, current, since=renewal_since_for(current_user, assignment)),
+        enrollment=state.enrollment, assignment=state.assignment, is_done=state.is_done(current),
     )
 
 

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
-from sqlalchemy.orm import contains_eager
+from sqlalchemy import bindparam, func, select, update
+from sqlalchemy.orm import aliased, contains_eager
 
 from lms.accounts.models import User
 from lms.courses import services as courses
 from lms.courses.models import Course, Lesson
-from lms.db import insert_if_absent
+from lms.db import insert_if_absent, json_pairs, parse_utc
 from lms.errors import DomainError
 from lms.extensions import db
 from lms.learning import standing
@@ -222,28 +223,49 @@ def complete_course_if_done(user: User, course: Course, *, now: datetime, langua
 def list_enrollments(user: User) -> list[tuple[Enrollment, Progress]]:
     """The user's live courses with their progress, most recently enrolled first.
 
-    A fixed number of queries, however many courses: lessons, progress and completions are read for all at once.
+    One statement however many courses (the lessons done and the latest completion are columns of each
+    enrolment), and the lessons from the content cache.
     """
-    enrollments = db.session.scalars(
-        select(Enrollment).join(Enrollment.course).options(contains_eager(Enrollment.course))
-        .where(Enrollment.user_id == user.id, Course.is_retired.is_(False))
-        .order_by(Enrollment.enrolled_at.desc())
-    ).all()
-    if not enrollments:
-        return []
-    course_ids = [enrollment.course_id for enrollment in enrollments]
-    lessons: dict[int, list[Lesson]] = {course_id: [] for course_id in course_ids}
-    for lesson in courses.list_live_lessons_of(course_ids):
+    return list_enrollments_and_renewals(user, since={})[0]
+
+
+def list_enrollments_and_renewals(user: User, *, since: dict[int, datetime]) -> tuple[
+        list[tuple[Enrollment, Progress]], dict[int, Progress]]:
+    """list_enrollments(), and for the courses in `since` ({course id: renewal time}, recurring training due
+    again: assignments.renewal_since_for) the progress counted afresh: only lessons completed after that time,
+    and no current completion (what get_progress(since=...) says). Same single statement."""
+    rows = db.session.execute(_enrollments_query(), {"user_id": user.id}).all()
+    if not rows:
+        return [], {}
+    lessons: dict[int, list[Lesson]] = {enrollment.course_id: [] for enrollment, _c, _d in rows}
+    for lesson in courses.list_live_lessons_of(list(lessons)):
         lessons[lesson.course_id].append(lesson)
-    done_ids = set(db.session.scalars(select(LessonProgress.lesson_id).where(
-        LessonProgress.user_id == user.id, LessonProgress.course_id.in_(course_ids))))
-    latest: dict[int, CourseCompletion] = {}
-    for completion in db.session.scalars(select(CourseCompletion).where(
-            CourseCompletion.user_id == user.id, CourseCompletion.course_id.in_(course_ids))
-            .order_by(CourseCompletion.completed_at, CourseCompletion.id)):
-        latest[completion.course_id] = completion  # the last one wins: the most recent
-    return [(enrollment, _progress(lessons[enrollment.course_id], done_ids, latest.get(enrollment.course_id)))
-            for enrollment in enrollments]
+    result, renewed = [], {}
+    for enrollment, latest, done in rows:
+        done_at = [(lesson_id, at) for lesson_id, at in done or ()]
+        course_lessons = lessons[enrollment.course_id]
+        result.append((enrollment, _progress(course_lessons, {lesson_id for lesson_id, _at in done_at}, latest)))
+        after = since.get(enrollment.course_id)
+        if after is not None:
+            renewed[enrollment.course_id] = _progress(
+                course_lessons, {lesson_id for lesson_id, at in done_at if parse_utc(at) > after}, None)
+    return result, renewed
+
+
+@functools.cache
+def _enrollments_query():
+    # Built once per process; the user comes in as a parameter.
+    latest = aliased(CourseCompletion)
+    latest_id = (select(latest.id).where(latest.user_id == Enrollment.user_id, latest.course_id == Enrollment.course_id)
+                 .order_by(latest.completed_at.desc(), latest.id.desc()).limit(1).scalar_subquery())
+    done = (select(json_pairs(LessonProgress.lesson_id, LessonProgress.completed_at))
+            .where(LessonProgress.user_id == Enrollment.user_id, LessonProgress.course_id == Enrollment.course_id)
+            .scalar_subquery())
+    return (select(Enrollment, CourseCompletion, done).join(Enrollment.course)
+            .options(contains_eager(Enrollment.course))
+            .outerjoin(CourseCompletion, CourseCompletion.id == latest_id)
+            .where(Enrollment.user_id == bindparam("user_id"), Course.is_retired.is_(False))
+            .order_by(Enrollment.enrolled_at.desc()))
 
 
 def count_learners_by_lesson(lesson_ids: list[int]) -> dict[int, int]:

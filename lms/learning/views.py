@@ -25,12 +25,11 @@ def dashboard():
     now = utcnow()
     assigned = list_assigned_courses(current_user, now=now)
     assigned_ids = {item.course.id for item in assigned if item.completed_at is None}
-    enrollments = services.list_enrollments(current_user)
-    progress = {e.course_id: p for e, p in enrollments}
-    for item in assigned:
-        since = renewal_since_for(current_user, item)
-        if since is not None and item.course.id in progress:  # recurring training due again: count afresh
-            progress[item.course.id] = services.get_progress(current_user, item.course, since=since)
+    # Recurring training due again counts afresh from the completion it renews.
+    renewals = {item.course.id: since for item in assigned
+                if (since := renewal_since_for(current_user, item)) is not None}
+    enrollments, renewed = services.list_enrollments_and_renewals(current_user, since=renewals)
+    progress = {e.course_id: p for e, p in enrollments} | renewed
     in_progress = [(e, p) for e, p in enrollments if p.completion is None and e.course_id not in assigned_ids]
     completed = [(e, p) for e, p in enrollments if p.completion is not None]
     certificates = {}

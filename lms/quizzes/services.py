@@ -139,11 +139,13 @@ def get_standing(user: User, quiz: QuizVersion, course: Course, *, now: datetime
     """Attempts used and left, passed or not, and the time before which no new attempt may start.
 
     With `since` (recurring training due again) only attempts after that time count: each period starts afresh.
-    `attempts`: list_attempts(user, course), when the caller has it already (used when `since` is None).
+    `attempts`: list_attempts(user, course), when the caller has it already (those after `since` are counted).
     """
     settings = quiz.settings
-    if attempts is None or since is not None:
+    if attempts is None:
         attempts = list_attempts(user, course, since=since)
+    elif since is not None:
+        attempts = [a for a in attempts if a.started_at > since]  # as list_attempts(since=since) selects
     attempts = [a for a in attempts if a.status != AttemptStatus.OPEN]
     limit = settings.get("max_attempts")
     wait = settings.get("wait_minutes") or 0

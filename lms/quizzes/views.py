@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from lms.accounts import policy
+from lms.assignments.learner import get_course_state
 from lms.assignments.outcome import record_course_outcome
 from lms.assignments.services import renewal_since
 from lms.courses import services as courses
@@ -34,13 +35,12 @@ def _course_and_quiz(key: str):
 def overview(key: str):
     course, quiz = _course_and_quiz(key)
     now = utcnow()
-    since = renewal_since(current_user, course, now=now)
+    state = get_course_state(current_user, course, now=now, with_lessons=False)
     attempts = services.list_attempts(current_user, course)
     return render_template("quizzes/overview.html", course=course, quiz=quiz,
-                           standing=services.get_standing(current_user, quiz, course, now=now, since=since,
+                           standing=services.get_standing(current_user, quiz, course, now=now, since=state.since,
                                                           attempts=attempts),
-                           attempts=attempts,
-                           enrolled=learning.get_enrollment(current_user, course) is not None,
+                           attempts=attempts, enrolled=state.enrollment is not None,
                            may_preview=policy.can_manage_courses(current_user))
 
 
