@@ -74,7 +74,7 @@ def _init_extensions(app: Flask) -> None:
     from lms.accounts.session import init_login
     from lms.db import WRITES_ATTR, begin_write, install_sqlite_pragmas
     from lms.extensions import babel, csrf, db, limiter, migrate
-    from lms.i18n import get_locale, install_date_filters
+    from lms.i18n import get_locale, install_date_filters, install_template_gettext
 
     db.init_app(app)
     with app.app_context():
@@ -85,6 +85,7 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     babel.init_app(app, locale_selector=get_locale, default_translation_directories="translations")
     install_date_filters(app)
+    install_template_gettext(app)
     init_login(app)
     init_passwords(app)
 

@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 import flask_babel
 from babel.dates import get_datetime_format
+from flask import g
 from flask_babel import lazy_gettext as _l
 
 from lms.config import LOCALES
@@ -90,3 +91,34 @@ def install_date_filters(app) -> None:
     """Register format_day and format_moment as the templates' date filters."""
     app.jinja_env.filters["format_day"] = format_day
     app.jinja_env.filters["format_moment"] = format_moment
+
+
+def _translations():
+    """The current translations, looked up once per request and locale instead of on every string.
+
+    Flask-Babel's own lookup walks `g` three times and formats the locale's name for every string (about a hundred
+    per page). This keeps (locale, translations) on Flask-Babel's per-request namespace and reuses it while the
+    locale object is the same one; force_locale (mails, certificates) puts another locale object there and puts the
+    first one back afterwards, so inside and after it the right translations are used.
+    """
+    ctx = g.get("_flask_babel") if g else None
+    if ctx is None:
+        return flask_babel.get_translations()
+    locale = getattr(ctx, "babel_locale", None) or flask_babel.get_locale()
+    memo = getattr(ctx, "lms_translations", None)
+    if memo is not None and memo[0] is locale:
+        return memo[1]
+    translations = flask_babel.get_translations()
+    ctx.lms_translations = (locale, translations)
+    return translations
+
+
+def install_template_gettext(app) -> None:
+    """Templates translate through _translations() (Jinja's i18n extension formats the strings as before)."""
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: _translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+    )
