@@ -113,8 +113,29 @@ def _translations():
     return translations
 
 
+class _RequestDomain(flask_babel.Domain):
+    """Flask-Babel's message domain with the same per-request memo, for gettext, _l and ngettext in Python code."""
+
+    def get_translations(self):
+        ctx = g.get("_flask_babel") if g else None
+        if ctx is None:
+            return super().get_translations()
+        locale = getattr(ctx, "babel_locale", None) or flask_babel.get_locale()
+        memo = getattr(ctx, "lms_domain_translations", None)
+        if memo is not None and memo[0] is locale and memo[1] is self:
+            return memo[2]
+        translations = super().get_translations()
+        ctx.lms_domain_translations = (locale, self, translations)
+        return translations
+
+
 def install_template_gettext(app) -> None:
-    """Templates translate through _translations() (Jinja's i18n extension formats the strings as before)."""
+    """Templates translate through _translations() (Jinja's i18n extension formats the strings as before), and
+    Python code through _RequestDomain."""
+    instance = app.extensions["babel"].instance
+    if not isinstance(instance.__dict__.get("domain_instance"), _RequestDomain):
+        with app.app_context():
+            instance.domain_instance = _RequestDomain(domain=instance.domain)
     app.jinja_env.install_gettext_callables(
         gettext=lambda s: _translations().ugettext(s),
         ngettext=lambda s, p, n: _translations().ungettext(s, p, n),

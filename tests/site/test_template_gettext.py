@@ -24,3 +24,14 @@ def test_each_request_gets_its_own_locale(app):
     for language, expected in (("ru", "Моё обучение"), ("en", "My learning"), ("kk", "Менің оқуым")):
         with app.test_request_context(headers={"Accept-Language": language}):
             assert render_template_string(PAGE).startswith(expected + "|")
+
+
+def test_python_gettext_follows_force_locale_too(app):
+    from flask_babel import gettext, lazy_gettext
+
+    lazy = lazy_gettext("My learning")
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        assert gettext("My learning") == "My learning"
+        with force_locale("ru"):
+            assert gettext("My learning") == "Моё обучение" and str(lazy) == "Моё обучение"
+        assert str(lazy) == "My learning"
