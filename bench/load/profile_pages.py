@@ -72,6 +72,7 @@ def main() -> None:
             client.get(course)
         profiler.disable()
         pstats.Stats(profiler).sort_stats("tottime").print_stats(30)
+        pstats.Stats(profiler).print_callers("local.py:310")
 
 
 if __name__ == "__main__":

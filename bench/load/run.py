@@ -45,7 +45,9 @@ HR = ("hr@demo.lms.kz", "hr-demo-2026")  # the demo HR officer (lms/demo/account
 USERS = 16
 SPIKE_ACCOUNTS, SPIKE_USERS, SPIKE_CAP = 500, 50, 120
 READERS = 32
-OUT = TMP / "lms-bench-load"
+#: Database name and output folder; LMS_BENCH_NAME gives two runs on one machine their own.
+NAME = os.environ.get("LMS_BENCH_NAME", "lms_bench_load")
+OUT = TMP / NAME.replace("_", "-")
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
@@ -209,6 +211,54 @@ def locust(base: str, classes: list[str], users: int, seconds: int, sessions: Pa
     return json.loads(result.read_text())
 
 
+def serial(base: str, path: str, cookie: str | None, n: int = 200) -> float:
+    """Median milliseconds of `n` GETs of `path`, one at a time over HTTP (keep-alive), after 20 warm-up requests."""
+    client = requests.Session()
+    if cookie:
+        client.cookies.set("lms_session", cookie)
+    times = []
+    for i in range(20 + n):
+        started = time.perf_counter()
+        if client.get(base + path, timeout=30).status_code != 200:
+            raise RuntimeError(f"serial: GET {path} did not answer 200")
+        if i >= 20:
+            times.append((time.perf_counter() - started) * 1000)
+    return sorted(times)[len(times) // 2]
+
+
+def serial_costs(url: str, cookie: str, course: str, lesson: str, engine: str) -> dict[str, float]:
+    """One request at a time over HTTP, both apps under gunicorn with one sync worker on the same database."""
+    costs = {}
+    one = ["--workers", "1", "--worker-class", "sync", "--timeout", "120"]
+    for name, spec, paths in (("ceiling", "bench.load.ceiling:create_app()", {"ceiling": "/ceiling/1"}),
+                              ("app", "lms:create_app()", {"course page": f"/courses/{course}",
+                                                           "lesson page": f"/courses/{course}/lessons/{lesson}"})):
+        log = OUT / f"{engine}-serial-{name}.log"
+        port = free_port()
+        process = launch([str(BIN / "gunicorn"), *one, "--bind", f"127.0.0.1:{port}", spec], url, log)
+        try:
+            wait_ready(process, f"http://127.0.0.1:{port}", log)
+            for label, path in paths.items():
+                costs[label] = serial(f"http://127.0.0.1:{port}", path, None if name == "ceiling" else cookie)
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+    return costs
+
+
+def worker_memory(master: subprocess.Popen) -> list[float]:
+    """Resident memory (MB) of each worker process of a gunicorn master (from /proc)."""
+    sizes = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
+        except OSError:
+            continue
+        if fields.get("PPid", "").strip() == str(master.pid) and "VmRSS" in fields:
+            sizes.append(int(fields["VmRSS"].split()[0]) / 1024)
+    return sorted(sizes)
+
+
 def count_submitted(url: str, user_ids: list[int], course_key: str) -> int:
     from sqlalchemy import func, select
 
@@ -232,7 +282,7 @@ def run_engine(engine: str, learners: int, seconds: int, course: str) -> list[st
     times: dict[str, float] = {}
     print(f"[{engine}] building the dataset ({learners} learners)...", flush=True)
     with phase(times, "dataset (db upgrade, courses sync, demo-data)", engine):
-        url, seeded = prepare(engine, learners, name="lms_bench_load")
+        url, seeded = prepare(engine, learners, name=NAME)
     with phase(times, "dashboard snapshot (the worker's 5-minute job, run once now)", engine):
         subprocess.run([str(BIN / "lms"), "report", "snapshot"], env={**server_env(url), "LMS_TASK_QUEUE": "immediate"},
                        check=True, capture_output=True)
@@ -271,19 +321,22 @@ def run_engine(engine: str, learners: int, seconds: int, course: str) -> list[st
         with phase(times, "scenario quiz spike", engine):
             results["quiz spike"] = locust(base, ["SpikeLearner"], SPIKE_USERS, SPIKE_CAP, sessions, accounts,
                                            course, "spike")["spike"]
+        memory = worker_memory(app)
     finally:
         with phase(times, "servers stop", engine):
             for process in (app, ceiling, worker):
                 process.terminate()
             for process in (app, ceiling, worker):
                 process.wait(timeout=30)
+    with phase(times, "one request at a time (1 sync worker each)", engine):
+        costs = serial_costs(url, accounts["readers"][1]["cookie"], course, accounts["lessons"][0], engine)
     submitted = count_submitted(url, accounts["spike_ids"], course)
     locked = {name: (OUT / f"{engine}-{name}.log").read_text().count("database is locked")
               for name in ("app", "worker", "ceiling")}
-    return table(engine, learners, seeded, results, submitted, locked, statements, times)
+    return table(engine, learners, seeded, results, submitted, locked, statements, times, costs, memory)
 
 
-def table(engine, learners, seeded, r, submitted, locked, statements, times) -> list[str]:
+def table(engine, learners, seeded, r, submitted, locked, statements, times, costs, memory) -> list[str]:
     ceiling, spike = r["ceiling"], r["quiz spike"]
     lines = [f"### {engine}, {learners:,} learners (demo-data took {seeded:.0f} s), {USERS} concurrent users",
              "", "| scenario | requests | req/s | p50 ms | p95 ms | p99 ms | errors | req/s vs ceiling | "
@@ -306,6 +359,11 @@ def table(engine, learners, seeded, r, submitted, locked, statements, times) -> 
               f"Learner p95 during an HR export: {busy:.0f} ms vs {idle:.0f} ms idle ({busy / max(idle, 1):.1f}x; "
               f"target <= 2x).",
               "SQL statements per request: " + ", ".join(f"{path} {n}" for path, n in statements.items()) + ".",
+              "One request at a time over HTTP (gunicorn, 1 sync worker each, median of 200): "
+              + ", ".join(f"{name} {ms:.1f} ms ({ms / costs['ceiling']:.1f}x)" for name, ms in costs.items())
+              + " (target: course and lesson pages <= 4x the ceiling).",
+              "Resident memory per platform worker after the run: "
+              + ", ".join(f"{mb:.0f} MB" for mb in memory) + ".",
               f"Errors by HTTP status (0: no response): {failures or 'none'}.",
               "Phases: " + ", ".join(f"{name} {t:.0f} s" for name, t in times.items())
               + f"; {sum(times.values()):.0f} s in all.", ""]
