@@ -213,8 +213,9 @@ def main() -> None:
     lines = []
     try:
         redis_port = free_port()
-        processes.append(subprocess.Popen([shutil.which("redis-server") or "/usr/bin/redis-server", "--port", str(redis_port), "--bind", "127.0.0.1",
-                                           "--save", "", "--appendonly", "no", "--dir", str(tmp)],
+        redis = shutil.which("redis-server") or "/usr/bin/redis-server"
+        processes.append(subprocess.Popen([redis, "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "",
+                                           "--appendonly", "no", "--dir", str(tmp)],
                                           stdout=(tmp / "redis.log").open("w"), stderr=subprocess.STDOUT))
         print(f"dataset: PostgreSQL, {args.learners} learners...", flush=True)
         url, _seconds = prepare("postgresql", args.learners, name="lms_bench_scaleout")
