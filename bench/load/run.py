@@ -163,7 +163,7 @@ def gunicorn(app_spec: str, url: str, log: Path) -> tuple[subprocess.Popen, str]
 
 def wait_ready(process: subprocess.Popen, base: str, log: Path) -> None:
     """Until the server answers (any status: the ceiling app has no /healthz)."""
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 180  # a loaded shared machine takes its time importing four workers
     while time.monotonic() < deadline and process.poll() is None:
         try:
             requests.get(base + "/healthz", timeout=1)
@@ -297,9 +297,9 @@ def run_engine(engine: str, learners: int, seconds: int, course: str) -> list[st
                                                 gunicorn("bench.load.ceiling:create_app()", url, ceiling_log))
         worker = launch([str(BIN / "huey_consumer"), "lms.worker.huey", "--workers", "1", "--worker-type",
                          "thread"], url, OUT / f"{engine}-worker.log")
+    try:
         wait_ready(app, base, app_log)
         wait_ready(ceiling, ceiling_base, ceiling_log)
-    try:
         with phase(times, "cookie check and HR sign-in via /login", engine):
             check_cookies(base, [accounts["readers"][0], accounts["spike"][-1]])
             hr = sign_in(base, *HR)
