@@ -131,7 +131,9 @@ class Driver:
 
     def learner(self, session: dict) -> None:
         client = requests.Session()
-        client.cookies.set("lms_session", session["cookie"])
+        # The same domain and path as the server's Set-Cookie, so that a refreshed cookie (it carries the CSRF
+        # secret) replaces this one instead of standing beside it.
+        client.cookies.set("lms_session", session["cookie"], domain="127.0.0.1", path="/")
         rng = random.Random(session["email"])
         while not self.stop.is_set():
             self._call(client, "GET", "/my-learning", "my learning")
@@ -268,15 +270,18 @@ def main() -> None:
         # Content sync through instance A's settings (a command on that machine) is seen by instance B.
         reader = requests.Session()
         reader.cookies.set("lms_session", accounts["readers"][-1]["cookie"])
-        before = "AI foundations for public servants" in reader.get(b.base + f"/courses/{COURSE}", timeout=30).text
+        marker = "(edition 2)"
+        before = marker in reader.get(b.base + f"/courses/{COURSE}", timeout=30).text
         manifest = courses / COURSE / "course.yml"
-        manifest.write_text(manifest.read_text().replace("en: AI foundations for public servants",
-                                                         "en: AI foundations for public servants (edition 2)", 1))
+        text = manifest.read_text()
+        for title in ("AI foundations for public servants", "Основы ИИ для государственных служащих",
+                      "Мемлекеттік қызметшілерге арналған ЖИ негіздері"):
+            text = text.replace(f": {title}\n", f": {title} {marker}\n", 1)
+        manifest.write_text(text)
         subprocess.run([str(BIN / "lms"), "courses", "sync"], env=env, check=True, capture_output=True)
         after = reader.get(b.base + f"/courses/{COURSE}", timeout=30).text
-        lines.append(f"- Content: course page on B showed the old title before the sync: {before}; `lms courses "
-                     f"sync` run with A's settings; B's next course page shows the new title: "
-                     f"{'(edition 2)' in after}.")
+        lines.append(f"- Content: the course page on B before the sync shows the new title: {before}; `lms courses "
+                     f"sync` run with A's settings; B's next course page shows the new title: {marker in after}.")
 
         # The learner mix through nginx; A killed with SIGKILL a third in, started again two thirds in.
         driver = Driver(proxy, accounts["readers"][:args.users], accounts["lessons"])
