@@ -70,7 +70,17 @@ $(STATUS_VERIFIER):
 	npm install --prefix .ci/cache/npm-status --no-save --no-audit --no-fund --loglevel=error \
 		@digitalbazaar/vc-bitstring-status-list@2.0.1 jose@6.2.18
 
-test: install $(STATUS_VERIFIER)
+# The Learning Record Store of the xAPI tests (tests/xapi): Ralph from PyPI in its own virtualenv under .ci/cache
+# (outside git), started by a session fixture. Its `lrs` extra leaves out `requests`, which its auth module imports.
+RALPH := .ci/cache/ralph/.installed-5.1.0
+
+$(RALPH):
+	rm -rf .ci/cache/ralph
+	$(PYTHON) -m venv .ci/cache/ralph
+	.ci/cache/ralph/bin/pip install --quiet --disable-pip-version-check 'ralph-malph[cli,lrs]==5.1.0' 'requests==2.34.2'
+	touch $@
+
+test: install $(STATUS_VERIFIER) $(RALPH)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # Browser tests (tests/e2e): Debian's Chromium (apt-get install chromium) and the Nu HTML Checker from npm (into

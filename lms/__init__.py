@@ -123,6 +123,7 @@ def _import_models() -> None:
     from lms.mail import models as _mail  # noqa: F401
     from lms.quizzes import models as _quizzes  # noqa: F401
     from lms.reports import models as _reports  # noqa: F401
+    from lms.xapi import models as _xapi  # noqa: F401
 
 
 def _init_tasks(app: Flask) -> None:
@@ -131,6 +132,8 @@ def _init_tasks(app: Flask) -> None:
     from lms import tasks
     from lms.exports import tasks as _exports_tasks  # noqa: F401
     from lms.reports import tasks as _reports_tasks  # noqa: F401
+    from lms.xapi import outbox as _xapi_outbox  # noqa: F401 - subscribes to lms.events.ACTIVITIES
+    from lms.xapi import tasks as _xapi_tasks  # noqa: F401
 
     tasks.init_tasks(app)
 

@@ -33,6 +33,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "reminders": ("lms.assignments.cli:reminders", "Email reminders about due and overdue assignments."),
     "report": ("lms.reports.cli:report", "Training reports."),
     "users": ("lms.accounts.cli:users", "Manage user accounts."),
+    "xapi": ("lms.xapi.cli:xapi", "xAPI statements for the Learning Record Store."),
 }
 
 

@@ -92,6 +92,17 @@ DEFAULTS: dict[str, Any] = {
     # the snapshot counted them; smaller ones count fast and are counted when the page opens. 0: every scope.
     "REPORT_SNAPSHOT_MIN_ENROLMENTS": 50_000,
     "API_RATE_LIMIT": "120 per minute",  # per API token
+    # xAPI statements of learning events, kept in an outbox (lms.xapi) and sent by the task worker to a Learning
+    # Record Store. Off: nothing is recorded for the LRS (`lms xapi replay --since` builds what was missed).
+    "XAPI_ENABLED": False,
+    "XAPI_ENDPOINT": "",  # the LRS's xAPI base URL; statements go to <endpoint>/statements
+    "XAPI_KEY": "",  # HTTP basic auth: the LRS client's key (user name) and secret
+    "XAPI_SECRET": "",
+    "XAPI_ACTOR": "account",  # account: an opaque id under BASE_URL; mbox: the learner's email (mailto:)
+    "XAPI_BATCH_SIZE": 50,  # statements per POST
+    "XAPI_TIMEOUT_SECONDS": 10,
+    "XAPI_RETRY_SECONDS": 60,  # the first wait after a failed delivery; doubled each time...
+    "XAPI_RETRY_MAX_SECONDS": 3600,  # ... up to this
 }
 
 _HOST_NAME = re.compile(r"\.?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*")
@@ -245,6 +256,7 @@ def validate(config: dict[str, Any]) -> None:
     minimum = config["REPORT_SNAPSHOT_MIN_ENROLMENTS"]
     if isinstance(minimum, bool) or not isinstance(minimum, int) or minimum < 0:
         raise ConfigError(f"LMS_REPORT_SNAPSHOT_MIN_ENROLMENTS must be a whole number of 0 or more, not {minimum!r}")
+    _validate_xapi(config)
     for name in config["TRUSTED_HOSTS"]:
         if not _HOST_NAME.fullmatch(name):
             raise ConfigError(f"LMS_TRUSTED_HOSTS: {name!r} is not a host name (use host or .domain, comma-separated)")
@@ -265,6 +277,24 @@ def validate(config: dict[str, Any]) -> None:
         problems.append("set LMS_MAIL_BACKEND=smtp and LMS_MAIL_SERVER: production mail must be delivered")
     if problems:
         raise ConfigError("Refusing to start with LMS_ENV=production: " + "; ".join(problems))
+
+
+def _validate_xapi(config: dict[str, Any]) -> None:
+    if config["XAPI_ACTOR"] not in ("account", "mbox"):
+        raise ConfigError(f"LMS_XAPI_ACTOR must be account or mbox, not {config['XAPI_ACTOR']!r}")
+    for name, low, high in (("XAPI_BATCH_SIZE", 1, 1000), ("XAPI_TIMEOUT_SECONDS", 1, 600),
+                            ("XAPI_RETRY_SECONDS", 1, 86400), ("XAPI_RETRY_MAX_SECONDS", 1, 7 * 86400)):
+        value = config[name]
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise ConfigError(f"LMS_{name} must be a whole number from {low} to {high}, not {value!r}")
+    if not config["XAPI_ENABLED"]:
+        return
+    parts = urlsplit(config["XAPI_ENDPOINT"])
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ConfigError("LMS_XAPI_ENABLED needs LMS_XAPI_ENDPOINT, the LRS's xAPI address "
+                          "(e.g. https://lrs.example.kz/xAPI/)")
+    if config["ENV"] == "production" and parts.scheme != "https":
+        raise ConfigError("LMS_XAPI_ENDPOINT must be https in production: the LRS receives learning records")
 
 
 def trusted_hosts(base_url: str, extra: str | list[str] | tuple[str, ...]) -> list[str]:

@@ -12,7 +12,7 @@ LMS = Path(__file__).resolve().parent.parent / "lms"
 #: Lower number = lower layer. A module may import only from its own layer or lower ones.
 LAYERS = {
     "config": 0, "db": 0, "extensions": 0, "i18n": 0, "errors": 0, "redirects": 0, "links": 0, "imports": 0, "mail": 0,
-    "tasks": 0,
+    "tasks": 0, "events": 0,
     "timeutil": 0,
     "agencies": 1,
     "questions": 1,  # below courses (the loader builds questions through it); imports foundation only, see below
@@ -24,6 +24,9 @@ LAYERS = {
     "certificates": 6,
     "assignments": 7,  # mandatory training, reminders, and the outcome of learning (it sees certificates)
     "site": 7,
+    # xAPI statements: reads learning, quizzes and certificates' events; lower layers reach it only through
+    # lms.events (it subscribes), never by import.
+    "xapi": 7,
     "admin": 8,
     # exports and api read the reports' queries, rows and filters (and certificates, learning below them).
     "reports": 9, "exports": 9, "api": 9,
