@@ -15,10 +15,11 @@ from typing import Any
 
 SENT, REJECTED, RETRY = "sent", "rejected", "retry"
 
-#: Answers that say a statement of the batch is at fault (malformed, or its id taken by a different statement):
-#: sent one by one to find it; alone, it is rejected and not retried. Every other failure (network, 401/403
-#: misconfiguration, 429, 5xx) is the LRS's or ours to fix, and the batch is retried with backoff.
-REFUSALS = frozenset({400, 409, 413})
+#: Answers that say a statement of the batch is at fault (malformed: 400, or 422 from LRSs built on FastAPI such as
+#: Ralph; its id taken by a different statement: 409; too large: 413): the batch is sent one by one to find it;
+#: alone, it is rejected and not retried. Every other failure (network, 401/403 misconfiguration, 429, 5xx) is the
+#: LRS's or ours to fix, and the batch is retried with backoff.
+REFUSALS = frozenset({400, 409, 413, 422})
 
 
 @dataclass(frozen=True)

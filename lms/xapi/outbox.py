@@ -104,7 +104,7 @@ def actor_names(user_ids: list[int]) -> dict[int, str]:
     if not user_ids:
         return {}
     names = dict(db.session.execute(select(XapiActor.user_id, XapiActor.name)
-                                    .where(XapiActor.user_id.in_(user_ids))).tuples())
+                                    .where(XapiActor.user_id.in_(user_ids))).all())
     missing = [user_id for user_id in user_ids if user_id not in names]
     if missing:
         dialect = db.session.get_bind().dialect.name
@@ -118,7 +118,7 @@ def actor_names(user_ids: list[int]) -> dict[int, str]:
             # Another request naming the same learner at the same moment keeps its name; it is read back below.
             db.session.execute(insert(XapiActor).values(rows).on_conflict_do_nothing(index_elements=["user_id"]))
         names.update(db.session.execute(select(XapiActor.user_id, XapiActor.name)
-                                        .where(XapiActor.user_id.in_(missing))).tuples())
+                                        .where(XapiActor.user_id.in_(missing))).all())
     return names
 
 
@@ -222,7 +222,7 @@ class Backlog:
 def get_backlog() -> Backlog:
     """Counts by status, the head of the queue and the last delivery."""
     counts = dict(db.session.execute(select(XapiStatement.status, func.count())
-                                     .group_by(XapiStatement.status)).tuples())
+                                     .group_by(XapiStatement.status)).all())
     head = next_pending()
     return Backlog(
         pending=counts.get(StatementStatus.PENDING, 0), sent=counts.get(StatementStatus.SENT, 0),
