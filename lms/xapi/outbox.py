@@ -15,12 +15,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from flask_babel import force_locale
-from flask_babel import lazy_gettext as _l
+from flask_babel import force_locale, lazy_pgettext
 from sqlalchemy import func, select, tuple_, update
 
 from lms import events
 from lms.accounts.models import User
+from lms.certificates.models import Certificate
 from lms.config import LOCALES
 from lms.courses.models import Course, Lesson
 from lms.extensions import db
@@ -31,14 +31,14 @@ from lms.xapi.models import StatementStatus, XapiActor, XapiStatement
 
 #: How each verb reads, in every UI language (the statement's verb.display).
 VERB_DISPLAYS = {
-    "enrolled": _l("registered"),
-    "lesson_completed": _l("completed"),
-    "course_completed": _l("completed"),
-    "quiz_started": _l("attempted"),
-    "quiz_passed": _l("passed"),
-    "quiz_failed": _l("failed"),
-    "certificate_issued": _l("earned"),
-    "certificate_revoked": _l("had revoked"),
+    "enrolled": lazy_pgettext("xAPI verb", "registered"),
+    "lesson_completed": lazy_pgettext("xAPI verb", "completed"),
+    "course_completed": lazy_pgettext("xAPI verb", "completed"),
+    "quiz_started": lazy_pgettext("xAPI verb", "attempted"),
+    "quiz_passed": lazy_pgettext("xAPI verb", "passed"),
+    "quiz_failed": lazy_pgettext("xAPI verb", "failed"),
+    "certificate_issued": lazy_pgettext("xAPI verb", "earned"),
+    "certificate_revoked": lazy_pgettext("xAPI verb", "revoked"),
 }
 
 #: Activities read per query when building statements for history (`lms xapi replay`).
@@ -77,6 +77,10 @@ def write_statements(activities: list[Activity], *, config: Mapping[str, Any]) -
         select(Course).where(Course.id.in_({a.course_id for a in reported if a.course_id is not None})))}
     lessons = _lessons(reported)
     attempts = _attempts(reported)
+    serials = {a.details.get("serial") for a in reported if a.verb.startswith("certificate_") and a.details}
+    certificate_languages = dict(db.session.execute(
+        select(Certificate.serial, Certificate.language).where(Certificate.serial.in_(serials - {None}))).all()
+    ) if serials else {}
     base_url = config["BASE_URL"]
     platform = config["ISSUER_NAME"]
     displays = {verb: verb_display(verb) for verb in {activity.verb for activity in reported}}
@@ -88,7 +92,8 @@ def write_statements(activities: list[Activity], *, config: Mapping[str, Any]) -
         actor = (statements.agent_account(base_url, names[user.id]) if config["XAPI_ACTOR"] == "account"
                  else statements.agent_mbox(user.email))
         event = _event(activity, user=user, course=course, actor=actor, lessons=lessons, attempts=attempts,
-                       default_locale=config["DEFAULT_LOCALE"])
+                       default_locale=config["DEFAULT_LOCALE"],
+                       certificate_language=certificate_languages.get((activity.details or {}).get("serial")))
         statement = statements.build_statement(event, base_url=base_url, platform=platform,
                                                verb_display=displays[activity.verb])
         rows.append(XapiStatement(activity=activity, statement_id=event.statement_id, statement=statement,
@@ -142,11 +147,13 @@ def _attempts(activities: list[Activity]) -> dict[tuple[int, int, int], QuizAtte
 
 
 def _event(activity: Activity, *, user: User, course: Course, actor: dict, lessons, attempts,
-           default_locale: str) -> statements.Event:
+           default_locale: str, certificate_language: str | None) -> statements.Event:
     details = activity.details or {}
     attempt = attempts.get((activity.user_id, activity.course_id, details.get("attempt")))
     lesson = lessons.get((activity.course_id, activity.object_key))
-    language = details.get("language") or (attempt.language if attempt else None) or user.locale or default_locale
+    # The language the learner used for this event; else the one they chose for the site; else the default.
+    language = (details.get("language") or (attempt.language if attempt else None) or certificate_language
+                or user.locale or default_locale)
     duration = None
     if attempt is not None and attempt.submitted_at is not None and activity.verb != "quiz_started":
         duration = int((attempt.submitted_at - attempt.started_at).total_seconds())

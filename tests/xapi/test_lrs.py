@@ -160,3 +160,21 @@ def test_a_statement_the_lrs_refuses_is_rejected_alone_and_the_others_arrive(app
     assert db.session.get(XapiStatement, broken.id).status == StatementStatus.REJECTED
     stored = ralph.statements_of(actor_of(app, learner.id))
     assert len(stored) == len(JOURNEY_VERBS) - 1 and broken.statement_id not in {s["id"] for s in stored}
+
+
+def test_the_workers_periodic_task_delivers_the_outbox(app, ctx, xapi_on, learner, quiz_course_key):
+    ralph = xapi_on
+    walk(learner, quiz_course_key)
+    # The task as the worker runs it (huey; in its own app context and session, committed by lms.tasks).
+    app.extensions["lms.tasks"]["xapi-send"].call_local()
+    db.session.rollback()  # read what the task committed
+    assert _count(StatementStatus.SENT) == len(JOURNEY_VERBS)
+    assert len(ralph.statements_of(actor_of(app, learner.id))) == len(JOURNEY_VERBS)
+
+
+def test_the_task_sends_nothing_while_xapi_is_off(app, ctx, xapi_on, learner, monkeypatch, quiz_course_key):
+    walk(learner, quiz_course_key)
+    monkeypatch.setitem(app.config, "XAPI_ENABLED", False)
+    app.extensions["lms.tasks"]["xapi-send"].call_local()
+    db.session.rollback()
+    assert _count(StatementStatus.PENDING) == len(JOURNEY_VERBS)
