@@ -41,7 +41,7 @@ VERB_DISPLAYS = {
     "certificate_revoked": lazy_pgettext("xAPI verb", "revoked"),
 }
 
-#: Activities read per query when building statements for history (`lms xapi replay`).
+#: Activities handled per query when building statements (a large assignment; history for `lms xapi replay`).
 BACKFILL_CHUNK = 500
 
 
@@ -65,11 +65,16 @@ def write_statements(activities: list[Activity], *, config: Mapping[str, Any]) -
     """Build the statement of each reported activity and add it to the outbox (pending); return the new rows.
 
     Activities may be unflushed; the rows refer to them by relationship. Reads what the statements need in a fixed
-    number of queries, however many activities (an assignment enrols thousands at once). Flush only.
+    number of queries per 500 activities (an assignment enrols thousands at once). Flush only.
     """
     reported = [activity for activity in activities if activity.verb in statements.REPORTED]
-    if not reported:
-        return []
+    rows: list[XapiStatement] = []
+    for start in range(0, len(reported), BACKFILL_CHUNK):
+        rows += _write_chunk(reported[start:start + BACKFILL_CHUNK], config)
+    return rows
+
+
+def _write_chunk(reported: list[Activity], config: Mapping[str, Any]) -> list[XapiStatement]:
     user_ids = sorted({activity.user_id for activity in reported})
     users = {user.id: user for user in db.session.scalars(select(User).where(User.id.in_(user_ids)))}
     names = actor_names(user_ids) if config["XAPI_ACTOR"] == "account" else {}

@@ -137,3 +137,18 @@ def test_replay_and_send_refuse_while_xapi_is_off(runner):
     for args in (["xapi", "replay", "--since", "2026-01-01"], ["xapi", "send"]):
         result = runner.invoke(args=args)
         assert result.exit_code != 0 and "xAPI is off" in result.output
+
+
+def test_a_large_enrolment_gets_every_statement_in_chunks(app, ctx, xapi_config, course_key):
+    from lms.accounts.models import User
+    from lms.learning.models import EnrollmentSource
+
+    people = [User(email=f"bulk{n}@example.kz", full_name=f"Bulk {n}") for n in range(1203)]
+    db.session.add_all(people)
+    db.session.commit()
+    created = learning.enroll_many([p.id for p in people], courses.get_live_course(course_key), now=T0,
+                                   source=EnrollmentSource.ASSIGNMENT)
+    db.session.commit()
+    assert len(created) == 1203
+    assert db.session.scalar(select(func.count()).select_from(XapiStatement)) == 1203
+    assert db.session.scalar(select(func.count(func.distinct(XapiActor.name)))) == 1203
