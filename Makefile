@@ -70,8 +70,11 @@ $(STATUS_VERIFIER):
 	npm install --prefix .ci/cache/npm-status --no-save --no-audit --no-fund --loglevel=error \
 		@digitalbazaar/vc-bitstring-status-list@2.0.1 jose@6.2.18
 
+# The suite runs on every core (pytest-xdist; each worker has its own database); PYTEST_WORKERS=0 runs it in one process.
+PYTEST_WORKERS ?= auto
+
 test: install $(STATUS_VERIFIER)
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # Browser tests (tests/e2e): Debian's Chromium (apt-get install chromium) and the Nu HTML Checker from npm (into
 # .ci/cache, outside git) with the machine's Java. Playwright never downloads a browser here.
