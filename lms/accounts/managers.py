@@ -123,3 +123,24 @@ def set_managers(changes: Sequence[tuple[User, User | None]], *, actor: User | N
     audit_each("user.manager_changed", rows, actor=actor, now=now, ip=ip, object_type="user")
     return len(rows)
 
+
+
+def without_cycles(changes: Sequence[tuple[User, User | None]]) -> tuple[list[tuple[User, User | None]],
+                                                                        list[ManagerCycle]]:
+    """Split `changes` into those set_managers may apply together and one ManagerCycle for each change left out
+    because it would close a cycle (a directory whose managers loop must not stop the rest of a sync)."""
+    graph: dict[int, int | None] = dict(db.session.execute(
+        select(User.id, User.manager_id).where(User.manager_id.is_not(None))).all())
+    wanted = {user.id: (user, manager) for user, manager in changes}
+    graph.update({user_id: (manager.id if manager else None) for user_id, (_user, manager) in wanted.items()})
+    refused: list[ManagerCycle] = []
+    while (cycle := find_cycle(graph)) is not None:
+        person = next((pid for pid in cycle if pid in wanted), None)
+        if person is None:  # a cycle already stored (never made here): leave it to the People page
+            for pid in cycle:
+                graph[pid] = None
+            continue
+        user, manager = wanted.pop(person)
+        refused.append(ManagerCycle(user.email, manager.email if manager else user.email))
+        graph[person] = user.manager_id  # what stays; if that still closes the cycle, another change goes
+    return [pair for pair in changes if pair[0].id in wanted], refused
