@@ -69,6 +69,8 @@ def parse_directory(table: Any) -> DirectorySettings | None:
         raise DirectorySettingsError("[directory] must be a table")
     if not table:
         return None
+    if "password" in table:
+        raise DirectorySettingsError("[directory]: no password in the file; use password_env or password_file")
     unknown = sorted(set(table) - _DIRECTORY_KEYS)
     if unknown:
         raise DirectorySettingsError(f"[directory]: unknown settings {', '.join(unknown)}")
@@ -77,8 +79,6 @@ def parse_directory(table: Any) -> DirectorySettings | None:
         raise DirectorySettingsError(f"[directory] url must be ldap://host[:port] or ldaps://host[:port], not {url!r}")
     if table.get("password_env") and table.get("password_file"):
         raise DirectorySettingsError("[directory]: set password_env or password_file, not both")
-    if "password" in table:
-        raise DirectorySettingsError("[directory]: no password in the file; use password_env or password_file")
     base_dns = table.get("base_dns")
     if isinstance(base_dns, str):
         base_dns = [base_dns]

@@ -101,12 +101,12 @@ def read_directory(settings: DirectorySettings) -> list[tuple[str, dict]]:
         server = ldap3.Server(settings.url, connect_timeout=settings.timeout, get_info=ldap3.SCHEMA)
         connection = ldap3.Connection(server, user=settings.bind_dn or None, password=settings.password() or None,
                                       receive_timeout=settings.timeout, raise_exceptions=True, read_only=True)
-        connection.open()
-        if settings.start_tls:
-            connection.start_tls()
-        connection.bind()
         entries: list[tuple[str, dict]] = []
         try:
+            connection.open()
+            if settings.start_tls:
+                connection.start_tls()
+            connection.bind()
             for base in settings.base_dns:
                 for item in connection.extend.standard.paged_search(
                         base, settings.filter, search_scope=ldap3.SUBTREE, attributes=wanted,
@@ -114,7 +114,8 @@ def read_directory(settings: DirectorySettings) -> list[tuple[str, dict]]:
                     if item.get("type") == "searchResEntry":
                         entries.append((item["dn"], dict(item["attributes"])))
         finally:
-            connection.unbind()
+            if not connection.closed:
+                connection.unbind()
     except LDAPException as exc:
         raise DirectoryUnavailable(_("The directory at %(url)s could not be read: %(reason)s", url=settings.url,
                                      reason=str(exc) or type(exc).__name__)) from None
