@@ -276,9 +276,13 @@ def main() -> None:
     password_file.chmod(0o600)
     print(f"A demo directory of {args.people} people serves {server.url} (data in {folder}); Ctrl-C stops it.")
     print(f"Bind DN {READER_DN}, password in {password_file}. Agencies: {', '.join(AGENCY_OUS)}.")
+    # Ctrl-C or a TERM (make stopped by a timeout) stops slapd with it.
+    signal.signal(signal.SIGTERM, lambda *_args: (_ for _ in ()).throw(KeyboardInterrupt()))
     try:
         server.process.wait()
     except KeyboardInterrupt:
+        pass
+    finally:
         server.stop()
 
 
