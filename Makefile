@@ -12,7 +12,7 @@ DEMO_LEARNERS ?= 2000
 DEMO_AGENCIES ?= 80
 DEMO_DATA := $(if $(filter 0,$(DEMO_LEARNERS)),demo-data,demo-data --learners $(DEMO_LEARNERS) --agencies $(DEMO_AGENCIES) --if-absent)
 
-.PHONY: run dev worker test e2e lint i18n translations install clean
+.PHONY: run dev worker test e2e lint i18n translations install clean ldap-dev
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -80,8 +80,11 @@ $(RALPH):
 	.ci/cache/ralph/bin/pip install --quiet --disable-pip-version-check 'ralph-malph[cli,lrs]==5.1.0' 'requests==2.34.2'
 	touch $@
 
+# The suite runs on every core (pytest-xdist; each worker has its own database); PYTEST_WORKERS=0 runs it in one process.
+PYTEST_WORKERS ?= auto
+
 test: install $(STATUS_VERIFIER) $(RALPH)
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # Browser tests (tests/e2e): Debian's Chromium (apt-get install chromium) and the Nu HTML Checker from npm (into
 # .ci/cache, outside git) with the machine's Java. Playwright never downloads a browser here.
@@ -98,6 +101,12 @@ e2e: install $(VENV)/.installed-e2e $(VNU_JAR)
 
 lint: install
 	$(BIN)/ruff check .
+
+# A demo directory for `lms directory sync` (see the README): Debian's slapd (apt-get install slapd ldap-utils) on
+# 127.0.0.1:$(LDAP_PORT) with 200 generated people in four agencies, its files in instance/ldap-dev; Ctrl-C stops it.
+LDAP_PORT ?= 3389
+ldap-dev: install
+	$(BIN)/python -m tests.ldap_server --port $(LDAP_PORT) --people $${LDAP_PEOPLE:-200} --dir instance/ldap-dev
 
 # Extract new strings, merge them into the kk/ru/en catalogs, compile.
 i18n: $(VENV)/.installed
