@@ -239,6 +239,12 @@ def validate(config: dict[str, Any]) -> None:
     if config["PASSWORD_HASH_COST"] not in ("strong", "cheap"):
         raise ConfigError(f"LMS_PASSWORD_HASH_COST must be strong or cheap, not {config['PASSWORD_HASH_COST']!r}")
     registration_domains(config)  # raises on a malformed mapping
+    from lms.saml_config import SamlConfigError, saml_providers
+
+    try:
+        saml_providers(config)
+    except SamlConfigError as exc:
+        raise ConfigError(str(exc)) from None
     share = config["SYNC_MAX_RETIRE_SHARE"]
     if isinstance(share, bool) or not isinstance(share, int | float) or not 0 <= share <= 1:
         raise ConfigError(f"LMS_SYNC_MAX_RETIRE_SHARE must be a number from 0 to 1 (e.g. 0.5), not {share!r}")

@@ -16,7 +16,6 @@ import shutil
 import threading
 import time
 import urllib.request
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -27,68 +26,15 @@ from sqlalchemy.exc import IntegrityError
 from lms.accounts.identity import ExternalProfile, ExternalSignInRefused
 from lms.accounts.models import SamlAssertion
 from lms.extensions import db
+from lms.saml_config import SamlConfigError, SamlProvider
 
 log = logging.getLogger(__name__)
 
 NAMEID_TRANSIENT = "urn:oasis:names:tc:SAML:2.0:nameid-format:transient"
 NAMEID_PERSISTENT = "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent"
-#: The profile fields an attribute can fill, and the attribute names SimpleSAMLphp, Shibboleth and AD FS commonly send
-#: (change them per provider under [saml.<key>.attributes]).
-DEFAULT_ATTRIBUTES = {
-    "email": "mail", "full_name": "displayName", "person_id": "employeeNumber", "agency_code": "",
-    "position": "title", "manager_person_id": "", "manager_email": "",
-}
 _TRUE = {"true", "1", "yes"}
 #: How long fetched IdP metadata is used before it is fetched again.
 METADATA_SECONDS = 3600
-
-
-@dataclass(frozen=True)
-class SamlProvider:
-    """One [saml.<key>] table of the settings, checked."""
-
-    key: str
-    name: str
-    sp_key_file: str
-    sp_cert_file: str
-    idp_metadata_url: str = ""
-    idp_metadata_file: str = ""
-    idp_entity_id: str = ""  # which IdP of the metadata; empty: the only one it describes
-    allow_create: bool = False
-    # How SAML says an e-mail is verified: it has no standard claim for it. `email_verified = true` trusts every
-    # address this IdP sends (an agency's own directory); `email_verified_attribute` names an attribute whose
-    # value "true"/"1" says so per person; otherwise addresses count as unverified and never link an account.
-    email_verified: bool = False
-    email_verified_attribute: str = ""
-    subject_attribute: str = ""  # empty: the NameID (persistent) is the subject
-    clock_skew_seconds: int = 60
-    attributes: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_ATTRIBUTES))
-
-
-class SamlConfigError(ValueError):
-    """A [saml.<key>] table is malformed; the message says what to fix."""
-
-
-def provider_from_settings(key: str, table: dict[str, Any]) -> SamlProvider:
-    """Build a SamlProvider from its settings table; raise SamlConfigError naming the problem."""
-    where = f"[saml.{key}]"
-    known = set(SamlProvider.__dataclass_fields__) - {"key"}
-    unknown = sorted(set(table) - known)
-    if unknown:
-        raise SamlConfigError(f"{where}: unknown settings {', '.join(unknown)}")
-    for name in ("sp_key_file", "sp_cert_file"):
-        if not table.get(name):
-            raise SamlConfigError(f"{where}: set {name} (see the README: openssl req -x509 ...)")
-    if bool(table.get("idp_metadata_url")) == bool(table.get("idp_metadata_file")):
-        raise SamlConfigError(f"{where}: set exactly one of idp_metadata_url and idp_metadata_file")
-    attributes = dict(DEFAULT_ATTRIBUTES)
-    mapping = table.get("attributes", {})
-    if not isinstance(mapping, dict) or set(mapping) - set(DEFAULT_ATTRIBUTES):
-        raise SamlConfigError(f"{where}.attributes: known fields are {', '.join(DEFAULT_ATTRIBUTES)}")
-    attributes.update({name: str(value) for name, value in mapping.items()})
-    values = {name: value for name, value in table.items() if name != "attributes"}
-    return SamlProvider(key=key, name=str(table.get("name") or key), attributes=attributes,
-                        **{k: v for k, v in values.items() if k != "name"})
 
 
 def entity_id(base_url: str, key: str) -> str:
@@ -102,7 +48,7 @@ def acs_url(base_url: str, key: str) -> str:
 
 
 _metadata_cache: dict[str, tuple[float, str]] = {}
-_clients: dict[tuple, tuple[float, Any]] = {}
+_clients: dict[tuple[str, str], tuple[SamlProvider, str, Any]] = {}
 _lock = threading.Lock()
 
 
@@ -159,15 +105,12 @@ def client_for(provider: SamlProvider, base_url: str):
     from saml2.client import Saml2Client
 
     metadata_xml = _idp_metadata(provider)
-    cache_key = (provider, base_url, hash(metadata_xml))
     with _lock:
-        cached = _clients.get(cache_key)
-        if cached is None:
-            for stale in [k for k in _clients if k[:2] == cache_key[:2]]:
-                del _clients[stale]
-            cached = _clients[cache_key] = (time.monotonic(), Saml2Client(config=_sp_config(provider, base_url,
-                                                                                            metadata_xml)))
-    return cached[1]
+        cached = _clients.get((provider.key, base_url))
+        if cached is None or cached[0] != provider or cached[1] != metadata_xml:
+            cached = (provider, metadata_xml, Saml2Client(config=_sp_config(provider, base_url, metadata_xml)))
+            _clients[(provider.key, base_url)] = cached
+    return cached[2]
 
 
 def _idp_entity_id(provider: SamlProvider, client) -> str:
@@ -246,8 +189,9 @@ def remember_assertion(provider: str, assertion_id: str, *, expires_at: datetime
 
 
 def verify_response(provider: SamlProvider, base_url: str, saml_response: str, *, outstanding: dict[str, str],
-                    now: datetime) -> ExternalProfile:
-    """Check a posted SAMLResponse (base64) against `outstanding` request ids and return the profile it carries.
+                    now: datetime) -> tuple[ExternalProfile, str]:
+    """Check a posted SAMLResponse (base64) against `outstanding` request ids; return the profile it carries and the
+    id of the request it answers.
 
     Raises ExternalSignInRefused: "provider_error" when the IdP answered with an error status, "token" for anything
     that does not verify (signature, audience, recipient, lifetime, InResponseTo, replay), with the failed check
@@ -259,7 +203,10 @@ def verify_response(provider: SamlProvider, base_url: str, saml_response: str, *
     client = client_for(provider, base_url)
     try:
         base64.b64decode(saml_response, validate=True)
-        response = client.parse_authn_request_response(saml_response, BINDING_HTTP_POST, outstanding=outstanding)
+        # conv_info: without it pysaml2 (7.5) skips the SubjectConfirmationData Recipient check altogether.
+        response = client.parse_authn_request_response(
+            saml_response, BINDING_HTTP_POST, outstanding=outstanding,
+            conv_info={"entity_id": entity_id(base_url, provider.key)})
     except StatusError as exc:
         raise ExternalSignInRefused("provider_error", f"{type(exc).__name__}: {exc}") from None
     except Exception as exc:  # pysaml2 raises many exception types, and bare Exception for some checks
@@ -269,6 +216,11 @@ def verify_response(provider: SamlProvider, base_url: str, saml_response: str, *
     if response.in_response_to not in outstanding:
         raise ExternalSignInRefused("token", "InResponseTo names no outstanding request")
     assertion = response.assertion
+    recipients = {confirmation.subject_confirmation_data.recipient
+                  for confirmation in assertion.subject.subject_confirmation or []
+                  if confirmation.subject_confirmation_data is not None}
+    if recipients != {acs_url(base_url, provider.key)}:  # checked again here: it is what binds the assertion to us
+        raise ExternalSignInRefused("token", f"recipient {sorted(map(str, recipients))} is not our ACS")
     attributes = _attributes(assertion)
     name_id = assertion.subject.name_id if assertion.subject is not None else None
     if provider.subject_attribute:
@@ -281,9 +233,11 @@ def verify_response(provider: SamlProvider, base_url: str, saml_response: str, *
         raise ExternalSignInRefused("token", "no stable subject (a transient NameID needs subject_attribute)")
     remember_assertion(provider.key, assertion.id, expires_at=_expiry(assertion, now), now=now)
     mapped = {name: _first(attributes, attribute) for name, attribute in provider.attributes.items()}
+    mapped["agency_code"] = mapped["agency_code"] or provider.default_agency or None
     if provider.email_verified_attribute:
         verified = (_first(attributes, provider.email_verified_attribute) or "").lower() in _TRUE
     else:
         verified = provider.email_verified
-    return ExternalProfile(protocol="saml", provider=provider.key, subject=subject[:255],
-                           email_verified=verified and bool(mapped["email"]), **mapped)
+    profile = ExternalProfile(protocol="saml", provider=provider.key, subject=subject[:255],
+                              email_verified=verified and bool(mapped["email"]), **mapped)
+    return profile, response.in_response_to

@@ -1,4 +1,4 @@
-"""A throw-away SimpleSAMLphp identity provider (Debian's simplesamlphp, served by `php -S`), for tests and `make saml-dev`.
+"""A throw-away SimpleSAMLphp identity provider (Debian's simplesamlphp under `php -S`), for tests and `make saml-dev`.
 
 Everything it reads lives in one folder of its own (SIMPLESAMLPHP_CONFIG_DIR): config.php, authsources.php with an
 `exampleauth:UserPass` source, the IdP's signing key and certificate, and metadata naming our service provider.
@@ -114,14 +114,15 @@ class IdP:
         """Serve the IdP with `php -S` and wait until its metadata answers; raise if it does not."""
         if shutil.which("php") is None or not WWW.is_dir():
             raise RuntimeError("SimpleSAMLphp needs Debian's php-cli, php-xml, php-mbstring and simplesamlphp")
-        log = (self.folder / "php-server.log").open("ab")
+        log = self.folder / "php-server.log"
         env = {**os.environ, "SIMPLESAMLPHP_CONFIG_DIR": str(self.folder / "config")}
-        self.process = subprocess.Popen(["php", "-S", f"127.0.0.1:{self.port}", "-t", str(WWW)],
-                                        env=env, stdout=log, stderr=subprocess.STDOUT, cwd=self.folder)
+        with log.open("ab") as out:  # the child keeps its own copy of the file descriptor
+            self.process = subprocess.Popen(["php", "-S", f"127.0.0.1:{self.port}", "-t", str(WWW)],
+                                            env=env, stdout=out, stderr=subprocess.STDOUT, cwd=self.folder)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"php -S exited with {self.process.returncode}; see {log.name}")
+                raise RuntimeError(f"php -S exited with {self.process.returncode}; see {log}")
             try:
                 with urllib.request.urlopen(self.metadata_url, timeout=2) as response:  # noqa: S310 - our own IdP
                     if response.status == 200 and b"EntityDescriptor" in response.read():
@@ -204,7 +205,7 @@ def configure(folder: Path, *, port: int, sp_entity_id: str, sp_acs_url: str, sp
         "signature.algorithm": "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256",
         # A stable, opaque subject per person and SP: the uid, as a persistent NameID.
         "NameIDFormat": "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent",
-        "authproc": {"10": {"class": "saml:AttributeNameID", "identifyingAttribute": "uid",
+        "authproc": {"10": {"class": "saml:AttributeNameID", "attribute": "uid",
                             "Format": "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent"}},
     }
     remote = {
