@@ -12,7 +12,7 @@ DEMO_LEARNERS ?= 2000
 DEMO_AGENCIES ?= 80
 DEMO_DATA := $(if $(filter 0,$(DEMO_LEARNERS)),demo-data,demo-data --learners $(DEMO_LEARNERS) --agencies $(DEMO_AGENCIES) --if-absent)
 
-.PHONY: run dev worker test e2e lint i18n translations install clean
+.PHONY: run dev worker test e2e lint i18n translations install clean oidc-dev
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -70,7 +70,21 @@ $(STATUS_VERIFIER):
 	npm install --prefix .ci/cache/npm-status --no-save --no-audit --no-fund --loglevel=error \
 		@digitalbazaar/vc-bitstring-status-list@2.0.1 jose@6.2.18
 
-test: install $(STATUS_VERIFIER)
+# The OpenID Connect provider of the sign-in tests and of `make oidc-dev`: the certified npm package oidc-provider,
+# into .ci/cache (outside git), run with the machine's Node by tests/oidc/provider.mjs.
+OIDC_PROVIDER := .ci/cache/npm-oidc/node_modules/oidc-provider/package.json
+OIDC_DEV_PORT ?= 5556
+
+$(OIDC_PROVIDER):
+	mkdir -p .ci/cache/npm-oidc
+	npm install --prefix .ci/cache/npm-oidc --no-save --no-audit --no-fund --loglevel=error oidc-provider@9.13.3
+
+# A local provider to sign in through with `make run` (README "Single sign-on"): issuer http://127.0.0.1:5556,
+# client "lms", accounts aigerim/daniyar/unverified (any password).
+oidc-dev: $(OIDC_PROVIDER)
+	node tests/oidc/provider.mjs tests/oidc/dev.json .ci/cache/npm-oidc/node_modules/oidc-provider/lib/index.js
+
+test: install $(STATUS_VERIFIER) $(OIDC_PROVIDER)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # Browser tests (tests/e2e): Debian's Chromium (apt-get install chromium) and the Nu HTML Checker from npm (into

@@ -73,6 +73,9 @@ def saml_providers(config: dict[str, Any]) -> dict[str, SamlProvider]:
     tables = config.get("SAML_PROVIDERS") or {}
     if not isinstance(tables, dict):
         raise SamlConfigError("SAML_PROVIDERS must be a table of [saml.<key>] tables")
+    shared = sorted(set(tables) & set(config.get("OIDC_PROVIDERS") or {}))
+    if shared:
+        raise SamlConfigError(f"provider keys must be unique across [oidc.*] and [saml.*]: {', '.join(shared)}")
     providers = {}
     for key, table in tables.items():
         if not _KEY.fullmatch(key):

@@ -107,6 +107,11 @@ CASES = [
     Case("accounts.login", "GET", "/login", (200, HOME, HOME, HOME, HOME, HOME)),
     Case("accounts.login", "POST", "/login", (400, HOME, HOME, HOME, HOME, HOME)),  # empty form
     Case("accounts.logout", "POST", "/logout", everyone(Redirect("/login"))),
+    # SAML sign-in: public; this app configures no SAML provider, so every provider key is unknown (tests/saml
+    # covers a configured one against a real IdP).
+    Case("accounts.saml_metadata", "GET", "/saml/nobody/metadata", everyone(404)),
+    Case("accounts.saml_login", "POST", "/saml/nobody/login", everyone(404)),
+    Case("accounts.saml_acs", "POST", "/saml/nobody/acs", everyone(404), data={"SAMLResponse": "eA=="}),
     # --- own account ---
     Case("accounts.account", "GET", "/account", signed_in(200)),
     Case("accounts.change_password", "POST", "/account/password", signed_in(400)),  # empty form

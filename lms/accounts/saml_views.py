@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from lms.accounts import bp, saml
+from lms.accounts.forms import ProviderSignInForm
 from lms.accounts.identity import ExternalSignInRefused, record_refusal, sign_in_external
 from lms.accounts.session import sign_in
 from lms.db import utcnow
@@ -22,7 +23,7 @@ MAX_OUTSTANDING = 5  # sign-ins started in other tabs that stay valid
 
 
 def _sso_limit() -> str:
-    return current_app.config.get("SSO_RATE_LIMIT", "30 per minute")
+    return current_app.config["SSO_RATE_LIMIT"]
 
 
 def _provider(key: str) -> SamlProvider:
@@ -71,10 +72,12 @@ def saml_metadata(key: str):
     return Response(xml, mimetype="application/samlmetadata+xml")
 
 
-@bp.get("/saml/<key>/login")
+@bp.post("/saml/<key>/login")
 @limiter.limit(_sso_limit)
 def saml_login(key: str):
     provider = _provider(key)
+    if not ProviderSignInForm().validate_on_submit():
+        abort(400)
     next_url = safe_next(request.args.get("next"), url_for("site.index"))
     try:
         request_id, location = saml.start_sign_in(provider, current_app.config["BASE_URL"])

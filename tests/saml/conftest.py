@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from lms.config import DEV_BASE_URL
+from tests.conftest import post_form
 from tests.saml import browser
 from tests.saml import idp as idp_module
 
@@ -48,7 +49,7 @@ def idp_answer(saml_client):
 
     def _answer(username: str = "aigerim", client=None, next_url: str | None = None) -> dict[str, str]:
         client = client or saml_client
-        started = client.get(f"/saml/{KEY}/login" + (f"?next={next_url}" if next_url else ""))
+        started = post_form(client, f"/saml/{KEY}/login" + (f"?next={next_url}" if next_url else ""), {})
         assert started.status_code == 302, started.get_data(as_text=True)[:500]
         password = idp_module.USERS[username][0]
         return browser.sign_in_at_idp(started.location, username, password)

@@ -14,6 +14,7 @@ from lms.accounts.models import ExternalIdentity, SamlAssertion, User
 from lms.audit.models import AuditEntry
 from lms.extensions import db
 from tests import factories
+from tests.conftest import post_form
 from tests.saml import browser
 from tests.saml.conftest import KEY, provider_settings
 from tests.saml.idp import USERS
@@ -87,7 +88,7 @@ def _csrf(client) -> str:
 
 
 def test_the_authn_request_is_signed_and_the_idp_refuses_it_unsigned(saml_client, saml_idp):
-    started = saml_client.get(f"/saml/{KEY}/login")
+    started = post_form(saml_client, f"/saml/{KEY}/login", {})
     query = parse_qs(urlsplit(started.location).query)
     assert query["SigAlg"] == ["http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"]
     assert query["Signature"][0]
@@ -115,7 +116,7 @@ def test_the_sp_metadata_is_at_a_stable_address_with_our_certificate(saml_client
 
 def test_an_unknown_provider_is_404(saml_client):
     assert saml_client.get("/saml/nobody/metadata").status_code == 404
-    assert saml_client.get("/saml/nobody/login").status_code == 404
+    assert post_form(saml_client, "/saml/nobody/login", {}).status_code == 404
     assert saml_client.post("/saml/nobody/acs", data={"SAMLResponse": "x"}).status_code == 404
 
 
@@ -191,7 +192,7 @@ def test_an_unsolicited_answer_is_refused(saml_app, saml_client, idp_answer):
 def test_an_answer_to_another_browsers_request_is_refused(saml_app, saml_client, idp_answer):
     answer = idp_answer("aigerim")
     victim = saml_app.test_client()
-    assert victim.get(f"/saml/{KEY}/login").status_code == 302  # a request of its own, with another id
+    assert post_form(victim, f"/saml/{KEY}/login", {}).status_code == 302  # a request of its own, with another id
     assert_refused_with_nothing_created(saml_app, post_answer(victim, answer), "unsolicited|outstanding|InResponse")
 
 
@@ -222,7 +223,7 @@ def test_without_a_verified_setting_emails_count_as_unverified(make_app, saml_id
     client = app.test_client()
     with app.app_context():
         factories.user("aigerim@gov.kz")
-    started = client.get(f"/saml/{KEY}/login")
+    started = post_form(client, f"/saml/{KEY}/login", {})
     answer = browser.sign_in_at_idp(started.location, "aigerim", USERS["aigerim"][0])
     response = post_answer(client, answer)
     assert urlsplit(response.location).path == "/login"
@@ -233,7 +234,7 @@ def test_without_a_verified_setting_emails_count_as_unverified(make_app, saml_id
 def test_no_account_is_created_when_the_provider_does_not_allow_it(make_app, saml_idp):
     app = make_app(SAML_PROVIDERS=provider_settings(saml_idp, allow_create=False))
     client = app.test_client()
-    started = client.get(f"/saml/{KEY}/login")
+    started = post_form(client, f"/saml/{KEY}/login", {})
     answer = browser.sign_in_at_idp(started.location, "aigerim", USERS["aigerim"][0])
     post_answer(client, answer)
     with app.app_context():
@@ -247,3 +248,17 @@ def test_the_acs_endpoint_is_rate_limited(make_app, saml_idp):
     statuses = [client.post(f"/saml/{KEY}/acs", data={"SAMLResponse": "bm90IHNhbWw="}).status_code
                 for _ in range(4)]
     assert statuses == [303, 303, 303, 429]
+
+
+def test_the_login_page_offers_the_provider_and_the_button_needs_its_csrf_token(saml_client):
+    page = saml_client.get("/login").get_data(as_text=True)
+    assert "Sign in with Test IdP" in page
+    assert f'action="/saml/{KEY}/login"' in page
+    tampered = saml_client.post(f"/saml/{KEY}/login", data={"csrf_token": "tampered"})
+    assert tampered.status_code == 400
+
+
+def test_the_next_address_must_be_on_this_site(saml_app, saml_client, idp_answer):
+    response = post_answer(saml_client, idp_answer("aigerim", next_url="https://evil.example/"))
+    assert response.status_code == 303
+    assert response.location == "/"
