@@ -12,7 +12,7 @@ DEMO_LEARNERS ?= 2000
 DEMO_AGENCIES ?= 80
 DEMO_DATA := $(if $(filter 0,$(DEMO_LEARNERS)),demo-data,demo-data --learners $(DEMO_LEARNERS) --agencies $(DEMO_AGENCIES) --if-absent)
 
-.PHONY: run dev worker test e2e lint i18n translations install clean oidc-dev
+.PHONY: run dev worker test e2e lint i18n translations install clean oidc-dev saml-dev
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -83,6 +83,13 @@ $(OIDC_PROVIDER):
 # client "lms", accounts aigerim/daniyar/unverified (any password).
 oidc-dev: $(OIDC_PROVIDER)
 	node tests/oidc/provider.mjs tests/oidc/dev.json .ci/cache/npm-oidc/node_modules/oidc-provider/lib/index.js
+
+# A local SAML IdP to sign in through with `make run` (README "SAML 2.0 sign-in"): Debian's SimpleSAMLphp under
+# `php -S` on 127.0.0.1:$(SAML_DEV_PORT), its configuration and our SP key in instance/saml-dev (made on first use).
+SAML_DEV_PORT ?= 8091
+
+saml-dev: install
+	$(BIN)/python -m tests.saml.idp --folder instance/saml-dev --port $(SAML_DEV_PORT) --base-url $(LMS_BASE_URL)
 
 test: install $(STATUS_VERIFIER) $(OIDC_PROVIDER)
 	$(BIN)/pytest $(PYTEST_ARGS)
