@@ -262,3 +262,11 @@ def test_the_next_address_must_be_on_this_site(saml_app, saml_client, idp_answer
     response = post_answer(saml_client, idp_answer("aigerim", next_url="https://evil.example/"))
     assert response.status_code == 303
     assert response.location == "/"
+
+
+def test_an_unsigned_assertion_is_refused(saml_app, saml_client, idp_answer):
+    answer = idp_answer("aigerim")
+    xml = re.sub(r"<ds:Signature.*?</ds:Signature>", "", browser.decode(answer["SAMLResponse"]), flags=re.S)
+    assert "Signature" not in xml
+    assert_refused_with_nothing_created(saml_app, post_answer(saml_client, answer, browser.encode(xml)),
+                                        "signature")
