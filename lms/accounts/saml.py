@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import calendar
 import logging
+import re
 import shutil
 import threading
 import time
@@ -33,6 +34,18 @@ log = logging.getLogger(__name__)
 NAMEID_TRANSIENT = "urn:oasis:names:tc:SAML:2.0:nameid-format:transient"
 NAMEID_PERSISTENT = "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent"
 _TRUE = {"true", "1", "yes"}
+#: The signature and digest algorithms a response may use (xmlsec1 would verify MD5 or DSA ones too).
+ACCEPTED_ALGORITHMS = frozenset({
+    "http://www.w3.org/2000/09/xmldsig#sha1", "http://www.w3.org/2001/04/xmlenc#sha256",
+    "http://www.w3.org/2001/04/xmldsig-more#sha384", "http://www.w3.org/2001/04/xmlenc#sha512",
+    "http://www.w3.org/2000/09/xmldsig#rsa-sha1", "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256",
+    "http://www.w3.org/2001/04/xmldsig-more#rsa-sha384", "http://www.w3.org/2001/04/xmldsig-more#rsa-sha512",
+    "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256", "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha384",
+    "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha512",
+})
+#: What our metadata says we support: the SHA-2 ones only.
+ADVERTISED_ALGORITHMS = frozenset(a for a in ACCEPTED_ALGORITHMS if "sha1" not in a)
+_ALGORITHM = re.compile(r"<(?:[\w.-]+:)?(?:SignatureMethod|DigestMethod)\b[^>]*?\bAlgorithm\s*=\s*[\"']([^\"']*)")
 #: How long fetched IdP metadata is used before it is fetched again.
 METADATA_SECONDS = 3600
 
@@ -126,7 +139,12 @@ def sp_metadata(provider: SamlProvider, base_url: str) -> str:
     """Our SP's metadata document: entity id, ACS (HTTP-POST), signing certificate, signed requests wanted."""
     from saml2.metadata import entity_descriptor
 
-    return entity_descriptor(_sp_config(provider, base_url, _idp_metadata(provider))).to_string().decode()
+    descriptor = entity_descriptor(_sp_config(provider, base_url, _idp_metadata(provider)))
+    if descriptor.extensions is not None:  # pysaml2 lists every algorithm xmlsec1 knows, MD5 included
+        descriptor.extensions.extension_elements = [
+            element for element in descriptor.extensions.extension_elements
+            if element.attributes.get("Algorithm") in ADVERTISED_ALGORITHMS]
+    return descriptor.to_string().decode()
 
 
 def start_sign_in(provider: SamlProvider, base_url: str) -> tuple[str, str]:
@@ -202,7 +220,13 @@ def verify_response(provider: SamlProvider, base_url: str, saml_response: str, *
 
     client = client_for(provider, base_url)
     try:
-        base64.b64decode(saml_response, validate=True)
+        xml = base64.b64decode(saml_response).decode("utf-8")
+    except ValueError:
+        raise ExternalSignInRefused("token", "SAMLResponse is not base64 UTF-8") from None
+    weak = sorted({algorithm for algorithm in _ALGORITHM.findall(xml) if algorithm not in ACCEPTED_ALGORITHMS})
+    if weak:
+        raise ExternalSignInRefused("token", f"signature algorithms not accepted: {', '.join(weak)}"[:300])
+    try:
         # conv_info: without it pysaml2 (7.5) skips the SubjectConfirmationData Recipient check altogether.
         response = client.parse_authn_request_response(
             saml_response, BINDING_HTTP_POST, outstanding=outstanding,

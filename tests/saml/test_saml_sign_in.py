@@ -270,3 +270,20 @@ def test_an_unsigned_assertion_is_refused(saml_app, saml_client, idp_answer):
     assert "Signature" not in xml
     assert_refused_with_nothing_created(saml_app, post_answer(saml_client, answer, browser.encode(xml)),
                                         "signature")
+
+
+def test_an_assertion_signed_with_md5_is_refused_though_signed_by_the_idp_key(saml_app, saml_client, idp_answer,
+                                                                             saml_idp):
+    answer = idp_answer("aigerim")
+    xml = browser.decode(answer["SAMLResponse"])
+    more = "http://www.w3.org/2001/04/xmldsig-more#"
+    weak = (xml.replace(more + "rsa-sha256", more + "rsa-md5")
+            .replace("http://www.w3.org/2001/04/xmlenc#sha256", more + "md5"))
+    resigned = browser.encode(browser.resign(weak, saml_idp.key_path))
+    assert_refused_with_nothing_created(saml_app, post_answer(saml_client, answer, resigned), "algorithms not accepted")
+
+
+def test_the_sp_metadata_advertises_no_weak_algorithm(saml_client):
+    xml = saml_client.get(f"/saml/{KEY}/metadata").get_data(as_text=True)
+    assert "xmldsig-more#rsa-sha256" in xml
+    assert "md5" not in xml and "sha1" not in xml and "ripemd" not in xml
