@@ -83,7 +83,7 @@ def _idp_metadata(provider: SamlProvider) -> str:
     return xml
 
 
-def _sp_config(provider: SamlProvider, base_url: str, metadata_xml: str):
+def _sp_config(provider: SamlProvider, base_url: str, metadata_xml: str | None):
     from saml2 import BINDING_HTTP_POST
     from saml2.config import SPConfig
 
@@ -97,7 +97,7 @@ def _sp_config(provider: SamlProvider, base_url: str, metadata_xml: str):
         "key_file": provider.sp_key_file,
         "cert_file": provider.sp_cert_file,
         "xmlsec_binary": xmlsec,
-        "metadata": {"inline": [metadata_xml]},
+        **({"metadata": {"inline": [metadata_xml]}} if metadata_xml else {}),
         "allow_unknown_attributes": True,
         "accepted_time_diff": provider.clock_skew_seconds,
         "service": {"sp": {
@@ -139,7 +139,7 @@ def sp_metadata(provider: SamlProvider, base_url: str) -> str:
     """Our SP's metadata document: entity id, ACS (HTTP-POST), signing certificate, signed requests wanted."""
     from saml2.metadata import entity_descriptor
 
-    descriptor = entity_descriptor(_sp_config(provider, base_url, _idp_metadata(provider)))
+    descriptor = entity_descriptor(_sp_config(provider, base_url, None))  # needs nothing from the IdP
     if descriptor.extensions is not None:  # pysaml2 lists every algorithm xmlsec1 knows, MD5 included
         descriptor.extensions.extension_elements = [
             element for element in descriptor.extensions.extension_elements
@@ -240,6 +240,9 @@ def verify_response(provider: SamlProvider, base_url: str, saml_response: str, *
     if response.in_response_to not in outstanding:
         raise ExternalSignInRefused("token", "InResponseTo names no outstanding request")
     assertion = response.assertion
+    issuer = (assertion.issuer.text or "").strip() if assertion.issuer is not None else ""
+    if issuer != _idp_entity_id(provider, client):  # metadata may describe a federation's many IdPs
+        raise ExternalSignInRefused("token", f"issuer {issuer!r} is not this provider's IdP")
     recipients = {confirmation.subject_confirmation_data.recipient
                   for confirmation in assertion.subject.subject_confirmation or []
                   if confirmation.subject_confirmation_data is not None}

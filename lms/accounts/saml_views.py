@@ -64,11 +64,7 @@ def _store_outstanding(response: Response, outstanding: dict[str, list[str]]) ->
 
 @bp.get("/saml/<key>/metadata")
 def saml_metadata(key: str):
-    provider = _provider(key)
-    try:
-        xml = saml.sp_metadata(provider, current_app.config["BASE_URL"])
-    except ExternalSignInRefused:
-        abort(503)
+    xml = saml.sp_metadata(_provider(key), current_app.config["BASE_URL"])
     return Response(xml, mimetype="application/samlmetadata+xml")
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from lms.config import DEV_BASE_URL
 from tests.conftest import post_form
 from tests.saml import browser
 from tests.saml import idp as idp_module
@@ -14,12 +13,13 @@ KEY = "simplesaml"
 
 
 @pytest.fixture(scope="session")
-def saml_idp(tmp_path_factory):
+def saml_idp(app, tmp_path_factory):
     folder = tmp_path_factory.mktemp("saml")
+    base = app.config["BASE_URL"]  # what the test apps build their SP addresses from (LMS_BASE_URL, else 127.0.0.1)
     sp_key, sp_cert = idp_module.make_key_and_certificate(folder, "sp", "LMS test SP")
     idp = idp_module.configure(folder / "idp", port=idp_module.free_port(),
-                               sp_entity_id=f"{DEV_BASE_URL}/saml/{KEY}/metadata",
-                               sp_acs_url=f"{DEV_BASE_URL}/saml/{KEY}/acs", sp_cert_pem=sp_cert.read_text())
+                               sp_entity_id=f"{base}/saml/{KEY}/metadata",
+                               sp_acs_url=f"{base}/saml/{KEY}/acs", sp_cert_pem=sp_cert.read_text())
     idp.sp_key_path, idp.sp_cert_path = sp_key, sp_cert
     idp.start()  # raises (the test fails) when php or SimpleSAMLphp is missing
     yield idp

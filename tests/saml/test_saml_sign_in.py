@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 import requests
 from sqlalchemy import func, select
 
+from lms import INSTANCE_PATH, config
 from lms.accounts.models import ExternalIdentity, SamlAssertion, User
 from lms.audit.models import AuditEntry
 from lms.extensions import db
@@ -18,6 +19,9 @@ from tests.conftest import post_form
 from tests.saml import browser
 from tests.saml.conftest import KEY, provider_settings
 from tests.saml.idp import USERS
+
+#: The test apps' public address (lms.config.DEV_BASE_URL unless LMS_BASE_URL is set, as `make test` does).
+BASE = config.flask_settings(config.load(INSTANCE_PATH, {"ENV": "testing"}), INSTANCE_PATH)["BASE_URL"]
 
 
 def count(model) -> int:
@@ -54,7 +58,7 @@ def altered(answer: dict[str, str], saml_idp, old: str, new: str) -> str:
 
 def test_a_full_round_trip_signs_a_new_person_in_with_the_mapped_attributes(saml_app, saml_client, idp_answer):
     answer = idp_answer("aigerim", next_url="/account")
-    assert answer["action"] == f"http://127.0.0.1:5000/saml/{KEY}/acs"
+    assert answer["action"] == f"{saml_app.config['BASE_URL']}/saml/{KEY}/acs"
     response = post_answer(saml_client, answer)
     assert response.status_code == 303
     assert response.location == "/account"
@@ -93,7 +97,7 @@ def test_the_authn_request_is_signed_and_the_idp_refuses_it_unsigned(saml_client
     assert query["SigAlg"] == ["http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"]
     assert query["Signature"][0]
     request_xml = zlib.decompress(base64.b64decode(query["SAMLRequest"][0]), -15).decode()
-    assert 'AssertionConsumerServiceURL="http://127.0.0.1:5000/saml/simplesaml/acs"' in request_xml
+    assert f'AssertionConsumerServiceURL="{BASE}/saml/{KEY}/acs"' in request_xml
     signed = requests.get(started.location, timeout=30)
     assert "username" in signed.text  # the IdP accepted the signature and shows its login form
     base = started.location.split("?")[0]
@@ -107,9 +111,9 @@ def test_the_sp_metadata_is_at_a_stable_address_with_our_certificate(saml_client
     assert response.status_code == 200
     assert response.mimetype == "application/samlmetadata+xml"
     xml = response.get_data(as_text=True)
-    assert 'entityID="http://127.0.0.1:5000/saml/simplesaml/metadata"' in xml
+    assert f'entityID="{BASE}/saml/{KEY}/metadata"' in xml
     assert 'AuthnRequestsSigned="true"' in xml and 'WantAssertionsSigned="true"' in xml
-    assert 'Location="http://127.0.0.1:5000/saml/simplesaml/acs"' in xml
+    assert f'Location="{BASE}/saml/{KEY}/acs"' in xml
     certificate = "".join(saml_idp.sp_cert_path.read_text().strip().splitlines()[1:-1])
     assert certificate in re.sub(r"\s", "", xml)
 
@@ -140,14 +144,14 @@ def test_an_expired_assertion_is_refused_though_signed_by_the_idp(saml_app, saml
 
 def test_a_wrong_audience_is_refused_though_signed_by_the_idp(saml_app, saml_client, idp_answer, saml_idp):
     answer = idp_answer("aigerim")
-    resigned = altered(answer, saml_idp, f"<saml:Audience>http://127.0.0.1:5000/saml/{KEY}/metadata</saml:Audience>",
+    resigned = altered(answer, saml_idp, f"<saml:Audience>{BASE}/saml/{KEY}/metadata</saml:Audience>",
                        "<saml:Audience>https://other-sp.example.kz/metadata</saml:Audience>")
     assert_refused_with_nothing_created(saml_app, post_answer(saml_client, answer, resigned), "audience|not for me")
 
 
 def test_a_wrong_recipient_is_refused_though_signed_by_the_idp(saml_app, saml_client, idp_answer, saml_idp):
     answer = idp_answer("aigerim")
-    resigned = altered(answer, saml_idp, f'Recipient="http://127.0.0.1:5000/saml/{KEY}/acs"',
+    resigned = altered(answer, saml_idp, f'Recipient="{BASE}/saml/{KEY}/acs"',
                        'Recipient="https://other-sp.example.kz/acs"')
     assert_refused_with_nothing_created(saml_app, post_answer(saml_client, answer, resigned), "recipient|bearer")
 
