@@ -31,8 +31,8 @@ from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
 from lms.accounts.identity import ExternalProfile, ExternalSignInRefused
-from lms.config import OidcProvider
 from lms.db import utcnow
+from lms.identity_providers import OidcProvider
 
 #: How long a started sign-in may take at the provider before its callback is refused.
 PENDING_MINUTES = 10

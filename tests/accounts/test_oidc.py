@@ -17,8 +17,8 @@ from lms.accounts import oidc
 from lms.accounts.identity import ExternalSignInRefused
 from lms.accounts.models import ExternalIdentity, Role, User
 from lms.audit.models import AuditEntry
-from lms.config import oidc_providers
 from lms.extensions import db
+from lms.identity_providers import oidc_providers
 from tests import factories
 from tests.accounts.oidc_provider import APP_BASE, Browser, provider_settings, start_provider
 from tests.conftest import csrf_token
