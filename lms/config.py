@@ -169,6 +169,9 @@ def load(instance_path: str | os.PathLike, overrides: dict[str, Any] | None = No
         for table, name in PROVIDER_TABLES.items():
             if table in from_file:
                 from_file[name] = from_file.pop(table)
+        # Tables, not flat settings: [directory] (directory sync, see parse_directory).
+        if "directory" in from_file:
+            settings["DIRECTORY"] = from_file.pop("directory")
         unknown = sorted(set(from_file) - set(DEFAULTS))
         if unknown:
             raise ConfigError(f"{toml_path}: unknown settings {', '.join(unknown)}")
@@ -185,6 +188,12 @@ def flask_settings(settings: dict[str, Any], instance_path: str | os.PathLike) -
     database_url = settings["DATABASE_URL"] or "sqlite:///" + str(Path(instance_path) / "lms.sqlite3")
     out = dict(settings)
     out.update(resolved_paths(settings, instance_path))
+    from lms.config_directory import DirectorySettingsError, parse_directory
+
+    try:
+        out["DIRECTORY"] = parse_directory(settings.get("DIRECTORY"))
+    except DirectorySettingsError as exc:
+        raise ConfigError(str(exc)) from None
     base_url = (settings["BASE_URL"] or ("" if production else DEV_BASE_URL)).rstrip("/")
     out.update(
         BASE_URL=base_url,
@@ -354,3 +363,4 @@ def registration_domains(config: dict[str, Any]) -> dict[str, str]:
             raise ConfigError(f"LMS_REGISTRATION_DOMAINS: expected domain=AGENCYCODE, got {item!r}")
         mapping[domain.strip().lower()] = code.strip()
     return mapping
+

@@ -12,7 +12,7 @@ LMS = Path(__file__).resolve().parent.parent / "lms"
 #: Lower number = lower layer. A module may import only from its own layer or lower ones.
 LAYERS = {
     "config": 0, "db": 0, "extensions": 0, "i18n": 0, "errors": 0, "redirects": 0, "links": 0, "imports": 0, "mail": 0,
-    "tasks": 0,
+    "tasks": 0, "config_directory": 0,
     "timeutil": 0,
     "identity_providers": 0,
     "agencies": 1,
