@@ -278,3 +278,19 @@ def test_the_refusal_reasons_have_messages(app):
     with app.test_request_context():
         assert str(ExternalSignInRefused("token").message)
         assert time.time() > 0
+
+
+def test_the_callback_is_rate_limited(app, client, configure, monkeypatch):
+    monkeypatch.setitem(app.config, "SSO_RATE_LIMIT", "2 per minute")
+    statuses = [client.get("/login/oidc/idp/callback?state=forged&code=x").status_code for _ in range(3)]
+    assert statuses == [302, 302, 429]
+    with app.app_context():
+        assert refusals() == ["state", "state"]
+
+
+def test_an_unreachable_provider_is_refused_at_the_start(app, client, configure):
+    configure(provider_settings("http://127.0.0.1:9", key="down"))
+    response = client.post("/login/oidc/down", data={"csrf_token": csrf_token(client)}, follow_redirects=True)
+    assert "cannot be reached" in response.get_data(as_text=True)
+    with app.app_context():
+        assert refusals() == ["unavailable"]
