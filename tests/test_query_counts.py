@@ -18,7 +18,7 @@ from tests.learning.conftest import sync
 SMALL, LARGE = 60, 600
 PAGES = {
     "learner@demo.lms.kz": ["/my-learning", "/courses/", "/courses/ai-basics", "/courses/ai-basics/lessons/{lesson}",
-                            "/courses/ai-basics/quiz", "/certificates/", "/account"],
+                            "/courses/ai-basics/quiz", "/certificates/"],
     "hr@demo.lms.kz": ["/reports/", "/reports/learners", "/reports/overdue", "/reports/exports", "/reports/api-tokens",
                        "/agencies/"],
     "admin@demo.lms.kz": ["/reports/", "/reports/?agency=MDAI", "/admin/users/", "/admin/content/"],
