@@ -12,7 +12,7 @@ DEMO_LEARNERS ?= 2000
 DEMO_AGENCIES ?= 80
 DEMO_DATA := $(if $(filter 0,$(DEMO_LEARNERS)),demo-data,demo-data --learners $(DEMO_LEARNERS) --agencies $(DEMO_AGENCIES) --if-absent)
 
-.PHONY: run dev worker test e2e lint i18n translations install clean oidc-dev saml-dev
+.PHONY: run dev worker test e2e lint i18n translations install clean oidc-dev ldap-dev saml-dev
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -109,6 +109,12 @@ e2e: install $(VENV)/.installed-e2e $(VNU_JAR)
 
 lint: install
 	$(BIN)/ruff check .
+
+# A demo directory for `lms directory sync` (see the README): Debian's slapd (apt-get install slapd ldap-utils) on
+# 127.0.0.1:$(LDAP_PORT) with 200 generated people in four agencies, its files in instance/ldap-dev; Ctrl-C stops it.
+LDAP_PORT ?= 3389
+ldap-dev: install
+	$(BIN)/python -m tests.ldap_server --port $(LDAP_PORT) --people $${LDAP_PEOPLE:-200} --dir instance/ldap-dev
 
 # Extract new strings, merge them into the kk/ru/en catalogs, compile.
 i18n: $(VENV)/.installed

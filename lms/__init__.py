@@ -129,6 +129,7 @@ def _init_tasks(app: Flask) -> None:
     # Every domain's task module registers its tasks (lms.tasks), then the queue is built with all of them, so
     # that the web app (which enqueues) and the worker (which runs) know the same tasks.
     from lms import tasks
+    from lms.accounts import tasks as _accounts_tasks  # noqa: F401
     from lms.exports import tasks as _exports_tasks  # noqa: F401
     from lms.reports import tasks as _reports_tasks  # noqa: F401
 

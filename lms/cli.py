@@ -26,6 +26,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
                "Write a consistent copy of the SQLite database to PATH while the platform keeps running."),
     "certificates": ("lms.certificates.cli:certificates", "Issued certificates and credentials."),
     "courses": ("lms.courses.cli:courses", "Course content files."),
+    "directory": ("lms.accounts.directory_cli:directory", "LDAP / Active Directory sync."),
     "db": ("flask_migrate.cli:db", "Perform database migrations."),
     "demo-data": ("lms.demo.cli:demo_data",
                   "Create demo agencies and one account per role when the database has no users; print the logins."),

@@ -6,10 +6,12 @@ import json
 import os
 import re
 import tomllib
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+
+from lms.identity_providers import ProviderSettingsError, oidc_providers
+from lms.saml_config import SamlConfigError, saml_providers
 
 #: The key used when nobody configured one. Production refuses to start with it.
 DEV_SECRET_KEY = "dev-secret-key-change-me"  # noqa: S105 - a well-known placeholder, refused in production
@@ -109,15 +111,6 @@ DEFAULTS: dict[str, Any] = {
 #: The instance/lms.toml tables that hold identity providers, and the setting each fills.
 PROVIDER_TABLES = {"oidc": "OIDC_PROVIDERS", "saml": "SAML_PROVIDERS"}
 
-#: The profile fields an OIDC provider's claims map onto (lms.accounts.identity.ExternalProfile), with the claim
-#: read by default ("" for none).
-OIDC_DEFAULT_CLAIMS = {"email": "email", "email_verified": "email_verified", "full_name": "name",
-                       "person_id": "", "agency_code": "", "position": "", "manager_person_id": "",
-                       "manager_email": ""}
-
-_PROVIDER_KEY = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
-#: The id_token signature algorithms a provider may be configured to use (never "none", never a MAC).
-OIDC_ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA")
 
 _HOST_NAME = re.compile(r"\.?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*")
 _TRUE = {"1", "true", "yes", "on"}
@@ -177,6 +170,9 @@ def load(instance_path: str | os.PathLike, overrides: dict[str, Any] | None = No
         for table, name in PROVIDER_TABLES.items():
             if table in from_file:
                 from_file[name] = from_file.pop(table)
+        # Tables, not flat settings: [directory] (directory sync, see parse_directory).
+        if "directory" in from_file:
+            settings["DIRECTORY"] = from_file.pop("directory")
         unknown = sorted(set(from_file) - set(DEFAULTS))
         if unknown:
             raise ConfigError(f"{toml_path}: unknown settings {', '.join(unknown)}")
@@ -193,6 +189,12 @@ def flask_settings(settings: dict[str, Any], instance_path: str | os.PathLike) -
     database_url = settings["DATABASE_URL"] or "sqlite:///" + str(Path(instance_path) / "lms.sqlite3")
     out = dict(settings)
     out.update(resolved_paths(settings, instance_path))
+    from lms.config_directory import DirectorySettingsError, parse_directory
+
+    try:
+        out["DIRECTORY"] = parse_directory(settings.get("DIRECTORY"))
+    except DirectorySettingsError as exc:
+        raise ConfigError(str(exc)) from None
     base_url = (settings["BASE_URL"] or ("" if production else DEV_BASE_URL)).rstrip("/")
     out.update(
         BASE_URL=base_url,
@@ -275,12 +277,10 @@ def validate(config: dict[str, Any]) -> None:
     if config["PASSWORD_HASH_COST"] not in ("strong", "cheap"):
         raise ConfigError(f"LMS_PASSWORD_HASH_COST must be strong or cheap, not {config['PASSWORD_HASH_COST']!r}")
     registration_domains(config)  # raises on a malformed mapping
-    from lms.saml_config import SamlConfigError, saml_providers
-
-    oidc_providers(config)  # raises on a malformed provider
     try:
+        oidc_providers(config)
         saml_providers(config)
-    except SamlConfigError as exc:
+    except (ProviderSettingsError, SamlConfigError) as exc:
         raise ConfigError(str(exc)) from None
     share = config["SYNC_MAX_RETIRE_SHARE"]
     if isinstance(share, bool) or not isinstance(share, int | float) or not 0 <= share <= 1:
@@ -366,84 +366,3 @@ def registration_domains(config: dict[str, Any]) -> dict[str, str]:
         mapping[domain.strip().lower()] = code.strip()
     return mapping
 
-
-def break_glass_admins(config: dict[str, Any]) -> frozenset[str]:
-    """BREAK_GLASS_ADMINS as a set of lower-cased e-mail addresses."""
-    return frozenset(part.strip().lower() for part in config["BREAK_GLASS_ADMINS"].split(",") if part.strip())
-
-
-@dataclass(frozen=True)
-class OidcProvider:
-    """One [oidc.<key>] table of instance/lms.toml, checked."""
-
-    key: str
-    name: str  # shown on the button: "Sign in with <name>"
-    issuer: str  # discovery is read from <issuer>/.well-known/openid-configuration
-    client_id: str
-    client_secret: str
-    scopes: tuple[str, ...] = ("openid", "email", "profile")
-    #: profile field -> claim name (OIDC_DEFAULT_CLAIMS, overridden by the [oidc.<key>.claims] table)
-    claims: dict[str, str] = field(default_factory=dict)
-    allow_create: bool = False  # create an account for a person the platform does not know yet
-    default_agency: str = ""  # agency code for new people whose agency claim is missing
-    algorithms: tuple[str, ...] = ("RS256",)  # the id_token signature algorithms accepted
-    token_endpoint_auth_method: str = "client_secret_basic"  # noqa: S105 - a method name; or client_secret_post
-    logout: bool = True  # sign out at the provider too (RP-initiated logout) when it offers an end_session_endpoint
-    leeway_seconds: int = 60  # clock difference allowed on exp/iat
-    timeout_seconds: int = 10  # for each request to the provider
-
-
-_OIDC_FIELDS = {"name", "issuer", "client_id", "client_secret", "scopes", "claims", "allow_create", "default_agency",
-                "algorithms", "token_endpoint_auth_method", "logout", "leeway_seconds", "timeout_seconds"}
-
-
-def oidc_providers(config: dict[str, Any]) -> dict[str, OidcProvider]:
-    """The configured OpenID Connect providers by key, checked; raises ConfigError saying what is wrong."""
-    tables = config.get("OIDC_PROVIDERS") or {}
-    saml = config.get("SAML_PROVIDERS") or {}
-    if not isinstance(tables, dict) or not isinstance(saml, dict):
-        raise ConfigError("[oidc] and [saml] must be tables of providers: [oidc.<key>], [saml.<key>]")
-    for key in saml:
-        if not _PROVIDER_KEY.fullmatch(str(key)):
-            raise ConfigError(f"[saml.{key}]: a provider key is lower-case letters, digits, - and _")
-    both = sorted(set(tables) & set(saml))
-    if both:
-        raise ConfigError(f"provider keys must be unique across [oidc] and [saml]: {', '.join(both)}")
-    production = config.get("ENV") == "production"
-    providers = {}
-    for key, table in tables.items():
-        where = f"[oidc.{key}]"
-        if not _PROVIDER_KEY.fullmatch(str(key)) or not isinstance(table, dict):
-            raise ConfigError(f"{where}: a provider key is lower-case letters, digits, - and _, holding a table")
-        unknown = sorted(set(table) - _OIDC_FIELDS)
-        if unknown:
-            raise ConfigError(f"{where}: unknown settings {', '.join(unknown)}")
-        missing = [name for name in ("issuer", "client_id", "client_secret") if not table.get(name)]
-        if missing:
-            raise ConfigError(f"{where}: set {', '.join(missing)}")
-        issuer = str(table["issuer"]).rstrip("/")
-        scheme = urlsplit(issuer).scheme
-        if scheme not in ("https", "http") or (production and scheme != "https"):
-            raise ConfigError(f"{where}: issuer must be an https:// address, not {issuer!r}")
-        scopes = table.get("scopes", "openid email profile")
-        scopes = tuple(scopes.split() if isinstance(scopes, str) else scopes)
-        if "openid" not in scopes:
-            raise ConfigError(f"{where}: scopes must include openid")
-        claims = table.get("claims", {})
-        if not isinstance(claims, dict) or set(claims) - set(OIDC_DEFAULT_CLAIMS):
-            raise ConfigError(f"{where}.claims: map only {', '.join(OIDC_DEFAULT_CLAIMS)}")
-        algorithms = tuple(table.get("algorithms", ("RS256",)))
-        if not algorithms or set(algorithms) - set(OIDC_ALGORITHMS):
-            raise ConfigError(f"{where}: algorithms must be among {', '.join(OIDC_ALGORITHMS)}")
-        method = table.get("token_endpoint_auth_method", "client_secret_basic")
-        if method not in ("client_secret_basic", "client_secret_post"):
-            raise ConfigError(f"{where}: token_endpoint_auth_method is client_secret_basic or client_secret_post")
-        providers[key] = OidcProvider(
-            key=key, name=str(table.get("name") or key), issuer=issuer, client_id=str(table["client_id"]),
-            client_secret=str(table["client_secret"]), scopes=scopes,
-            claims={**OIDC_DEFAULT_CLAIMS, **{name: str(claim) for name, claim in claims.items()}},
-            allow_create=bool(table.get("allow_create", False)), default_agency=str(table.get("default_agency", "")),
-            algorithms=algorithms, token_endpoint_auth_method=method, logout=bool(table.get("logout", True)),
-            leeway_seconds=int(table.get("leeway_seconds", 60)), timeout_seconds=int(table.get("timeout_seconds", 10)),
-        )
-    return providers

@@ -13,12 +13,14 @@ Services take explicit inputs (now, ip), never read the request, and only flush.
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from lms.accounts.managers import ManagerCycle, set_manager
 from lms.accounts.models import ExternalIdentity, User
 from lms.accounts.people import UserChanges, update_user
 from lms.accounts.services import NewUser, create_user, get_user_by_email, normalise_email
@@ -117,28 +119,40 @@ def _create(profile: ExternalProfile, *, now: datetime, ip: str) -> User:
     code = _clean(profile.agency_code)
     if code and get_agency_by_code(code) is None:
         raise ExternalSignInRefused("unknown_agency", code)
-    user = create_user(NewUser(email=email, full_name=full_name, agency_code=code,
-                               position=_clean(profile.position) or ""), now=now, ip=ip)
-    person_id = _clean(profile.person_id)
-    if person_id:
-        user.employee_id = person_id
-    return user
+    return create_user(NewUser(email=email, full_name=full_name, agency_code=code,
+                               position=_clean(profile.position) or "", employee_id=_clean(profile.person_id)),
+                       now=now, ip=ip)
 
 
 def _update_mapped_fields(user: User, profile: ExternalProfile, *, now: datetime, ip: str) -> None:
-    """Keep name, position, agency, verified e-mail and person id in step with the provider (recorded as
-    `user.changed` by people.update_user); a value another account holds is left alone."""
+    """Keep name, position, agency and verified e-mail in step with the provider, and fill in a missing person id
+    (recorded as `user.changed` by people.update_user); a value another account holds is left alone."""
     email = _clean(profile.email)
     if email and (not profile.email_verified or normalise_email(email) == user.email
                   or get_user_by_email(email) is not None):
         email = None
     agency = get_agency_by_code(code) if (code := _clean(profile.agency_code)) else None
-    update_user(user, UserChanges(email=email, full_name=_clean(profile.full_name), position=_clean(profile.position),
-                                  agency_id=agency.id if agency else None), actor=None, now=now, ip=ip)
     person_id = _clean(profile.person_id)
-    if person_id and user.employee_id is None and db.session.scalar(
-            select(User.id).where(User.employee_id == person_id)) is None:
-        user.employee_id = person_id
+    if person_id and (user.employee_id is not None or db.session.scalar(
+            select(User.id).where(User.employee_id == person_id)) is not None):
+        person_id = None  # a person id once set is the directory's to change, never a sign-in's
+    update_user(user, UserChanges(email=email, full_name=_clean(profile.full_name), position=_clean(profile.position),
+                                  agency_id=agency.id if agency else None, employee_id=person_id),
+                actor=None, now=now, ip=ip)
+
+
+def _apply_manager(user: User, profile: ExternalProfile, *, now: datetime, ip: str) -> None:
+    """Set the line manager the provider names (by person id, else e-mail) when the platform knows them; a manager
+    it does not know, or one that would make a cycle, leaves the manager as it is (the sign-in goes on)."""
+    manager = None
+    if person_id := _clean(profile.manager_person_id):
+        manager = db.session.scalar(select(User).where(User.employee_id == person_id))
+    if manager is None and (email := _clean(profile.manager_email)):
+        manager = get_user_by_email(email)
+    if manager is None or manager.id == user.id:
+        return
+    with suppress(ManagerCycle):  # raised before anything changed
+        set_manager(user, manager, actor=None, now=now, ip=ip)
 
 
 def sign_in_external(profile: ExternalProfile, *, allow_create: bool, now: datetime, ip: str) -> User:
@@ -158,6 +172,7 @@ def sign_in_external(profile: ExternalProfile, *, allow_create: bool, now: datet
         raise ExternalSignInRefused("inactive")
     else:
         _update_mapped_fields(user, profile, now=now, ip=ip)
+    _apply_manager(user, profile, now=now, ip=ip)
     if identity is None:
         identity = ExternalIdentity(user_id=user.id, protocol=profile.protocol, provider=profile.provider,
                                     subject=profile.subject)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -30,7 +31,8 @@ from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
 from lms.accounts.identity import ExternalProfile, ExternalSignInRefused
-from lms.config import OidcProvider
+from lms.db import utcnow
+from lms.identity_providers import OidcProvider
 
 #: How long a started sign-in may take at the provider before its callback is refused.
 PENDING_MINUTES = 10
@@ -160,9 +162,10 @@ def _decode_checked(provider: OidcProvider, metadata: dict, id_token: str, *, no
 
 
 def finish_sign_in(provider: OidcProvider, pending: dict | None, args: dict[str, str], *, redirect_uri: str,
-                   now: datetime) -> tuple[ExternalProfile, str]:
+                   now: datetime, clock: Callable[[], datetime] = utcnow) -> tuple[ExternalProfile, str]:
     """Complete a sign-in from the callback's query `args` and its `pending` sign-in (None: none was found for the
-    state): exchange the code, check the id_token, read userinfo and map the claims.
+    state): exchange the code, check the id_token, read userinfo and map the claims. `now` is when the callback
+    arrived; the id_token is checked at `clock()` after the exchange (it was issued during it).
 
     Returns (the profile, the id_token, kept for RP-initiated logout). Raises ExternalSignInRefused.
     """
@@ -185,7 +188,7 @@ def finish_sign_in(provider: OidcProvider, pending: dict | None, args: dict[str,
     id_token = token.get("id_token")
     if not isinstance(id_token, str):
         raise ExternalSignInRefused("token", "no id_token in the token response")
-    claims = _decode_checked(provider, metadata, id_token, nonce=pending["nonce"], now=now)
+    claims = _decode_checked(provider, metadata, id_token, nonce=pending["nonce"], now=clock())
     if metadata.get("userinfo_endpoint") and token.get("access_token"):
         info = _get_json(metadata["userinfo_endpoint"], provider,
                          headers={"Authorization": f"Bearer {token['access_token']}"})

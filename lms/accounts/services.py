@@ -52,6 +52,10 @@ class EmailTaken(DomainError):
     """Another account already uses this email address."""
 
 
+class EmployeeIdTaken(DomainError):
+    """Another account already has this employee id (the stable person id)."""
+
+
 def normalise_email(email: str) -> str:
     """Lower-case and strip an email address; accounts are unique by this form."""
     return email.strip().lower()
@@ -172,13 +176,15 @@ class NewUser:
     roles: frozenset[Role] = frozenset({Role.LEARNER})
     password: str | None = None
     is_active: bool = True
+    #: The stable person id (employee number or IIN), unique; None when not known.
+    employee_id: str | None = None
 
 
 def snapshot(user: User) -> dict:
     """The fields of `user` an audit entry records before and after a change (never the password)."""
     return {"email": user.email, "full_name": user.full_name, "position": user.position,
             "agency": user.agency.code if user.agency else None, "locale": user.locale,
-            "roles": sorted(role.value for role in user.roles)}
+            "roles": sorted(role.value for role in user.roles), "employee_id": user.employee_id}
 
 
 def create_user(data: NewUser, *, min_length: int | None = None, actor: User | None = None,
@@ -225,7 +231,7 @@ def new_user(data: NewUser, *, agency: Agency | None, min_length: int | None) ->
     # The agency by id, not as a relationship: no save cascade into the agency tree for each of thousands of people.
     user = User(email=normalise_email(data.email), full_name=data.full_name.strip(),
                 agency_id=agency.id if agency else None, position=data.position, locale=data.locale,
-                is_active=data.is_active)
+                is_active=data.is_active, employee_id=data.employee_id or None)
     user.set_roles(data.roles or {Role.LEARNER})
     if data.password is not None:
         if min_length is None:

@@ -22,9 +22,10 @@ from lms.accounts.forms import (
 from lms.accounts.identity import ExternalSignInRefused
 from lms.accounts.models import ExternalIdentity, User
 from lms.accounts.session import current_session_id, sign_in, sign_out
-from lms.config import break_glass_admins, oidc_providers, registration_domains
+from lms.config import registration_domains
 from lms.db import begin_write, utcnow, writes
 from lms.extensions import db, limiter
+from lms.identity_providers import break_glass_admins, oidc_providers
 from lms.links import public_url
 from lms.mail.services import deliver
 from lms.redirects import safe_next

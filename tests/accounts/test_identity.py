@@ -149,3 +149,20 @@ def test_unlink_removes_the_link_and_records_who_did_it(ctx):
     assert identity.list_identities(user) == []
     entry = db.session.scalar(select(AuditEntry))
     assert (entry.action, entry.actor_id, entry.object_id) == ("identity.unlinked", admin.id, str(user.id))
+
+
+def test_the_mapped_manager_is_set_by_person_id_or_email(ctx):
+    boss = factories.user("boss@example.kz", employee_id="B1")
+    user = sign_in_external(profile(manager_person_id="B1"), allow_create=True, now=NOW, ip="")
+    assert user.manager_id == boss.id
+    other = factories.user("other-boss@example.kz")
+    sign_in_external(profile(manager_email="other-boss@example.kz"), allow_create=False, now=NOW, ip="")
+    assert user.manager_id == other.id
+    assert "user.manager_changed" in actions()
+
+
+def test_a_manager_that_would_make_a_cycle_is_left_out_and_the_sign_in_goes_on(ctx):
+    user = factories.user("aigerim@example.kz")
+    report = factories.user("report@example.kz", manager_id=user.id)
+    signed_in = sign_in_external(profile(manager_email="report@example.kz"), allow_create=False, now=NOW, ip="")
+    assert signed_in.id == user.id and signed_in.manager_id is None and report.manager_id == user.id

@@ -38,6 +38,8 @@ server.listen(config.port || 0, '127.0.0.1', () => {
       profile: ['name'],
       lms: ['employee_id', 'agency', 'position'],
     },
+    // HS256 too, so that a test client can be given id_tokens the relying party must refuse.
+    enabledJWA: { idTokenSigningAlgValues: ['RS256', 'HS256'] },
     features: { devInteractions: { enabled: true }, rpInitiatedLogout: { enabled: true } },
     ttl: {
       IdToken: (ctx, token, client) => (client && shortLived.has(client.clientId) ? 1 : 3600),
@@ -49,6 +51,14 @@ server.listen(config.port || 0, '127.0.0.1', () => {
     },
   });
   provider.on('server_error', (ctx, err) => console.error('server_error', err));
+  // The answer of the token endpoint to a short-lived client leaves only after its id_token has expired, so that a
+  // relying party receives a genuinely expired token.
+  provider.use(async (ctx, next) => {
+    await next();
+    if (ctx.path === '/token' && ctx.oidc?.client && shortLived.has(ctx.oidc.client.clientId)) {
+      await new Promise((resolve) => { setTimeout(resolve, 2100); });
+    }
+  });
   server.on('request', provider.callback());
   console.log(JSON.stringify({ issuer }));
 });
