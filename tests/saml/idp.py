@@ -38,7 +38,7 @@ USERS: dict[str, tuple[str, dict[str, list[str]]]] = {
     "daniyar": ("daniyar-pass", {
         "uid": ["daniyar"], "mail": ["daniyar@gov.kz"], "displayName": ["Данияр Ахметов"],
         "employeeNumber": ["EMP-1002"], "agencyCode": ["MDAI"], "title": ["Head of unit"],
-        "emailVerified": ["false"],
+        "emailVerified": ["false"], "managerNumber": ["EMP-1001"],
     }),
     "noid": ("noid-pass", {
         "uid": ["noid"], "mail": ["noid@gov.kz"], "displayName": ["No Person Id"],

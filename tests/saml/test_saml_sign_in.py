@@ -291,3 +291,15 @@ def test_the_sp_metadata_advertises_no_weak_algorithm(saml_client):
     xml = saml_client.get(f"/saml/{KEY}/metadata").get_data(as_text=True)
     assert "xmldsig-more#rsa-sha256" in xml
     assert "md5" not in xml and "sha1" not in xml and "ripemd" not in xml
+
+
+def test_the_line_manager_named_by_an_attribute_is_set(make_app, saml_idp):
+    app = make_app(SAML_PROVIDERS=provider_settings(saml_idp, attributes={"manager_person_id": "managerNumber"}))
+    for username in ("aigerim", "daniyar"):  # daniyar's managerNumber is aigerim's EMP-1001
+        client = app.test_client()
+        started = post_form(client, f"/saml/{KEY}/login", {})
+        assert post_answer(client, browser.sign_in_at_idp(started.location, username, USERS[username][0])
+                           ).status_code == 303
+    with app.app_context():
+        daniyar = db.session.scalar(select(User).where(User.email == "daniyar@gov.kz"))
+        assert daniyar.manager.email == "aigerim@gov.kz"
