@@ -141,6 +141,7 @@ def _init_tasks(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from lms.accounts import bp as accounts_bp
+    from lms.accounts import saml_views as _saml_views  # noqa: F401 - registers routes
     from lms.accounts import views as _accounts_views  # noqa: F401 - registers routes
     from lms.admin import agency_views as _admin_agencies  # noqa: F401
     from lms.admin import bp as admin_bp

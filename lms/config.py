@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import tomllib
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+
+from lms.identity_providers import ProviderSettingsError, oidc_providers
+from lms.saml_config import SamlConfigError, saml_providers
 
 #: The key used when nobody configured one. Production refuses to start with it.
 DEV_SECRET_KEY = "dev-secret-key-change-me"  # noqa: S105 - a well-known placeholder, refused in production
@@ -103,7 +107,21 @@ DEFAULTS: dict[str, Any] = {
     "XAPI_TIMEOUT_SECONDS": 10,
     "XAPI_RETRY_SECONDS": 60,  # the first wait after a failed delivery; doubled each time...
     "XAPI_RETRY_MAX_SECONDS": 3600,  # ... up to this
+    # Sign-in with a password. false: only the administrators named in BREAK_GLASS_ADMINS may still sign in (and
+    # reset) with one, so that the platform stays reachable when the identity provider is down; everyone else signs
+    # in through a provider.
+    "PASSWORD_SIGN_IN": True,
+    "BREAK_GLASS_ADMINS": "",  # comma-separated e-mail addresses of admin accounts
+    "SSO_RATE_LIMIT": "30 per minute",  # per client address, on the provider sign-in start and callback endpoints
+    # Identity providers, as [oidc.<key>] and [saml.<key>] tables in instance/lms.toml (keys unique across both;
+    # README "Single sign-on"); in the environment, LMS_OIDC_PROVIDERS / LMS_SAML_PROVIDERS hold the same as JSON.
+    "OIDC_PROVIDERS": {},
+    "SAML_PROVIDERS": {},
 }
+
+#: The instance/lms.toml tables that hold identity providers, and the setting each fills.
+PROVIDER_TABLES = {"oidc": "OIDC_PROVIDERS", "saml": "SAML_PROVIDERS"}
+
 
 _HOST_NAME = re.compile(r"\.?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*")
 _TRUE = {"1", "true", "yes", "on"}
@@ -127,6 +145,14 @@ def _parse(name: str, raw: str, default: Any) -> Any:
             return int(raw)
         except ValueError:
             raise ConfigError(f"LMS_{name} must be a whole number, not {raw!r}") from None
+    if isinstance(default, dict):
+        try:
+            value = json.loads(raw or "{}")
+        except ValueError:
+            value = None
+        if not isinstance(value, dict):
+            raise ConfigError(f"LMS_{name} must be a JSON object, not {raw!r}")
+        return value
     if isinstance(default, float):
         try:
             return float(raw)
@@ -152,6 +178,9 @@ def load(instance_path: str | os.PathLike, overrides: dict[str, Any] | None = No
                 from_file = tomllib.load(fh)
             except tomllib.TOMLDecodeError as exc:
                 raise ConfigError(f"{toml_path}: {exc}") from None
+        for table, name in PROVIDER_TABLES.items():
+            if table in from_file:
+                from_file[name] = from_file.pop(table)
         # Tables, not flat settings: [directory] (directory sync, see parse_directory).
         if "directory" in from_file:
             settings["DIRECTORY"] = from_file.pop("directory")
@@ -259,6 +288,11 @@ def validate(config: dict[str, Any]) -> None:
     if config["PASSWORD_HASH_COST"] not in ("strong", "cheap"):
         raise ConfigError(f"LMS_PASSWORD_HASH_COST must be strong or cheap, not {config['PASSWORD_HASH_COST']!r}")
     registration_domains(config)  # raises on a malformed mapping
+    try:
+        oidc_providers(config)
+        saml_providers(config)
+    except (ProviderSettingsError, SamlConfigError) as exc:
+        raise ConfigError(str(exc)) from None
     share = config["SYNC_MAX_RETIRE_SHARE"]
     if isinstance(share, bool) or not isinstance(share, int | float) or not 0 <= share <= 1:
         raise ConfigError(f"LMS_SYNC_MAX_RETIRE_SHARE must be a number from 0 to 1 (e.g. 0.5), not {share!r}")

@@ -14,6 +14,8 @@ LAYERS = {
     "config": 0, "db": 0, "extensions": 0, "i18n": 0, "errors": 0, "redirects": 0, "links": 0, "imports": 0, "mail": 0,
     "tasks": 0, "config_directory": 0, "events": 0,
     "timeutil": 0,
+    "saml_config": 0,
+    "identity_providers": 0,
     "agencies": 1,
     "questions": 1,  # below courses (the loader builds questions through it); imports foundation only, see below
     "accounts": 2,

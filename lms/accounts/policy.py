@@ -133,3 +133,20 @@ def grantable_roles(actor) -> frozenset[Role]:
     if is_hr(actor):
         return frozenset({Role.LEARNER})
     return frozenset()
+
+
+def can_sign_in_with_password(user: User | None, *, email: str, password_sign_in: bool,
+                              break_glass: frozenset[str]) -> bool:
+    """May this account sign in (or reset a password) with a password: everyone while password sign-in is on; when it
+    is off, only the administrator accounts named as break-glass accounts (`user` None: asked before the account is
+    looked up, by the address alone)."""
+    if password_sign_in:
+        return True
+    if email.strip().lower() not in break_glass:
+        return False
+    return user is None or user.has_role(Role.ADMIN)
+
+
+def can_unlink_identity(actor, target: User) -> bool:
+    """May `actor` remove a link between `target` and an identity provider account: administrators only."""
+    return is_admin(actor)

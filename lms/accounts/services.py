@@ -28,7 +28,7 @@ from lms.accounts.password_rules import (  # WeakPassword: views and commands ca
 from lms.accounts.passwords import hash_password, needs_rehash, verify_password
 from lms.agencies.models import Agency
 from lms.agencies.services import get_agency_by_code
-from lms.audit.services import audit_each
+from lms.audit.services import audit, audit_each
 from lms.db import utcnow
 from lms.errors import DomainError
 from lms.extensions import db
@@ -91,8 +91,9 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def authenticate(email: str, password: str, *, now: datetime) -> User:
-    """Return the active user with this email and password; raise InvalidCredentials otherwise.
+def authenticate(email: str, password: str, *, now: datetime, ip: str = "") -> User:
+    """Return the active user with this email and password, recording `auth.signed_in`; raise InvalidCredentials
+    otherwise (the caller rolls back and records the failure with record_failed_sign_in).
 
     Spends the same hashing work whether or not the email exists.
     """
@@ -103,7 +104,16 @@ def authenticate(email: str, password: str, *, now: datetime) -> User:
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = now
+    audit("auth.signed_in", actor=user, now=now, ip=ip, object_type="user", object_id=user.id,
+          details={"method": "password"})
     return user
+
+
+def record_failed_sign_in(email: str, *, reason: str, now: datetime, ip: str) -> None:
+    """Record `auth.sign_in_failed` for a refused password sign-in: `reason` is "credentials" (wrong address or
+    password, or an inactive account) or "password_sign_in_off"."""
+    audit("auth.sign_in_failed", actor=None, now=now, ip=ip, object_type="email",
+          object_id=normalise_email(email)[:100], details={"method": "password", "reason": reason})
 
 
 def start_session(user: User, *, now: datetime, lifetime: timedelta, ip: str = "", user_agent: str = "") -> str:

@@ -2,7 +2,7 @@
 opaque xAPI names (xapi_actors).
 
 Revision ID: 3c5e8a1f0b27
-Revises: f325e0902d14
+Revises: b7d41c9e2a35
 Create Date: 2026-12-05 09:00:00.000000
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '3c5e8a1f0b27'
-down_revision = 'f325e0902d14'
+down_revision = 'b7d41c9e2a35'
 branch_labels = None
 depends_on = None
 
