@@ -92,6 +92,24 @@ DEFAULTS: dict[str, Any] = {
     # the snapshot counted them; smaller ones count fast and are counted when the page opens. 0: every scope.
     "REPORT_SNAPSHOT_MIN_ENROLMENTS": 50_000,
     "API_RATE_LIMIT": "120 per minute",  # per API token
+    # AI assistance (lms/ai, README "AI assistance"). Providers tried in order; the extractive one (no model)
+    # always ends the list. "openai" is any OpenAI-compatible chat endpoint, off until its URL and model are set.
+    "AI_PROVIDERS": "extractive",
+    "AI_ACTIONS": "tutor_answer,question_drafts,lesson_summary",  # the actions switched on
+    "AI_DISABLED_AGENCIES": "",  # agency codes (comma-separated) whose people get no AI
+    "AI_RATE_LIMIT_PER_HOUR": 30,  # AI requests per person per hour (0: no limit)
+    "AI_RETENTION_DAYS": 30,  # prompts and outputs are purged from the AI log after this; the entries stay
+    "AI_OPENAI_BASE_URL": "",  # e.g. http://127.0.0.1:8000/v1 (vLLM), http://127.0.0.1:11434/v1 (Ollama)
+    "AI_OPENAI_MODEL": "",
+    "AI_OPENAI_API_KEY": "",
+    "AI_OPENAI_TIMEOUT": 20.0,  # seconds per request
+    "AI_OPENAI_MAX_TOKENS": 600,
+    # The public AI systems page (/ai/systems): what the owner (the deploying body) says of the openai system.
+    "AI_OPENAI_SYSTEM_NAME": "",
+    "AI_OPENAI_PROVIDER_NAME": "",
+    "AI_OWNER": "",  # the owner of the AI systems of this deployment (the body that runs the platform)
+    "AI_TUTOR_RISK_CLASS": "minimal",  # the owner's class for the built-in extractive tutor: minimal | medium | high
+    "AI_OPENAI_RISK_CLASS": "",  # the owner's class for the openai system; empty: not yet classified
 }
 
 _HOST_NAME = re.compile(r"\.?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*")

@@ -22,6 +22,7 @@ LAYERS = {
     "learning": 4,
     "quizzes": 5,
     "certificates": 6,
+    "ai": 6,  # the course tutor and question drafts: reads courses and quiz attempts (the refusal during one)
     "assignments": 7,  # mandatory training, reminders, and the outcome of learning (it sees certificates)
     "site": 7,
     "admin": 8,

@@ -133,3 +133,13 @@ def grantable_roles(actor) -> frozenset[Role]:
     if is_hr(actor):
         return frozenset({Role.LEARNER})
     return frozenset()
+
+
+def can_use_ai(user) -> bool:
+    """May the user ask the course tutor (everyone signed in; the AI settings may still switch it off)."""
+    return _signed_in(user)
+
+
+def can_view_ai_log(user) -> bool:
+    """May the user read and export the AI log (administrators)."""
+    return is_admin(user)
