@@ -17,6 +17,14 @@ NAME = re.compile(r"\b[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][a-zа-яёәғқңөұүһ�
 #: Abbreviations and proper names of the subject matter that the name pattern must leave alone.
 KEEP = {"ai act", "eu ai act", "open edx", "open badges"}
 
+#: Capitalised words that open sentences and questions, not names: dropped from the front of a name match.
+OPENERS = {
+    "ask", "can", "could", "does", "do", "did", "how", "is", "are", "may", "please", "should", "tell", "what", "when",
+    "where", "which", "who", "why", "will", "i", "my", "the", "a", "an", "if", "in", "on", "for", "and", "but",
+    "как", "что", "где", "когда", "кто", "почему", "зачем", "какие", "какой", "можно", "может", "ли", "если", "я",
+    "мой", "моя", "спросите", "скажите", "покажите", "в", "и", "на", "для",
+    "қалай", "не", "неге", "қашан", "кім", "қандай", "қай", "мен", "менің", "егер", "және",
+}
 PLACEHOLDERS = {"iin": "[IIN]", "email": "[email]", "phone": "[phone]", "name": "[name]"}
 
 
@@ -26,8 +34,17 @@ def redact(text: str, names: tuple[str, ...] = ()) -> tuple[str, dict[str, int]]
 
     def sub(kind: str, pattern: re.Pattern, value: str) -> str:
         def replace(match: re.Match) -> str:
-            if kind == "name" and match.group(0).lower() in KEEP:
-                return match.group(0)
+            if kind == "name":
+                words = re.split(r"([-\s]+)", match.group(0))
+                lead = ""
+                while len(words) > 2 and words[0].lower() in OPENERS:
+                    lead += words[0] + words[1]
+                    words = words[2:]
+                rest = "".join(words)
+                if len(words) < 3 or rest.lower() in KEEP:
+                    return match.group(0)
+                counts[kind] += 1
+                return lead + PLACEHOLDERS[kind]
             counts[kind] += 1
             return PLACEHOLDERS[kind]
         return pattern.sub(replace, value)
@@ -42,3 +59,12 @@ def redact(text: str, names: tuple[str, ...] = ()) -> tuple[str, dict[str, int]]
     text = sub("phone", PHONE, text)
     text = sub("name", NAME, text)
     return text, {kind: n for kind, n in counts.items() if n}
+
+
+def without_personal_data(text: str, names: tuple[str, ...] = ()) -> str:
+    """`text` with personal data and the placeholders removed: what retrieval searches for (a phone number or a
+    name never helps to find a passage, and only dilutes the question)."""
+    redacted, _counts = redact(text, names)
+    for placeholder in PLACEHOLDERS.values():
+        redacted = redacted.replace(placeholder, " ")
+    return redacted

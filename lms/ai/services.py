@@ -13,6 +13,7 @@ from lms.ai.actions import Action, AIRequest
 from lms.ai.manager import AIRefused, Outcome, split_setting
 from lms.ai.models import AILogEntry, AINoticeAcceptance
 from lms.ai.providers import PROVIDERS
+from lms.ai.redact import without_personal_data
 from lms.audit.services import audit
 from lms.courses.models import Course, Lesson, QuizVersion
 from lms.extensions import db
@@ -105,7 +106,7 @@ def ask_tutor(user: User, course: Course, question: str, *, locale: str, setting
     if has_open_attempt(user, course, now=now):
         raise AIRefused("open_attempt")
     question = question.strip()[:MAX_QUESTION_CHARS]
-    found, coverage = index_for(course, locale).search(question, k=3)
+    found, coverage = index_for(course, locale).search(without_personal_data(question, (user.full_name,)), k=3)
     passages = tuple(found) if coverage >= retrieval.MIN_COVERAGE else ()
     request = AIRequest(Action.TUTOR_ANSWER, language=locale, course_key=course.key, question=question,
                         passages=passages, names=(user.full_name,))
