@@ -30,6 +30,7 @@ import yaml  # noqa: E402
 
 from lms.ai import retrieval  # noqa: E402
 from lms.courses.loader import load_courses  # noqa: E402
+from lms.courses.services import quiz_snapshot  # noqa: E402
 
 LANGUAGES = ("kk", "ru", "en")
 
@@ -47,7 +48,7 @@ def recall_at_3(cases: list[dict], courses) -> dict[str, tuple[int, int, list[st
                 variant = lesson.variants.get(lang) or lesson.variants[course.default_language]
                 passages += retrieval.split_passages(course.id, retrieval.LessonText(
                     lesson.id, variant.title, variant.language, variant.body))
-            excluded = tuple(t for q in (course.quiz.questions if course.quiz else ()) for t in q.text.values())
+            excluded = retrieval.pool_texts(quiz_snapshot(course.quiz)[1]) if course.quiz else ()
             found, _coverage = retrieval.CourseIndex(passages, excluded=excluded).search(case[lang], k=3)
             if any(p.lesson_key == case["lesson"] for p in found):
                 hits += 1

@@ -7,6 +7,7 @@ whatever the ending. The index is built per course, version and language, once, 
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import threading
@@ -37,16 +38,18 @@ def tokens(text: str) -> list[str]:
     """The character n-grams of every word of `text` (a word shorter than the n-gram counts whole)."""
     out: list[str] = []
     for word in _WORD.findall(normalise(text)):
-        if word.isdigit() and len(word) < 3:
-            continue
-        marked = f"#{word}#"
-        for n in NGRAMS:
-            if len(marked) < n:
-                break
-            out.extend(marked[i:i + n] for i in range(len(marked) - n + 1))
-        if len(marked) < NGRAMS[0]:
-            out.append(marked)
+        out.extend(_word_grams(word))
     return out
+
+
+@functools.lru_cache(maxsize=200_000)
+def _word_grams(word: str) -> tuple[str, ...]:
+    # Words repeat a lot within and across lessons: each one is cut into n-grams once.
+    if word.isdigit() and len(word) < 3:
+        return ()
+    marked = f"#{word}#"
+    grams = [marked[i:i + n] for n in NGRAMS if len(marked) >= n for i in range(len(marked) - n + 1)]
+    return tuple(grams) if grams else (marked,)
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,17 @@ def _plain(inline) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+def pool_texts(questions: list[dict]) -> tuple[str, ...]:
+    """Every text of a stored quiz pool (questions, options, explanations, accepted answers in every language)."""
+    found: list[str] = []
+    for question in questions or []:
+        for key in ("text", "explanation"):
+            found += list((question.get(key) or {}).values())
+        for option in question.get("options") or ():
+            found += list((option.get("text") or {}).values())
+    return tuple(found)
+
+
 class CourseIndex:
     """BM25 over the character n-grams of one course's passages in one language."""
 
@@ -102,7 +116,8 @@ class CourseIndex:
         import bm25s  # numpy under it: loaded with the first index, not with the app
 
         banned = [normalise(text) for text in excluded if len(text) >= 25]
-        self.passages = [p for p in passages if not any(b in normalise(p.text) for b in banned)]
+        self.passages = [p for p, text in ((p, normalise(p.text)) for p in passages)
+                         if not any(b in text for b in banned)]
         # The lesson title and heading are part of what a passage is about.
         docs = [tokens(f"{p.lesson_title} {p.heading} {p.text}") for p in self.passages]
         self._frequency = Counter(t for doc in docs for t in set(doc))

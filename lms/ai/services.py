@@ -75,14 +75,8 @@ def lesson_texts(course: Course, locale: str) -> list[retrieval.LessonText]:
 
 def quiz_texts(course: Course) -> tuple[str, ...]:
     """Every text of the course's quiz pools (questions, options, explanations): never used as passages."""
-    found: list[str] = []
-    for questions in db.session.scalars(select(QuizVersion.questions).where(QuizVersion.course_id == course.id)):
-        for question in questions or []:
-            for key in ("text", "explanation"):
-                found += list((question.get(key) or {}).values())
-            for option in question.get("options") or ():
-                found += list((option.get("text") or {}).values())
-    return tuple(found)
+    return tuple(text for questions in db.session.scalars(select(QuizVersion.questions).where(
+        QuizVersion.course_id == course.id)) for text in retrieval.pool_texts(questions))
 
 
 def index_for(course: Course, locale: str) -> retrieval.CourseIndex:

@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from lms.ai.models import AILogEntry
 from lms.courses.loader import load_courses
-from lms.courses.quizfile import load_quiz
 from lms.courses.problems import Collector
+from lms.courses.quizfile import load_quiz
 from lms.extensions import db
 from tests.ai.conftest import STARTER
 

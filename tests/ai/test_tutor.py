@@ -50,7 +50,8 @@ def test_the_first_question_leads_to_the_notice_and_its_acceptance_is_recorded(a
     assert "Nothing you ask leaves this platform" in notice.get_data(as_text=True)
     accepted = post_form(client, "/ai/notice", {"next": "/courses/ai-foundations/ask?lesson=what-is-ai"},
                          token_from="/ai/notice")
-    assert accepted.status_code == 302 and accepted.headers["Location"] == "/courses/ai-foundations/ask?lesson=what-is-ai"
+    assert accepted.status_code == 302
+    assert accepted.headers["Location"] == "/courses/ai-foundations/ask?lesson=what-is-ai"
     with app.app_context():
         acceptance = db.session.scalars(select(AINoticeAcceptance)).one()
         assert (acceptance.user_id, acceptance.version, acceptance.providers) == (learner.id, NOTICE_VERSION,
