@@ -1,4 +1,4 @@
-"""`lms ai`: question drafts for authors and the AI log's retention purge."""
+"""`lms ai`: question drafts for authors, lesson summaries, and the AI log's retention purge."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from flask.cli import with_appcontext
 
 @click.group("ai")
 def ai():
-    """AI assistance: question drafts and the AI log."""
+    """AI assistance: question drafts, lesson summaries and the AI log."""
 
 
 @ai.command("draft-questions")
@@ -25,15 +25,10 @@ def draft_questions_command(course: str, lesson_id: str | None, count: int, out_
     """Write a draft quiz file of AI-generated questions from COURSE's lessons (the id in course.yml)."""
     from lms.ai.drafts import UnknownLesson, draft_questions
     from lms.ai.manager import AIRefused
-    from lms.courses.loader import load_courses
     from lms.db import utcnow
     from lms.extensions import db
 
-    loaded = load_courses(Path(current_app.config["COURSES_DIR"]))
-    content = next((c for c in loaded.courses if c.id == course), None)
-    if content is None:
-        raise click.ClickException(f"no course {course!r} loads from {current_app.config['COURSES_DIR']} "
-                                   "(run `lms courses check`)")
+    content = _course(course)
     try:
         outcome, text = draft_questions(content, lesson_id=lesson_id, count=count, settings=current_app.config,
                                         now=utcnow())
@@ -45,6 +40,51 @@ def draft_questions_command(course: str, lesson_id: str | None, count: int, out_
     target.write_text(text, encoding="utf-8")
     db.session.commit()
     click.echo(f"wrote {len(outcome.result.drafts)} draft questions to {target} (AI-generated, not reviewed)")
+
+
+@ai.command("summarise")
+@click.argument("course")
+@click.argument("lesson")
+@click.option("--language", type=click.Choice(["kk", "ru", "en"]), help="Default: the course's default language.")
+@with_appcontext
+def summarise_command(course: str, lesson: str, language: str | None):
+    """Print an AI summary of LESSON of COURSE, labelled, with its sources (logged like every AI output)."""
+    from lms.ai import labels
+    from lms.ai.drafts import UnknownLesson
+    from lms.ai.manager import AIRefused
+    from lms.ai.summaries import summarise_lesson
+    from lms.db import utcnow
+    from lms.extensions import db
+
+    content = _course(course)
+    now = utcnow()
+    try:
+        outcome = summarise_lesson(content, lesson_id=lesson, language=language or content.default_language,
+                                   settings=current_app.config, now=now)
+    except UnknownLesson:
+        raise click.ClickException(f"course {course!r} has no lesson {lesson!r}") from None
+    except AIRefused:
+        raise click.ClickException("lesson summaries are switched off (AI_ACTIONS)") from None
+    db.session.commit()
+    system = labels.system_name(outcome.provider, current_app.config)
+    click.echo(f"# AI-generated summary by {system} on {now.date().isoformat()} "
+               f"({labels.source_type(outcome.provider)}); it may be wrong: check it against the lesson.")
+    if outcome.fell_back:
+        click.echo("# The language model did not answer; the summary is the lesson's own lead sentences.")
+    click.echo(outcome.result.text)
+    click.echo("# Sources: " + ", ".join(f"{p.lesson_key}#{p.anchor}" if p.anchor else p.lesson_key
+                                         for p in outcome.result.passages))
+
+
+def _course(course_id: str):
+    from lms.courses.loader import load_courses
+
+    loaded = load_courses(Path(current_app.config["COURSES_DIR"]))
+    content = next((c for c in loaded.courses if c.id == course_id), None)
+    if content is None:
+        raise click.ClickException(f"no course {course_id!r} loads from {current_app.config['COURSES_DIR']} "
+                                   "(run `lms courses check`)")
+    return content
 
 
 @ai.command("purge")

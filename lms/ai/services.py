@@ -18,6 +18,7 @@ from lms.audit.services import audit
 from lms.courses.models import Course, Lesson, QuizVersion
 from lms.extensions import db
 from lms.quizzes.models import AttemptStatus, QuizAttempt
+from lms.quizzes.services import GRACE
 
 #: The version of the AI notice text (lms/templates/ai/notice.html); a new version is accepted again.
 NOTICE_VERSION = "2026-1"
@@ -55,11 +56,12 @@ def accept_notice(user: User, *, settings: dict, now: datetime, ip: str) -> AINo
 
 
 def has_open_attempt(user: User, course: Course, *, now: datetime) -> bool:
-    """Whether `user` has an open, counting attempt at the course's quiz whose time has not run out."""
+    """Whether `user` has an open, counting attempt at the course's quiz whose time (plus the quiz's grace) has not
+    run out: an attempt past its deadline is closed as expired when next touched, and holds nothing back."""
     attempt = db.session.scalar(select(QuizAttempt).where(
         QuizAttempt.user_id == user.id, QuizAttempt.course_id == course.id, QuizAttempt.is_preview.is_(False),
         QuizAttempt.status == AttemptStatus.OPEN))
-    return attempt is not None and (attempt.deadline_at is None or attempt.deadline_at + timedelta(minutes=2) > now)
+    return attempt is not None and (attempt.deadline_at is None or attempt.deadline_at + GRACE > now)
 
 
 def lesson_texts(course: Course, locale: str) -> list[retrieval.LessonText]:
