@@ -200,3 +200,10 @@ def test_the_public_systems_page_lists_the_tutor_with_its_risk_class(client):
     page = client.get("/ai/systems").get_data(as_text=True)
     assert "course tutor (extractive, no model)" in page and "minimal" in page
     assert "Why the built-in tutor is of minimal risk" in page
+
+
+def test_the_question_is_escaped_on_the_answer_page(app, starter_course, learner, login_as):
+    accept_notice_for(app, learner)
+    page = _ask(login_as(learner.email), "<script>alert(1)</script> What is AI?").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
