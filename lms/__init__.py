@@ -113,6 +113,7 @@ def _import_models() -> None:
     # Every model module, so that migrations and create_all see all tables.
     from lms.accounts import models as _accounts  # noqa: F401
     from lms.agencies import models as _agencies  # noqa: F401
+    from lms.ai import models as _ai  # noqa: F401
     from lms.api import models as _api  # noqa: F401
     from lms.assignments import models as _assignments  # noqa: F401
     from lms.audit import models as _audit  # noqa: F401
@@ -131,6 +132,7 @@ def _init_tasks(app: Flask) -> None:
     # that the web app (which enqueues) and the worker (which runs) know the same tasks.
     from lms import tasks
     from lms.accounts import tasks as _accounts_tasks  # noqa: F401
+    from lms.ai import tasks as _ai_tasks  # noqa: F401
     from lms.exports import tasks as _exports_tasks  # noqa: F401
     from lms.reports import tasks as _reports_tasks  # noqa: F401
     from lms.xapi import outbox as _xapi_outbox  # noqa: F401 - subscribes to lms.events.ACTIVITIES
@@ -150,6 +152,8 @@ def _register_blueprints(app: Flask) -> None:
     from lms.admin import views as _admin_views  # noqa: F401
     from lms.agencies import bp as agencies_bp
     from lms.agencies import views as _agencies_views  # noqa: F401
+    from lms.ai import bp as ai_bp
+    from lms.ai import views as _ai_views  # noqa: F401
     from lms.api import bp as api_bp
     from lms.api import token_views as _token_views  # noqa: F401
     from lms.api import tokens_bp
@@ -184,3 +188,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(tokens_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(ai_bp)

@@ -21,6 +21,7 @@ from lms.cli_support import SETTINGS_WITHOUT_APP
 #: entry loads, under its name, with this help.
 COMMANDS: dict[str, tuple[str, str]] = {
     "agencies": ("lms.agencies.cli:agencies", "Manage the agency tree."),
+    "ai": ("lms.ai.cli:ai", "AI assistance: question drafts, lesson summaries and the AI log."),
     "assignments": ("lms.assignments.cli:assignments", "Mandatory course assignments."),
     "backup": ("lms.admin.cli:backup",
                "Write a consistent copy of the SQLite database to PATH while the platform keeps running."),

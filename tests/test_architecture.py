@@ -11,11 +11,9 @@ LMS = Path(__file__).resolve().parent.parent / "lms"
 
 #: Lower number = lower layer. A module may import only from its own layer or lower ones.
 LAYERS = {
-    "config": 0, "db": 0, "extensions": 0, "i18n": 0, "errors": 0, "redirects": 0, "links": 0, "imports": 0, "mail": 0,
-    "tasks": 0, "config_directory": 0, "events": 0,
-    "timeutil": 0,
-    "saml_config": 0,
-    "identity_providers": 0,
+    "config": 0, "defaults": 0, "db": 0, "extensions": 0, "i18n": 0, "errors": 0, "redirects": 0, "links": 0,
+    "imports": 0, "mail": 0, "tasks": 0, "events": 0, "timeutil": 0,
+    "config_directory": 0, "identity_providers": 0, "saml_config": 0,  # settings of the identity providers and directory
     "agencies": 1,
     "questions": 1,  # below courses (the loader builds questions through it); imports foundation only, see below
     "accounts": 2,
@@ -24,6 +22,7 @@ LAYERS = {
     "learning": 4,
     "quizzes": 5,
     "certificates": 6,
+    "ai": 6,  # the course tutor and question drafts: reads courses and quiz attempts (the refusal during one)
     "assignments": 7,  # mandatory training, reminders, and the outcome of learning (it sees certificates)
     "site": 7,
     # xAPI statements: reads learning, quizzes and certificates' events; lower layers reach it only through

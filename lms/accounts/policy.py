@@ -150,3 +150,11 @@ def can_sign_in_with_password(user: User | None, *, email: str, password_sign_in
 def can_unlink_identity(actor, target: User) -> bool:
     """May `actor` remove a link between `target` and an identity provider account: administrators only."""
     return is_admin(actor)
+def can_use_ai(user) -> bool:
+    """May the user ask the course tutor (everyone signed in; the AI settings may still switch it off)."""
+    return _signed_in(user)
+
+
+def can_view_ai_log(user) -> bool:
+    """May the user read and export the AI log (administrators)."""
+    return is_admin(user)
