@@ -12,7 +12,7 @@ DEMO_LEARNERS ?= 2000
 DEMO_AGENCIES ?= 80
 DEMO_DATA := $(if $(filter 0,$(DEMO_LEARNERS)),demo-data,demo-data --learners $(DEMO_LEARNERS) --agencies $(DEMO_AGENCIES) --if-absent)
 
-.PHONY: run dev worker test e2e lint i18n translations install clean
+.PHONY: run dev worker test e2e lint i18n translations install clean oidc-dev ldap-dev saml-dev
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -70,8 +70,42 @@ $(STATUS_VERIFIER):
 	npm install --prefix .ci/cache/npm-status --no-save --no-audit --no-fund --loglevel=error \
 		@digitalbazaar/vc-bitstring-status-list@2.0.1 jose@6.2.18
 
-test: install $(STATUS_VERIFIER)
-	$(BIN)/pytest $(PYTEST_ARGS)
+# The Learning Record Store of the xAPI tests (tests/xapi): Ralph from PyPI in its own virtualenv under .ci/cache
+# (outside git), started by a session fixture. Its `lrs` extra leaves out `requests`, which its auth module imports.
+RALPH := .ci/cache/ralph/.installed-5.1.0
+
+$(RALPH):
+	rm -rf .ci/cache/ralph
+	$(PYTHON) -m venv .ci/cache/ralph
+	.ci/cache/ralph/bin/pip install --quiet --disable-pip-version-check 'ralph-malph[cli,lrs]==5.1.0' 'requests==2.34.2'
+	touch $@
+
+# The suite runs on every core (pytest-xdist; each worker has its own database); PYTEST_WORKERS=0 runs it in one process.
+PYTEST_WORKERS ?= auto
+
+# The OpenID Connect provider of the sign-in tests and of `make oidc-dev`: the certified npm package oidc-provider,
+# into .ci/cache (outside git), run with the machine's Node by tests/oidc/provider.mjs.
+OIDC_PROVIDER := .ci/cache/npm-oidc/node_modules/oidc-provider/package.json
+OIDC_DEV_PORT ?= 5556
+
+$(OIDC_PROVIDER):
+	mkdir -p .ci/cache/npm-oidc
+	npm install --prefix .ci/cache/npm-oidc --no-save --no-audit --no-fund --loglevel=error oidc-provider@9.13.3
+
+# A local provider to sign in through with `make run` (README "Single sign-on"): issuer http://127.0.0.1:5556,
+# client "lms", accounts aigerim/daniyar/unverified (any password).
+oidc-dev: $(OIDC_PROVIDER)
+	node tests/oidc/provider.mjs tests/oidc/dev.json .ci/cache/npm-oidc/node_modules/oidc-provider/lib/index.js
+
+# A local SAML IdP to sign in through with `make run` (README "SAML 2.0 sign-in"): Debian's SimpleSAMLphp under
+# `php -S` on 127.0.0.1:$(SAML_DEV_PORT), its configuration and our SP key in instance/saml-dev (made on first use).
+SAML_DEV_PORT ?= 8091
+
+saml-dev: install
+	$(BIN)/python -m tests.saml.idp --folder instance/saml-dev --port $(SAML_DEV_PORT) --base-url $(LMS_BASE_URL)
+
+test: install $(STATUS_VERIFIER) $(RALPH) $(OIDC_PROVIDER)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # Browser tests (tests/e2e): Debian's Chromium (apt-get install chromium) and the Nu HTML Checker from npm (into
 # .ci/cache, outside git) with the machine's Java. Playwright never downloads a browser here.
@@ -88,6 +122,12 @@ e2e: install $(VENV)/.installed-e2e $(VNU_JAR)
 
 lint: install
 	$(BIN)/ruff check .
+
+# A demo directory for `lms directory sync` (see the README): Debian's slapd (apt-get install slapd ldap-utils) on
+# 127.0.0.1:$(LDAP_PORT) with 200 generated people in four agencies, its files in instance/ldap-dev; Ctrl-C stops it.
+LDAP_PORT ?= 3389
+ldap-dev: install
+	$(BIN)/python -m tests.ldap_server --port $(LDAP_PORT) --people $${LDAP_PEOPLE:-200} --dir instance/ldap-dev
 
 # Extract new strings, merge them into the kk/ru/en catalogs, compile.
 i18n: $(VENV)/.installed

@@ -115,6 +115,7 @@ def _import_models() -> None:
     from lms import content_version
     from lms.accounts import models as _accounts  # noqa: F401
     from lms.agencies import models as _agencies  # noqa: F401
+    from lms.ai import models as _ai  # noqa: F401
     from lms.api import models as _api  # noqa: F401
     from lms.assignments import models as _assignments  # noqa: F401
     from lms.audit import models as _audit  # noqa: F401
@@ -125,6 +126,7 @@ def _import_models() -> None:
     from lms.mail import models as _mail  # noqa: F401
     from lms.quizzes import models as _quizzes  # noqa: F401
     from lms.reports import models as _reports  # noqa: F401
+    from lms.xapi import models as _xapi  # noqa: F401
 
     content_version.install()
 
@@ -133,14 +135,19 @@ def _init_tasks(app: Flask) -> None:
     # Every domain's task module registers its tasks (lms.tasks), then the queue is built with all of them, so
     # that the web app (which enqueues) and the worker (which runs) know the same tasks.
     from lms import tasks
+    from lms.accounts import tasks as _accounts_tasks  # noqa: F401
+    from lms.ai import tasks as _ai_tasks  # noqa: F401
     from lms.exports import tasks as _exports_tasks  # noqa: F401
     from lms.reports import tasks as _reports_tasks  # noqa: F401
+    from lms.xapi import outbox as _xapi_outbox  # noqa: F401 - subscribes to lms.events.ACTIVITIES
+    from lms.xapi import tasks as _xapi_tasks  # noqa: F401
 
     tasks.init_tasks(app)
 
 
 def _register_blueprints(app: Flask) -> None:
     from lms.accounts import bp as accounts_bp
+    from lms.accounts import saml_views as _saml_views  # noqa: F401 - registers routes
     from lms.accounts import views as _accounts_views  # noqa: F401 - registers routes
     from lms.admin import agency_views as _admin_agencies  # noqa: F401
     from lms.admin import bp as admin_bp
@@ -149,6 +156,8 @@ def _register_blueprints(app: Flask) -> None:
     from lms.admin import views as _admin_views  # noqa: F401
     from lms.agencies import bp as agencies_bp
     from lms.agencies import views as _agencies_views  # noqa: F401
+    from lms.ai import bp as ai_bp
+    from lms.ai import views as _ai_views  # noqa: F401
     from lms.api import bp as api_bp
     from lms.api import token_views as _token_views  # noqa: F401
     from lms.api import tokens_bp
@@ -183,3 +192,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(tokens_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(ai_bp)

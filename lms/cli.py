@@ -21,11 +21,13 @@ from lms.cli_support import SETTINGS_WITHOUT_APP
 #: entry loads, under its name, with this help.
 COMMANDS: dict[str, tuple[str, str]] = {
     "agencies": ("lms.agencies.cli:agencies", "Manage the agency tree."),
+    "ai": ("lms.ai.cli:ai", "AI assistance: question drafts, lesson summaries and the AI log."),
     "assignments": ("lms.assignments.cli:assignments", "Mandatory course assignments."),
     "backup": ("lms.admin.cli:backup",
                "Write a consistent copy of the SQLite database to PATH while the platform keeps running."),
     "certificates": ("lms.certificates.cli:certificates", "Issued certificates and credentials."),
     "courses": ("lms.courses.cli:courses", "Course content files."),
+    "directory": ("lms.accounts.directory_cli:directory", "LDAP / Active Directory sync."),
     "db": ("flask_migrate.cli:db", "Perform database migrations."),
     "demo-data": ("lms.demo.cli:demo_data",
                   "Create demo agencies and one account per role when the database has no users; print the logins."),
@@ -33,6 +35,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "reminders": ("lms.assignments.cli:reminders", "Email reminders about due and overdue assignments."),
     "report": ("lms.reports.cli:report", "Training reports."),
     "users": ("lms.accounts.cli:users", "Manage user accounts."),
+    "xapi": ("lms.xapi.cli:xapi", "xAPI statements for the Learning Record Store."),
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import tomllib
@@ -9,90 +10,20 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-#: The key used when nobody configured one. Production refuses to start with it.
-DEV_SECRET_KEY = "dev-secret-key-change-me"  # noqa: S105 - a well-known placeholder, refused in production
+from lms.defaults import (
+    DEFAULT_ISSUER_NAMES,
+    DEFAULTS,
+    DEV_BASE_URL,
+    DEV_SECRET_KEY,
+    LOCALES,
+    LOOPBACK_HOSTS,
+)
+from lms.identity_providers import ProviderSettingsError, oidc_providers
+from lms.saml_config import SamlConfigError, saml_providers
 
-LOCALES = ("kk", "ru", "en")
+#: The instance/lms.toml tables that hold identity providers, and the setting each fills.
+PROVIDER_TABLES = {"oidc": "OIDC_PROVIDERS", "saml": "SAML_PROVIDERS"}
 
-#: The public address outside production when LMS_BASE_URL is not set (what `make run` serves).
-DEV_BASE_URL = "http://127.0.0.1:5000"
-
-#: Loopback names: a base URL on one of them admits the others (the same machine, as tests and benchmarks use it).
-LOOPBACK_HOSTS = ("127.0.0.1", "localhost")
-
-#: The default ISSUER_NAME in each language, used while ISSUER_NAME is left at its default.
-DEFAULT_ISSUER_NAMES = {"kk": "Жасанды интеллект құзыреттері академиясы",
-                        "ru": "Академия компетенций в области искусственного интеллекта",
-                        "en": "AI Competency Academy"}
-
-#: Every setting the platform reads, with its default. Each can be set as LMS_<NAME> in the environment
-#: (parsed by the default's type) or as NAME in instance/lms.toml.
-DEFAULTS: dict[str, Any] = {
-    "ENV": "development",  # development | production | testing
-    "DEBUG": False,
-    "SECRET_KEY": DEV_SECRET_KEY,
-    "DATABASE_URL": "",  # empty: SQLite file instance/lms.sqlite3
-    "REDIS_URL": "",  # empty: rate limits kept in process memory
-    "DEFAULT_LOCALE": "ru",
-    "TIMEZONE": "Asia/Almaty",
-    "PROXY_COUNT": 0,  # number of trusted reverse proxies in front of the app (X-Forwarded-*)
-    "SESSION_HOURS": 12,
-    "PASSWORD_MIN_LENGTH": 10,
-    # argon2id parameters for new hashes: "strong" (OWASP-recommended, about 0.1 s a hash) or "cheap" (test suites
-    # only, refused in production). Hashes carry their parameters, so either kind verifies under either setting.
-    "PASSWORD_HASH_COST": "strong",
-    "RESET_TOKEN_MINUTES": 60,
-    "LOGIN_RATE_LIMIT": "10 per minute",  # per client address
-    "LOGIN_ACCOUNT_RATE_LIMIT": "20 per hour",  # per email address tried
-    "PUBLIC_RATE_LIMIT": "30 per minute",  # password reset, registration
-    "SELF_REGISTRATION": False,
-    "REGISTRATION_DOMAINS": "",  # "gov.kz=MDAI, edu.kz=MOE": email domain -> agency code
-    "MAIL_BACKEND": "console",  # console | smtp
-    "MAIL_SERVER": "localhost",
-    "MAIL_PORT": 25,
-    "MAIL_USERNAME": "",
-    "MAIL_PASSWORD": "",
-    "MAIL_USE_TLS": False,
-    "MAIL_USE_SSL": False,
-    "MAIL_FROM": "noreply@lms.local",
-    "MAX_IMPORT_BYTES": 20 * 1024 * 1024,
-    # Paths: flask_settings resolves each empty one to its default, so app.config always holds the real path.
-    "COURSES_DIR": "",  # empty: courses/ at the project root
-    # `lms courses sync` refuses to retire more than this share (0..1) of the live courses in one run (an empty or
-    # wrong courses folder would retire them all) unless run with --allow-retire; 1: no limit.
-    "SYNC_MAX_RETIRE_SHARE": 0.5,
-    # The public address, scheme://host[:port][/path]. Every link that leaves the site (emails, QR codes, ids in
-    # credentials, the status document, the OpenAPI servers entry) is built from it, never from the request's
-    # Host header, and its host is the one the app answers to. Required in production (https); empty elsewhere:
-    # http://127.0.0.1:5000.
-    "BASE_URL": "",
-    # Further host names the app answers to, comma-separated (e.g. the address a proxy's health check uses);
-    # ".example.kz" admits every subdomain. Requests naming any other host are refused with 400.
-    "TRUSTED_HOSTS": "",
-    "ISSUER_NAME": "AI Competency Academy",  # printed on certificates and named in credentials (all languages)
-    # The issuer's name in each language (certificate PDF, verification page, credential); empty: ISSUER_NAME if it
-    # was changed, else the default name translated (DEFAULT_ISSUER_NAMES).
-    "ISSUER_NAME_KK": "",
-    "ISSUER_NAME_RU": "",
-    "ISSUER_NAME_EN": "",
-    "ISSUER_LOGO": "",  # optional PNG/SVG path for certificates
-    "SIGNING_KEY_PATH": "",  # Ed25519 key for credentials; empty: instance/signing-key.jwk, created at first use
-    "CERTIFICATE_CACHE_DIR": "",  # generated PDFs; empty: instance/certificates
-    "RETIRED_SIGNING_KEYS": "",  # comma-separated JWK files of earlier keys, still published for verification
-    # Background jobs (report exports). "sqlite" (default): a queue file in instance/ for one machine;
-    # "redis://host:6379/1": shared by workers on several machines; "immediate": run in the request (tests).
-    "TASK_QUEUE": "sqlite",
-    "EXPORT_DIR": "",  # finished export files; empty: instance/exports (share it when workers run elsewhere)
-    "EXPORT_HOURS": 24,  # how long an export file can be downloaded
-    "NATIONAL_TARGET": 2000,  # people to train nationally (holding at least one valid certificate)
-    # Dashboards that select agencies only read the worker's snapshot of the country's figures (refreshed every
-    # 5 minutes) while it is at most this old; 0: always count now.
-    "REPORT_SNAPSHOT_MINUTES": 10,
-    # ... but only for scopes (the selected agencies, or the whole country) of at least this many enrolments, as
-    # the snapshot counted them; smaller ones count fast and are counted when the page opens. 0: every scope.
-    "REPORT_SNAPSHOT_MIN_ENROLMENTS": 50_000,
-    "API_RATE_LIMIT": "120 per minute",  # per API token
-}
 
 _HOST_NAME = re.compile(r"\.?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*")
 _TRUE = {"1", "true", "yes", "on"}
@@ -116,6 +47,14 @@ def _parse(name: str, raw: str, default: Any) -> Any:
             return int(raw)
         except ValueError:
             raise ConfigError(f"LMS_{name} must be a whole number, not {raw!r}") from None
+    if isinstance(default, dict):
+        try:
+            value = json.loads(raw or "{}")
+        except ValueError:
+            value = None
+        if not isinstance(value, dict):
+            raise ConfigError(f"LMS_{name} must be a JSON object, not {raw!r}")
+        return value
     if isinstance(default, float):
         try:
             return float(raw)
@@ -141,6 +80,12 @@ def load(instance_path: str | os.PathLike, overrides: dict[str, Any] | None = No
                 from_file = tomllib.load(fh)
             except tomllib.TOMLDecodeError as exc:
                 raise ConfigError(f"{toml_path}: {exc}") from None
+        for table, name in PROVIDER_TABLES.items():
+            if table in from_file:
+                from_file[name] = from_file.pop(table)
+        # Tables, not flat settings: [directory] (directory sync, see parse_directory).
+        if "directory" in from_file:
+            settings["DIRECTORY"] = from_file.pop("directory")
         unknown = sorted(set(from_file) - set(DEFAULTS))
         if unknown:
             raise ConfigError(f"{toml_path}: unknown settings {', '.join(unknown)}")
@@ -157,6 +102,12 @@ def flask_settings(settings: dict[str, Any], instance_path: str | os.PathLike) -
     database_url = settings["DATABASE_URL"] or "sqlite:///" + str(Path(instance_path) / "lms.sqlite3")
     out = dict(settings)
     out.update(resolved_paths(settings, instance_path))
+    from lms.config_directory import DirectorySettingsError, parse_directory
+
+    try:
+        out["DIRECTORY"] = parse_directory(settings.get("DIRECTORY"))
+    except DirectorySettingsError as exc:
+        raise ConfigError(str(exc)) from None
     base_url = (settings["BASE_URL"] or ("" if production else DEV_BASE_URL)).rstrip("/")
     out.update(
         BASE_URL=base_url,
@@ -239,12 +190,18 @@ def validate(config: dict[str, Any]) -> None:
     if config["PASSWORD_HASH_COST"] not in ("strong", "cheap"):
         raise ConfigError(f"LMS_PASSWORD_HASH_COST must be strong or cheap, not {config['PASSWORD_HASH_COST']!r}")
     registration_domains(config)  # raises on a malformed mapping
+    try:
+        oidc_providers(config)
+        saml_providers(config)
+    except (ProviderSettingsError, SamlConfigError) as exc:
+        raise ConfigError(str(exc)) from None
     share = config["SYNC_MAX_RETIRE_SHARE"]
     if isinstance(share, bool) or not isinstance(share, int | float) or not 0 <= share <= 1:
         raise ConfigError(f"LMS_SYNC_MAX_RETIRE_SHARE must be a number from 0 to 1 (e.g. 0.5), not {share!r}")
     minimum = config["REPORT_SNAPSHOT_MIN_ENROLMENTS"]
     if isinstance(minimum, bool) or not isinstance(minimum, int) or minimum < 0:
         raise ConfigError(f"LMS_REPORT_SNAPSHOT_MIN_ENROLMENTS must be a whole number of 0 or more, not {minimum!r}")
+    _validate_xapi(config)
     for name in config["TRUSTED_HOSTS"]:
         if not _HOST_NAME.fullmatch(name):
             raise ConfigError(f"LMS_TRUSTED_HOSTS: {name!r} is not a host name (use host or .domain, comma-separated)")
@@ -265,6 +222,24 @@ def validate(config: dict[str, Any]) -> None:
         problems.append("set LMS_MAIL_BACKEND=smtp and LMS_MAIL_SERVER: production mail must be delivered")
     if problems:
         raise ConfigError("Refusing to start with LMS_ENV=production: " + "; ".join(problems))
+
+
+def _validate_xapi(config: dict[str, Any]) -> None:
+    if config["XAPI_ACTOR"] not in ("account", "mbox"):
+        raise ConfigError(f"LMS_XAPI_ACTOR must be account or mbox, not {config['XAPI_ACTOR']!r}")
+    for name, low, high in (("XAPI_BATCH_SIZE", 1, 1000), ("XAPI_TIMEOUT_SECONDS", 1, 600),
+                            ("XAPI_RETRY_SECONDS", 1, 86400), ("XAPI_RETRY_MAX_SECONDS", 1, 7 * 86400)):
+        value = config[name]
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise ConfigError(f"LMS_{name} must be a whole number from {low} to {high}, not {value!r}")
+    if not config["XAPI_ENABLED"]:
+        return
+    parts = urlsplit(config["XAPI_ENDPOINT"])
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ConfigError("LMS_XAPI_ENABLED needs LMS_XAPI_ENDPOINT, the LRS's xAPI address "
+                          "(e.g. https://lrs.example.kz/xAPI/)")
+    if config["ENV"] == "production" and parts.scheme != "https":
+        raise ConfigError("LMS_XAPI_ENDPOINT must be https in production: the LRS receives learning records")
 
 
 def trusted_hosts(base_url: str, extra: str | list[str] | tuple[str, ...]) -> list[str]:
@@ -322,3 +297,4 @@ def registration_domains(config: dict[str, Any]) -> dict[str, str]:
             raise ConfigError(f"LMS_REGISTRATION_DOMAINS: expected domain=AGENCYCODE, got {item!r}")
         mapping[domain.strip().lower()] = code.strip()
     return mapping
+

@@ -10,7 +10,8 @@ import os
 import re
 
 import pytest
-from sqlalchemy import delete
+from sqlalchemy import create_engine, delete, text
+from sqlalchemy.engine import make_url
 
 from lms import create_app
 from lms.extensions import db as _db
@@ -21,10 +22,25 @@ CSRF_RE = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
 
 
 def database_url(tmp_path_factory) -> str:
-    """The URL of the test database (SQLite file unless LMS_TEST_DATABASE_URL says otherwise)."""
-    return os.environ.get("LMS_TEST_DATABASE_URL") or "sqlite:///" + str(
-        tmp_path_factory.mktemp("db") / "test.sqlite3"
-    )
+    """The URL of the test database: a SQLite file in this run's temporary folder, or the PostgreSQL database named by
+    LMS_TEST_DATABASE_URL (under pytest-xdist, a database of each worker's own beside it)."""
+    url = os.environ.get("LMS_TEST_DATABASE_URL")
+    if not url:
+        return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    return _worker_database(url, worker) if worker else url
+
+
+def _worker_database(url: str, worker: str) -> str:
+    """Create (afresh) the database `<name>_<worker>` on the server of `url` and return its URL."""
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
 
 
 def settings_for_tests(url: str, **extra) -> dict:
@@ -35,8 +51,16 @@ def settings_for_tests(url: str, **extra) -> dict:
 
 
 @pytest.fixture(scope="session")
-def db_url(tmp_path_factory) -> str:
-    return database_url(tmp_path_factory)
+def db_url(tmp_path_factory):
+    url = database_url(tmp_path_factory)
+    yield url
+    if url != os.environ.get("LMS_TEST_DATABASE_URL", url):  # a worker's own PostgreSQL database goes with the run
+        worker = make_url(url)
+        admin = create_engine(worker.set(database=make_url(os.environ["LMS_TEST_DATABASE_URL"]).database),
+                              isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{worker.database}" WITH (FORCE)'))
+        admin.dispose()
 
 
 @pytest.fixture(scope="session")

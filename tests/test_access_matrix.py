@@ -107,6 +107,11 @@ CASES = [
     Case("accounts.login", "GET", "/login", (200, HOME, HOME, HOME, HOME, HOME)),
     Case("accounts.login", "POST", "/login", (400, HOME, HOME, HOME, HOME, HOME)),  # empty form
     Case("accounts.logout", "POST", "/logout", everyone(Redirect("/login"))),
+    # SAML sign-in: public; this app configures no SAML provider, so every provider key is unknown (tests/saml
+    # covers a configured one against a real IdP).
+    Case("accounts.saml_metadata", "GET", "/saml/nobody/metadata", everyone(404)),
+    Case("accounts.saml_login", "POST", "/saml/nobody/login", everyone(404)),
+    Case("accounts.saml_acs", "POST", "/saml/nobody/acs", everyone(404), data={"SAMLResponse": "eA=="}),
     # --- own account ---
     Case("accounts.account", "GET", "/account", signed_in(200)),
     Case("accounts.change_password", "POST", "/account/password", signed_in(400)),  # empty form
@@ -131,6 +136,13 @@ CASES = [
     Case("accounts.person", "GET", "/people/{outsider}", (LOGIN, 404, 404, 200, 404, 200), shows="outsider"),
     Case("accounts.person", "GET", "/people/{admin}", (LOGIN, 404, 404, 404, 404, 200), shows="admin"),
     Case("accounts.person", "GET", "/people/{missing}", signed_in(404)),
+    # Unlinking an identity provider account: administrators only (the link itself is missing here; tests/accounts/
+    # test_sso_pages.py unlinks a real one).
+    Case("accounts.unlink_identity", "POST", "/people/{peer}/identities/1/unlink", (LOGIN, 404, 404, 404, 403, 404)),
+    Case("accounts.unlink_identity", "POST", "/people/{me}/identities/1/unlink", (LOGIN, 403, 403, 403, 403, 404)),
+    # --- single sign-on (no provider is configured here; tests/accounts/test_oidc.py signs in through one) ---
+    Case("accounts.oidc_start", "POST", "/login/oidc/nope", everyone(404)),
+    Case("accounts.oidc_callback", "GET", "/login/oidc/nope/callback?state=x&code=y", everyone(404)),
     # --- agencies ---
     Case("agencies.index", "GET", "/agencies/", (LOGIN, 403, 403, 200, 200, 200)),
     Case("agencies.detail", "GET", "/agencies/P", (LOGIN, 403, 403, 404, 200, 200)),
@@ -153,6 +165,18 @@ CASES = [
     Case("certificates.mine", "GET", "/certificates/", signed_in(200)),
     Case("certificates.pdf", "GET", "/certificates/NOPE.pdf", signed_in(404)),
     Case("certificates.credential", "GET", "/certificates/NOPE/credential.json", signed_in(404)),
+    # --- AI assistance (no course in this data: the tutor of an unknown course is 404) ---
+    Case("ai.ask_form", "GET", "/courses/no-such-course/ask", signed_in(404)),
+    Case("ai.ask", "POST", "/courses/no-such-course/ask", signed_in(404), data={"question": "What is AI?"}),
+    Case("ai.notice", "GET", "/ai/notice", signed_in(200)),
+    Case("ai.accept_notice", "POST", "/ai/notice", signed_in(Redirect("/my-learning"))),
+    Case("ai.accept_notice", "POST", "/ai/notice", signed_in(Redirect("/my-learning")),
+         data={"next": "//evil.example/"}),
+    Case("ai.systems", "GET", "/ai/systems", everyone(200)),
+    Case("ai.log", "GET", "/admin/ai-log/", (LOGIN, 403, 403, 403, 403, 200)),
+    Case("ai.log", "GET", "/admin/ai-log/?action=tutor_answer&success=no&from=2026-01-01",
+         (LOGIN, 403, 403, 403, 403, 200)),
+    Case("ai.log_export", "GET", "/admin/ai-log/export.csv", (LOGIN, 403, 403, 403, 403, 200)),
     Case("certificates.verify_form", "GET", "/verify", everyone(200)),
     Case("certificates.verify", "GET", "/verify/NOPE", everyone(404)),
     Case("certificates.status", "GET", "/credentials/NOPE/status", everyone(404)),

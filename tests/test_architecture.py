@@ -11,9 +11,10 @@ LMS = Path(__file__).resolve().parent.parent / "lms"
 
 #: Lower number = lower layer. A module may import only from its own layer or lower ones.
 LAYERS = {
-    "config": 0, "db": 0, "extensions": 0, "i18n": 0, "errors": 0, "redirects": 0, "links": 0, "imports": 0, "mail": 0,
-    "tasks": 0,
-    "timeutil": 0,
+    "config": 0, "defaults": 0, "db": 0, "extensions": 0, "i18n": 0, "errors": 0, "redirects": 0, "links": 0,
+    "imports": 0, "mail": 0, "tasks": 0, "events": 0, "timeutil": 0,
+    # settings of the identity providers and directory
+    "config_directory": 0, "identity_providers": 0, "saml_config": 0,
     "content_version": 0,  # the content version token (courses register what counts as content)
     "agencies": 1,
     "questions": 1,  # below courses (the loader builds questions through it); imports foundation only, see below
@@ -23,8 +24,12 @@ LAYERS = {
     "learning": 4,
     "quizzes": 5,
     "certificates": 6,
+    "ai": 6,  # the course tutor and question drafts: reads courses and quiz attempts (the refusal during one)
     "assignments": 7,  # mandatory training, reminders, and the outcome of learning (it sees certificates)
     "site": 7,
+    # xAPI statements: reads learning, quizzes and certificates' events; lower layers reach it only through
+    # lms.events (it subscribes), never by import.
+    "xapi": 7,
     "admin": 8,
     # exports and api read the reports' queries, rows and filters (and certificates, learning below them).
     "reports": 9, "exports": 9, "api": 9,

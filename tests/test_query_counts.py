@@ -27,10 +27,11 @@ LEARNER_PAGES = ("/my-learning", "/courses/", "/courses/ai-basics", "/courses/ai
                  "/courses/ai-basics/quiz")
 PAGES = {
     "learner@demo.lms.kz": ["/my-learning", "/courses/", "/courses/ai-basics", "/courses/ai-basics/lessons/{lesson}",
-                            "/courses/ai-basics/quiz", "/certificates/"],
+                            "/courses/ai-basics/quiz", "/certificates/", "/courses/ai-basics/ask", "/ai/notice",
+                            "/ai/systems"],
     "hr@demo.lms.kz": ["/reports/", "/reports/learners", "/reports/overdue", "/reports/exports", "/reports/api-tokens",
                        "/agencies/"],
-    "admin@demo.lms.kz": ["/reports/", "/reports/?agency=MDAI", "/admin/users/", "/admin/content/"],
+    "admin@demo.lms.kz": ["/reports/", "/reports/?agency=MDAI", "/admin/users/", "/admin/content/", "/admin/ai-log/"],
 }
 PASSWORDS = {"learner@demo.lms.kz": "learner-demo-2026", "hr@demo.lms.kz": "hr-demo-2026",
              "admin@demo.lms.kz": "admin-demo-2026"}

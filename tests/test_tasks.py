@@ -11,12 +11,12 @@ from lms.agencies.models import Agency
 from lms.extensions import db
 
 
-def test_the_exports_and_reports_tasks_are_registered_with_the_queue(app):
-    assert {"export", "purge-exports", "report-snapshot"} <= set(tasks.registered())
+def test_the_exports_reports_and_ai_tasks_are_registered_with_the_queue(app):
+    assert {"export", "purge-exports", "report-snapshot", "purge-ai-log"} <= set(tasks.registered())
     handles = app.extensions["lms.tasks"]
     assert set(handles) == set(tasks.registered())
     periodic = {name for name, handle in handles.items() if issubclass(handle.task_class, PeriodicTask)}
-    assert periodic == {"purge-exports", "report-snapshot"}
+    assert periodic == {"purge-exports", "report-snapshot", "directory-sync", "xapi-send", "purge-ai-log"}
     # The queue names each task after the module that registered it: the worker's log says whose it is.
     assert handles["export"].task_class.__module__ == "lms.exports.tasks"
 

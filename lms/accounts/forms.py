@@ -68,3 +68,11 @@ class PreferencesForm(FlaskForm):
     locale = RadioField(_l("Language of the platform"), choices=_LANGUAGE_CHOICES,
                         validators=[DataRequired()])
     submit = SubmitField(_l("Save"))
+
+
+class ProviderSignInForm(FlaskForm):
+    """The "Sign in with <provider>" buttons: a CSRF token only (each provider's button posts to its own address)."""
+
+
+class UnlinkIdentityForm(FlaskForm):
+    """An administrator's "Unlink" button on a person's page: a CSRF token only."""

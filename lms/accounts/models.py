@@ -1,4 +1,4 @@
-"""Users, their roles and their signed-in sessions."""
+"""Users, their roles, their signed-in sessions, their identity provider links and the used SAML assertions."""
 
 from __future__ import annotations
 
@@ -147,3 +147,21 @@ class LoginSession(db.Model):
     expires_at: Mapped[datetime]
     ip: Mapped[str] = mapped_column(String(64), default="")
     user_agent: Mapped[str] = mapped_column(String(300), default="")
+
+
+class SamlAssertion(db.Model):
+    """A SAML assertion that has been used to sign in, kept until it expires so that it cannot be used again.
+
+    In the database rather than in process memory, so that every instance behind the load balancer refuses a
+    replay; the unique id decides between two instances receiving the same assertion at once.
+    """
+
+    __tablename__ = "saml_assertions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The assertion's ID attribute, unique per IdP by the SAML rules (and random in practice).
+    assertion_id: Mapped[str] = mapped_column(String(255), unique=True)
+    provider: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime]
+    #: The assertion's NotOnOrAfter (latest of conditions and subject confirmation); purged after it.
+    expires_at: Mapped[datetime] = mapped_column(index=True)

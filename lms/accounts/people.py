@@ -16,6 +16,7 @@ from lms.accounts import policy
 from lms.accounts.models import Role, User, UserRole
 from lms.accounts.services import (
     EmailTaken,
+    EmployeeIdTaken,
     UnknownAgency,
     deactivate_user,
     get_user_by_email,
@@ -43,6 +44,8 @@ class UserChanges:
     is_active: bool | None = None
     #: Exactly these roles (learner when empty), except the ones the actor may not grant: those stay as they are.
     roles: frozenset[Role] | None = None
+    #: The stable person id; "" for none.
+    employee_id: str | None = None
 
 
 def _grantable(actor: User | None) -> frozenset[Role]:
@@ -63,6 +66,8 @@ def _wanted(user: User, changes: UserChanges, actor: User | None) -> dict:
             value = value.strip()
         elif field.name == "locale":
             value = value or None
+        elif field.name == "employee_id":
+            value = value.strip() or None
         elif field.name == "roles":
             kept = user.roles - _grantable(actor)
             value = frozenset(kept | value) or frozenset({Role.LEARNER})
@@ -80,7 +85,8 @@ def update_user(user: User, changes: UserChanges, *, actor: User | None, now: da
 
     Records `user.roles_changed` (when the roles changed) or `user.changed` with the fields before and after, and
     `user.deactivated` / `user.reactivated` when the account's state changed (deactivation ends the person's
-    sessions at once). Raises EmailTaken when another account has the new email, UnknownAgency for an agency id
+    sessions at once). Raises EmailTaken when another account has the new email, EmployeeIdTaken when another has
+    the new employee id, UnknownAgency for an agency id
     that names no agency.
     """
     wanted = _wanted(user, changes, actor)
@@ -89,6 +95,9 @@ def update_user(user: User, changes: UserChanges, *, actor: User | None, now: da
         return []
     if "email" in changed and get_user_by_email(wanted["email"]) is not None:
         raise EmailTaken()
+    if "employee_id" in changed and wanted["employee_id"] is not None and db.session.scalar(
+            select(User.id).where(User.employee_id == wanted["employee_id"], User.id != user.id)) is not None:
+        raise EmployeeIdTaken()
     before = snapshot(user)
     for name in changed:
         if name == "agency_id":

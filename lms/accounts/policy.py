@@ -133,3 +133,28 @@ def grantable_roles(actor) -> frozenset[Role]:
     if is_hr(actor):
         return frozenset({Role.LEARNER})
     return frozenset()
+
+
+def can_sign_in_with_password(user: User | None, *, email: str, password_sign_in: bool,
+                              break_glass: frozenset[str]) -> bool:
+    """May this account sign in (or reset a password) with a password: everyone while password sign-in is on; when it
+    is off, only the administrator accounts named as break-glass accounts (`user` None: asked before the account is
+    looked up, by the address alone)."""
+    if password_sign_in:
+        return True
+    if email.strip().lower() not in break_glass:
+        return False
+    return user is None or user.has_role(Role.ADMIN)
+
+
+def can_unlink_identity(actor, target: User) -> bool:
+    """May `actor` remove a link between `target` and an identity provider account: administrators only."""
+    return is_admin(actor)
+def can_use_ai(user) -> bool:
+    """May the user ask the course tutor (everyone signed in; the AI settings may still switch it off)."""
+    return _signed_in(user)
+
+
+def can_view_ai_log(user) -> bool:
+    """May the user read and export the AI log (administrators)."""
+    return is_admin(user)

@@ -30,7 +30,7 @@ from lms.accounts.password_rules import (  # WeakPassword: views and commands ca
 from lms.accounts.passwords import hash_password, needs_rehash, verify_password
 from lms.agencies.models import Agency
 from lms.agencies.services import get_agency_by_code
-from lms.audit.services import audit_each
+from lms.audit.services import audit, audit_each
 from lms.db import UTCDateTime, utcnow
 from lms.errors import DomainError
 from lms.extensions import db
@@ -52,6 +52,10 @@ class RegistrationClosed(DomainError):
 
 class EmailTaken(DomainError):
     """Another account already uses this email address."""
+
+
+class EmployeeIdTaken(DomainError):
+    """Another account already has this employee id (the stable person id)."""
 
 
 def normalise_email(email: str) -> str:
@@ -89,8 +93,9 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def authenticate(email: str, password: str, *, now: datetime) -> User:
-    """Return the active user with this email and password; raise InvalidCredentials otherwise.
+def authenticate(email: str, password: str, *, now: datetime, ip: str = "") -> User:
+    """Return the active user with this email and password, recording `auth.signed_in`; raise InvalidCredentials
+    otherwise (the caller rolls back and records the failure with record_failed_sign_in).
 
     Spends the same hashing work whether or not the email exists.
     """
@@ -101,7 +106,16 @@ def authenticate(email: str, password: str, *, now: datetime) -> User:
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = now
+    audit("auth.signed_in", actor=user, now=now, ip=ip, object_type="user", object_id=user.id,
+          details={"method": "password"})
     return user
+
+
+def record_failed_sign_in(email: str, *, reason: str, now: datetime, ip: str) -> None:
+    """Record `auth.sign_in_failed` for a refused password sign-in: `reason` is "credentials" (wrong address or
+    password, or an inactive account) or "password_sign_in_off"."""
+    audit("auth.sign_in_failed", actor=None, now=now, ip=ip, object_type="email",
+          object_id=normalise_email(email)[:100], details={"method": "password", "reason": reason})
 
 
 def start_session(user: User, *, now: datetime, lifetime: timedelta, ip: str = "", user_agent: str = "") -> str:
@@ -173,13 +187,15 @@ class NewUser:
     roles: frozenset[Role] = frozenset({Role.LEARNER})
     password: str | None = None
     is_active: bool = True
+    #: The stable person id (employee number or IIN), unique; None when not known.
+    employee_id: str | None = None
 
 
 def snapshot(user: User) -> dict:
     """The fields of `user` an audit entry records before and after a change (never the password)."""
     return {"email": user.email, "full_name": user.full_name, "position": user.position,
             "agency": user.agency.code if user.agency else None, "locale": user.locale,
-            "roles": sorted(role.value for role in user.roles)}
+            "roles": sorted(role.value for role in user.roles), "employee_id": user.employee_id}
 
 
 def create_user(data: NewUser, *, min_length: int | None = None, actor: User | None = None,
@@ -226,7 +242,7 @@ def new_user(data: NewUser, *, agency: Agency | None, min_length: int | None) ->
     # The agency by id, not as a relationship: no save cascade into the agency tree for each of thousands of people.
     user = User(email=normalise_email(data.email), full_name=data.full_name.strip(),
                 agency_id=agency.id if agency else None, position=data.position, locale=data.locale,
-                is_active=data.is_active)
+                is_active=data.is_active, employee_id=data.employee_id or None)
     user.set_roles(data.roles or {Role.LEARNER})
     if data.password is not None:
         if min_length is None:

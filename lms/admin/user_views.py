@@ -14,7 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from lms.accounts import people, policy
+from lms.accounts import managers, people, policy
 from lms.accounts import services as accounts
 from lms.accounts.models import ROLE_NAMES, Role, User
 from lms.admin import bp
@@ -35,6 +35,8 @@ class PersonForm(FlaskForm):
     agency = SelectField(_l("Agency"), validators=[DataRequired()])
     locale = SelectField(_l("Language of the platform"), validators=[Optional()])
     roles = SelectMultipleField(_l("Roles"), option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False))
+    manager_email = EmailField(_l("Line manager's email"), validators=[Optional(), Length(max=254),
+                                                                       Email(check_deliverability=False)])
     submit = SubmitField(_l("Save"))
 
 
@@ -52,7 +54,26 @@ def _form(obj: User | None = None) -> PersonForm:
         form.agency.data = obj.agency.code if obj.agency else None
         form.locale.data = obj.locale or ""
         form.roles.data = [role.value for role in obj.roles]
+        form.manager_email.data = obj.manager.email if obj.manager else ""
     return form
+
+
+def _apply_manager(form: PersonForm, user: User) -> bool:
+    """Set the manager the form names (empty: none) on `user`; False, with the reason on the field, when the address
+    names nobody the current user may see or the manager would make a cycle."""
+    email = (form.manager_email.data or "").strip()
+    manager = accounts.get_user_by_email(email) if email else None
+    if manager is not None and manager.id == user.manager_id:
+        return True  # unchanged, even when the manager is outside the editor's agencies
+    if email and (manager is None or not policy.can_view_user(current_user, manager)):
+        form.manager_email.errors.append(_("No person you may see has this address."))
+        return False
+    try:
+        managers.set_manager(user, manager, actor=current_user, now=utcnow(), ip=_ip())
+    except managers.ManagerCycle as exc:
+        form.manager_email.errors.append(str(exc))
+        return False
+    return True
 
 
 def _require_manager() -> None:
@@ -79,10 +100,11 @@ def new_user():
         except accounts.EmailTaken:
             form.email.errors.append(_("Another account already uses this address."))
         else:
-            db.session.commit()
-            flash(_("Account created for %(name)s. Send them a password link so they can sign in.",
-                    name=user.full_name), "success")
-            return redirect(url_for("admin.edit_user", user_id=user.id), 303)
+            if _apply_manager(form, user):
+                db.session.commit()
+                flash(_("Account created for %(name)s. Send them a password link so they can sign in.",
+                        name=user.full_name), "success")
+                return redirect(url_for("admin.edit_user", user_id=user.id), 303)
     db.session.rollback()
     return render_template("admin/person.html", form=form, person=None), 400 if form.errors else 200
 
@@ -104,9 +126,10 @@ def edit_user(user_id: int):
         except accounts.EmailTaken:
             form.email.errors.append(_("Another account already uses this address."))
         else:
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for("admin.edit_user", user_id=user.id), 303)
+            if _apply_manager(form, user):
+                db.session.commit()
+                flash(_("Saved."), "success")
+                return redirect(url_for("admin.edit_user", user_id=user.id), 303)
     db.session.rollback()
     return render_template("admin/person.html", form=form, person=user), 400 if form.errors else 200
 

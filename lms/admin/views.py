@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, lazyload
 
 from lms.accounts import people, policy
 from lms.accounts.models import Role, User
@@ -48,6 +49,8 @@ def users():
     active = request.args.get("active", "")
     query = people.search_users(current_user, text=q, role=Role(role) if role in {r.value for r in Role} else None,
                                 active={"yes": True, "no": False}.get(active))
+    # Each row names the person's line manager: loaded with the page, their agency and roles left unread.
+    query = query.options(joinedload(User.manager).options(lazyload(User.agency), lazyload(User.role_rows)))
     page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=PAGE_SIZE, error_out=False)
     return render_template("admin/users.html", page=page, q=q, role=role, active=active, roles=list(Role))
 

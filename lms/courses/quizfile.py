@@ -89,5 +89,14 @@ def _question(q, default: str, path: Path, line: int, out: Collector) -> c.Quest
     except Invalid as exc:
         out.error(path, line, str(exc))
         return None
+    reviewer = (q.reviewed_by or "").strip()
+    declared = ai_content(q.ai_content)
+    if q.ai_generated is not None:
+        if not reviewer:
+            out.error(path, line, f"question {q.id!r} was drafted by an AI system ({q.ai_generated.system}) and "
+                      "nobody has reviewed it: a person checks it, then sets reviewed_by", code="ai-unreviewed")
+            return None
+        tool = " ".join(part for part in (q.ai_generated.system, q.ai_generated.model) if part)
+        declared = declared or c.AIContent("generated", tool, reviewer)
     return c.Question(id=q.id, type=q.type, text=text, points=q.points, topic=q.topic,
-                      explanation=texts(q.explanation, default), ai_content=ai_content(q.ai_content), **own)
+                      explanation=texts(q.explanation, default), ai_content=declared, **own)

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import aliased, contains_eager
 
+from lms import events
 from lms.accounts.models import User
 from lms.courses import services as courses
 from lms.courses.models import Course, Lesson
@@ -34,10 +35,12 @@ class EnrollmentClosed(DomainError):
 
 def record(verb: Verb, *, user_id: int, at: datetime, actor_id: int | None = None, course: Course | None = None,
            object_key: str | None = None, content_version: str | None = None, details: dict | None = None) -> None:
-    """Append one event to the activity record."""
-    db.session.add(Activity(verb=verb, user_id=user_id, actor_id=actor_id if actor_id is not None else user_id,
-                            at=at, course_id=course.id if course else None, object_key=object_key,
-                            content_version=content_version, details=details or {}))
+    """Append one event to the activity record and publish it (lms.events.ACTIVITIES: the xAPI outbox)."""
+    activity = Activity(verb=verb, user_id=user_id, actor_id=actor_id if actor_id is not None else user_id,
+                        at=at, course_id=course.id if course else None, object_key=object_key,
+                        content_version=content_version, details=details or {})
+    db.session.add(activity)
+    events.publish(events.ACTIVITIES, [activity])
 
 
 def get_enrollment(user: User, course: Course) -> Enrollment | None:
@@ -84,9 +87,11 @@ def enroll_many(user_ids: list[int], course: Course, *, now: datetime, source: E
         statement = insert(Enrollment).values(rows).on_conflict_do_nothing(index_elements=["user_id", "course_id"])
         created += db.session.scalars(statement.returning(Enrollment.user_id)).all()
     if created:
-        db.session.add_all(Activity(verb=Verb.ENROLLED, user_id=user_id, actor_id=actor.id if actor else user_id,
-                                    at=now, course_id=course.id, content_version=course.version,
-                                    details={"source": source}) for user_id in created)
+        activities = [Activity(verb=Verb.ENROLLED, user_id=user_id, actor_id=actor.id if actor else user_id,
+                               at=now, course_id=course.id, content_version=course.version,
+                               details={"source": source}) for user_id in created]
+        db.session.add_all(activities)
+        events.publish(events.ACTIVITIES, activities)
     return created
 
 

@@ -27,6 +27,14 @@ class AIContentSpec(Strict):
     reviewer: Annotated[str, StringConstraints(max_length=200)] | None = None
 
 
+class AIGeneratedSpec(Strict):
+    """A question drafted by an AI system (`lms ai draft-questions`): which system and model, on which day."""
+
+    system: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    model: Annotated[str, StringConstraints(max_length=200)] = ""
+    date: Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")] | None = None
+
+
 class QuestionBase(Strict):
     id: Id
     text: Texts
@@ -34,6 +42,9 @@ class QuestionBase(Strict):
     points: Annotated[int, Field(ge=1, le=100)] = 1
     explanation: Texts | None = None
     ai_content: AIContentSpec | None = None
+    #: Set by `lms ai draft-questions`; a live quiz refuses it until `reviewed_by` names the person who checked it.
+    ai_generated: AIGeneratedSpec | None = None
+    reviewed_by: Annotated[str, StringConstraints(max_length=200)] | None = None
 
 
 def texts(value, default_language: str) -> dict[str, str]:

@@ -2,7 +2,7 @@
 can keep course content in memory and check it with one cheap read per request.
 
 Revision ID: b7d41c9e2a60
-Revises: f325e0902d14
+Revises: 588ad99f27a0
 Create Date: 2026-12-05 09:00:00.000000
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b7d41c9e2a60'
-down_revision = 'f325e0902d14'
+down_revision = '588ad99f27a0'
 branch_labels = None
 depends_on = None
 
