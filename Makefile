@@ -12,7 +12,7 @@ DEMO_LEARNERS ?= 2000
 DEMO_AGENCIES ?= 80
 DEMO_DATA := $(if $(filter 0,$(DEMO_LEARNERS)),demo-data,demo-data --learners $(DEMO_LEARNERS) --agencies $(DEMO_AGENCIES) --if-absent)
 
-.PHONY: run dev worker test e2e lint i18n translations install clean oidc-dev ldap-dev saml-dev
+.PHONY: run dev worker test e2e system-packages system-packages-e2e lint i18n translations install clean oidc-dev ldap-dev saml-dev
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -104,7 +104,11 @@ SAML_DEV_PORT ?= 8091
 saml-dev: install
 	$(BIN)/python -m tests.saml.idp --folder instance/saml-dev --port $(SAML_DEV_PORT) --base-url $(LMS_BASE_URL)
 
-test: install $(STATUS_VERIFIER) $(RALPH) $(OIDC_PROVIDER)
+# The Debian packages the suite starts (SimpleSAMLphp, slapd, xmlsec1, npm), installed when missing (as root).
+system-packages:
+	@.ci/system-packages test
+
+test: system-packages install $(STATUS_VERIFIER) $(RALPH) $(OIDC_PROVIDER)
 	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # Browser tests (tests/e2e): Debian's Chromium (apt-get install chromium) and the Nu HTML Checker from npm (into
@@ -116,7 +120,10 @@ $(VNU_JAR):
 	mkdir -p .ci/cache/npm
 	npm install --prefix .ci/cache/npm --no-save --no-audit --no-fund --loglevel=error vnu-jar@26.9.27
 
-e2e: install $(VENV)/.installed-e2e $(VNU_JAR)
+system-packages-e2e:
+	@.ci/system-packages e2e
+
+e2e: system-packages-e2e install $(VENV)/.installed-e2e $(VNU_JAR)
 	@test -x /usr/bin/chromium || { echo "e2e: /usr/bin/chromium is missing (apt-get install chromium)"; exit 1; }
 	$(BIN)/pytest -m e2e tests/e2e $(PYTEST_ARGS)
 
