@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 from typing import Any
 
@@ -10,8 +11,9 @@ from flask import Flask
 
 #: The project root (static/ and courses/ live here, beside the lms package).
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-#: The instance folder (instance/lms.toml, the SQLite database, keys, generated files).
-INSTANCE_PATH = PROJECT_ROOT / "instance"
+#: The instance folder (instance/lms.toml, the SQLite database, keys, generated files); LMS_INSTANCE_PATH names
+#: another (the tests give theirs an empty one, so that a developer's lms.toml never reaches them).
+INSTANCE_PATH = Path(os.environ.get("LMS_INSTANCE_PATH") or PROJECT_ROOT / "instance")
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:

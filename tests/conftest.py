@@ -6,17 +6,28 @@ The database is SQLite in a temporary folder, or the one named by LMS_TEST_DATAB
 
 from __future__ import annotations
 
+import atexit
 import os
 import re
+import shutil
+import tempfile
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, delete, text
 from sqlalchemy.engine import make_url
 
+import lms
 from lms import create_app
 from lms.extensions import db as _db
 from lms.extensions import limiter
 from tests import factories
+
+#: Apps built by the tests, and the `lms` processes they start, read no instance/lms.toml of the checkout (a
+#: developer's own settings, e.g. from the README's sign-in walk-throughs): their instance folder is an empty one.
+os.environ["LMS_INSTANCE_PATH"] = tempfile.mkdtemp(prefix="lms-test-instance-")
+lms.INSTANCE_PATH = Path(os.environ["LMS_INSTANCE_PATH"])
+atexit.register(shutil.rmtree, lms.INSTANCE_PATH, ignore_errors=True)
 
 CSRF_RE = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
 

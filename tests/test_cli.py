@@ -19,7 +19,8 @@ LMS = Path(sys.executable).with_name("lms")
 
 
 def _run_lms(*args: str, **env: str) -> subprocess.CompletedProcess:
-    environ = {k: v for k, v in os.environ.items() if not k.startswith(("LMS_", "FLASK_"))}
+    environ = {k: v for k, v in os.environ.items()
+               if not k.startswith(("LMS_", "FLASK_")) or k == "LMS_INSTANCE_PATH"}  # the tests' own instance folder
     return subprocess.run([str(LMS), *args], capture_output=True, text=True, timeout=120, env={**environ, **env},
                           check=False)
 
