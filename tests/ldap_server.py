@@ -21,6 +21,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests.ports import free_port
+
 SUFFIX = "dc=gov,dc=kz"
 ADMIN_DN = f"cn=admin,{SUFFIX}"
 ADMIN_PASSWORD = "admin-secret"
@@ -191,12 +193,6 @@ def directory_ldif(people: list[Person]) -> str:
                          f"ou: {department}\n")
     parts.extend(person_ldif(person) for person in people)
     return "\n".join(parts)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _slapd() -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import post_form
+from tests.ports import free_port
 from tests.saml import browser
 from tests.saml import idp as idp_module
 
@@ -17,7 +18,7 @@ def saml_idp(app, tmp_path_factory):
     folder = tmp_path_factory.mktemp("saml")
     base = app.config["BASE_URL"]  # what the test apps build their SP addresses from (LMS_BASE_URL, else 127.0.0.1)
     sp_key, sp_cert = idp_module.make_key_and_certificate(folder, "sp", "LMS test SP")
-    idp = idp_module.configure(folder / "idp", port=idp_module.free_port(),
+    idp = idp_module.configure(folder / "idp", port=free_port(),
                                sp_entity_id=f"{base}/saml/{KEY}/metadata",
                                sp_acs_url=f"{base}/saml/{KEY}/acs", sp_cert_pem=sp_cert.read_text())
     idp.sp_key_path, idp.sp_cert_path = sp_key, sp_cert

@@ -13,7 +13,6 @@ import json
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -44,13 +43,6 @@ USERS: dict[str, tuple[str, dict[str, list[str]]]] = {
         "uid": ["noid"], "mail": ["noid@gov.kz"], "displayName": ["No Person Id"],
     }),
 }
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def make_key_and_certificate(folder: Path, name: str, common_name: str) -> tuple[Path, Path]:

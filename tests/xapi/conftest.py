@@ -11,7 +11,6 @@ import base64
 import json
 import os
 import secrets
-import socket
 import subprocess
 import time
 import urllib.error
@@ -24,6 +23,7 @@ import pytest
 
 from tests.courses.conftest import courses_root  # noqa: F401 - fixture used by the one below
 from tests.learning.conftest import course_key, quiz_course_key  # noqa: F401 - fixtures for the tests
+from tests.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 RALPH_VENV = ROOT / ".ci" / "cache" / "ralph"
@@ -45,12 +45,6 @@ uvicorn.run("ralph.api:app", host="127.0.0.1", port=int(sys.argv[1]), log_level=
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @dataclass
 class Ralph:
     """A Ralph LRS process that a test may stop and start again (same port, same stored statements)."""
@@ -58,7 +52,7 @@ class Ralph:
     folder: Path
     key: str = "lms"
     secret: str = field(default_factory=lambda: secrets.token_urlsafe(16))
-    port: int = field(default_factory=_free_port)
+    port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
 
     @property
