@@ -8,12 +8,40 @@ is imported (create_app imports the subscribers), as tasks are registered in lms
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
 
-__all__ = ["ACTIVITIES", "publish", "subscribe", "subscribers"]
+__all__ = ["ACTIVITIES", "NOTICE", "Notice", "publish", "subscribe", "subscribers"]
 
 #: Published with a list of new, possibly unflushed lms.learning.models.Activity rows.
 ACTIVITIES = "activities"
+
+#: Published with a Notice: something people should be told about (lms.notifications delivers it, in the app and/or
+#: by e-mail, as each recipient's preferences say).
+NOTICE = "notice"
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something to tell some people, published by the domain that knows it happened.
+
+    `kind` names the event (lms.notifications lists the kinds it knows, e.g. "assigned", "due_soon", "overdue",
+    "approval_requested", "approval_decided", "approval_expired", "certificate_issued", "certificate_expiring",
+    "export_ready"). The text is written by lms.notifications from `kind` and `params` in each recipient's language
+    when it is shown, so `params` holds only plain JSON values (ids, ISO dates, short strings such as a reason).
+    `key` makes a notice idempotent: the same (kind, recipient, key) is delivered once (e.g. "assignment:7:due:30").
+    `mandatory` marks a notice the recipient may not switch off (overdue mandatory training).
+    """
+
+    kind: str
+    recipient_ids: tuple[int, ...]
+    at: datetime
+    params: Mapping[str, object] = field(default_factory=dict)
+    course_id: int | None = None
+    subject_user_id: int | None = None  # the person the notice is about, when not the recipient (a manager's report)
+    key: str | None = None
+    mandatory: bool = False
 
 _SUBSCRIBERS: dict[str, list[Callable[..., None]]] = {}
 
