@@ -121,6 +121,7 @@ def _import_models() -> None:
     from lms.api import models as _api  # noqa: F401
     from lms.assignments import models as _assignments  # noqa: F401
     from lms.audit import models as _audit  # noqa: F401
+    from lms.calendar import models as _calendar  # noqa: F401
     from lms.certificates import models as _certificates  # noqa: F401
     from lms.courses import models as _courses  # noqa: F401
     from lms.exports import models as _exports  # noqa: F401
@@ -166,6 +167,8 @@ def _register_blueprints(app: Flask) -> None:
     from lms.api import views as _api_views  # noqa: F401
     from lms.assignments import bp as assignments_bp
     from lms.assignments import views as _assignments_views  # noqa: F401
+    from lms.calendar import bp as calendar_bp
+    from lms.calendar import views as _calendar_views  # noqa: F401
     from lms.certificates import bp as certificates_bp
     from lms.certificates import views as _certificates_views  # noqa: F401
     from lms.courses import bp as courses_bp
@@ -187,6 +190,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(courses_bp)
     app.register_blueprint(learning_bp)
     app.register_blueprint(assignments_bp)
+    app.register_blueprint(calendar_bp)
     app.register_blueprint(quizzes_bp)
     app.register_blueprint(certificates_bp)
     app.register_blueprint(reports_bp)

@@ -202,6 +202,13 @@ def validate(config: dict[str, Any]) -> None:
     if isinstance(minimum, bool) or not isinstance(minimum, int) or minimum < 0:
         raise ConfigError(f"LMS_REPORT_SNAPSHOT_MIN_ENROLMENTS must be a whole number of 0 or more, not {minimum!r}")
     _validate_xapi(config)
+    from limits import parse_many  # Flask-Limiter's parser, imported only when an app's settings are checked
+
+    try:
+        parse_many(config["CALENDAR_RATE_LIMIT"])
+    except ValueError:
+        raise ConfigError("LMS_CALENDAR_RATE_LIMIT must be a rate limit such as '30 per minute', not "
+                          f"{config['CALENDAR_RATE_LIMIT']!r}") from None
     for name in config["TRUSTED_HOSTS"]:
         if not _HOST_NAME.fullmatch(name):
             raise ConfigError(f"LMS_TRUSTED_HOSTS: {name!r} is not a host name (use host or .domain, comma-separated)")

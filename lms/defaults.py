@@ -104,6 +104,9 @@ DEFAULTS: dict[str, Any] = {
     "PASSWORD_SIGN_IN": True,
     "BREAK_GLASS_ADMINS": "",  # comma-separated e-mail addresses of admin accounts
     "SSO_RATE_LIMIT": "30 per minute",  # per client address, on the provider sign-in start and callback endpoints
+    # Calendar feeds (/calendar/<secret>.ics, no sign-in): fetches per feed address, and unknown addresses tried per
+    # client address. Not all fetches per client address: calendar services fetch everyone's feeds from a few hosts.
+    "CALENDAR_RATE_LIMIT": "30 per minute",
     # Identity providers, as [oidc.<key>] and [saml.<key>] tables in instance/lms.toml (keys unique across both;
     # README "Single sign-on"); in the environment, LMS_OIDC_PROVIDERS / LMS_SAML_PROVIDERS hold the same as JSON.
     "OIDC_PROVIDERS": {},

@@ -31,6 +31,8 @@ LAYERS = {
     # lms.events (it subscribes), never by import.
     "xapi": 7,
     "admin": 8,
+    # calendar feeds: each person's due dates (assignments' standing) as iCalendar; the account page links to it.
+    "calendar": 8,
     # exports and api read the reports' queries, rows and filters (and certificates, learning below them).
     "reports": 9, "exports": 9, "api": 9,
     "demo": 10,  # demo and benchmark data generators: the top, they may use any domain

@@ -22,6 +22,7 @@ from lms.accounts.forms import (
 from lms.accounts.identity import ExternalSignInRefused
 from lms.accounts.models import ExternalIdentity, User
 from lms.accounts.session import current_session_id, sign_in, sign_out
+from lms.calendar import services as calendar_feeds
 from lms.config import registration_domains
 from lms.db import begin_write, utcnow, writes
 from lms.extensions import db, limiter
@@ -186,6 +187,7 @@ def _account_page(password_form, preferences_form):
         "accounts/account.html", password_form=password_form, preferences_form=preferences_form,
         identities=identity.list_identities(current_user), provider_names=_provider_names(),
         password_allowed=_password_allowed(current_user, current_user.email),
+        calendar_feed=calendar_feeds.get_feed(current_user),
     )
 
 

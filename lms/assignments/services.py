@@ -194,6 +194,18 @@ def _assigned_courses_query():
             .group_by(Course.id))
 
 
+def list_earliest_assignments(user: User, *, course_id: int | None = None) -> dict[int, Assignment]:
+    """For each live course assigned to `user` (only `course_id`, when given), the live assignment whose due date is
+    the course's (the earliest; the first made among equals): course id -> assignment. One statement."""
+    query = (select(Assignment).join(Course, Course.id == Assignment.course_id)
+             .where(Assignment.cancelled_at.is_(None), Course.is_retired.is_(False), _applies_to())
+             .order_by(Assignment.due_at.desc(), Assignment.id.desc()))
+    if course_id is not None:
+        query = query.where(Assignment.course_id == course_id)
+    # Latest first, so that the earliest of each course is the one left in the dict.
+    return {assignment.course_id: assignment for assignment in db.session.scalars(query, _applies_params(user))}
+
+
 def get_assigned_course(user: User, course: Course, *, now: datetime | None = None) -> AssignedCourse | None:
     """Where `user` stands with `course` if it is assigned to them, else None."""
     if course.is_retired:
