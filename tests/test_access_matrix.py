@@ -118,6 +118,13 @@ CASES = [
     Case("accounts.preferences", "POST", "/account/preferences", signed_in(400)),  # no language
     Case("accounts.preferences", "POST", "/account/preferences", signed_in(Redirect("/account")),
          data={"locale": "kk"}),
+    # --- calendar feeds: the feed's secret address is its key (none exists here: tests/calendar makes them); the
+    # download is the signed-in person's own due date of a course assigned to them ---
+    Case("calendar.feed", "GET", "/calendar/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA.ics", everyone(404)),
+    Case("calendar.course_event", "GET", "/calendar/courses/no-such-course.ics", signed_in(404)),
+    Case("calendar.create", "POST", "/account/calendar-feed", signed_in(200)),  # the page that shows it once
+    Case("calendar.rotate", "POST", "/account/calendar-feed/rotate", signed_in(404)),  # no feed to rotate
+    Case("calendar.revoke", "POST", "/account/calendar-feed/revoke", signed_in(404)),
     # --- password reset: public, the link is what grants access ---
     Case("accounts.forgot_password", "GET", "/password/forgot", everyone(200)),
     Case("accounts.forgot_password", "POST", "/password/forgot", everyone(400)),  # no email

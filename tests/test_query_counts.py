@@ -8,6 +8,8 @@ each, for a learner enrolled with a lesson done: the sign-in check (with the con
 own data; course content comes from the per-process cache. SQLite's BEGIN is not counted against the budget (it is
 transaction control, sent as a statement only on SQLite; PostgreSQL's driver opens the transaction itself), so
 the budget is the same on both engines.
+
+The calendar feed, fetched with no session, reads FEED_BUDGET statements whether the person has 2 or 12 assignments.
 """
 
 from __future__ import annotations
@@ -109,3 +111,66 @@ def test_statements_per_page_do_not_grow_with_the_number_of_learners(app, make_c
     assert max(small.values()) < 40, small
     learner = {path: queries[f"learner@demo.lms.kz {path}"] for path in LEARNER_PAGES}
     assert all(count <= LEARNER_BUDGET for count in learner.values()), learner
+
+
+#: The calendar feed: the feed's owner, their assigned courses' standing, and the assignments that set the dates.
+FEED_BUDGET = 3
+
+
+def _feed_statements(app, client, path: str) -> int:
+    seen = [0]
+
+    def count(_conn, _cursor, statement, *_args, **_kwargs):
+        if statement.strip().upper() not in ("BEGIN", "BEGIN IMMEDIATE"):
+            seen[0] += 1
+
+    with app.app_context():
+        engine = db.engine
+    client.get(path)  # warm the compiled statements
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        response = client.get(path)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert response.status_code == 200
+    return seen[0]
+
+
+def test_the_calendar_feed_reads_the_same_statements_whatever_the_number_of_assignments(app, courses_root):  # noqa: F811
+    from datetime import timedelta
+
+    from lms.accounts.models import Role
+    from lms.assignments.services import NewAssignment, create_assignment
+    from lms.courses.models import Course
+    from lms.db import utcnow
+    from tests import factories
+    from tests.calendar.conftest import events, feed_path, make_feed, parse
+    from tests.conftest import post_form
+
+    keys = [f"course-{n:02d}" for n in range(12)]
+    for key in keys:
+        write_course(courses_root / key, course_id=key, quiz=False)
+    with app.app_context():
+        sync(courses_root)
+        agency = factories.agency("A")
+        hr = factories.user("hr@example.kz", roles={Role.HR}, agency=agency)
+        learner = factories.user("learner@example.kz", agency=agency)
+
+    def assign(some: list[str]) -> None:
+        with app.app_context():
+            for n, key in enumerate(some):
+                course = db.session.scalar(select(Course).where(Course.key == key))
+                create_assignment(NewAssignment(course=course, due_at=utcnow() + timedelta(days=30 + n),
+                                                target_kind="users", users=(learner,)), actor=hr, now=utcnow())
+            db.session.commit()
+
+    owner = app.test_client()
+    assert post_form(owner, "/login", {"email": learner.email, "password": factories.PASSWORD}).status_code == 302
+    path = feed_path(make_feed(owner))
+    fetch = app.test_client()  # a calendar app: no session
+    assign(keys[:2])
+    few = _feed_statements(app, fetch, path)
+    assign(keys[2:])
+    many = _feed_statements(app, fetch, path)
+    assert len(events(parse(fetch.get(path).data))) == 12
+    assert few == many <= FEED_BUDGET, (few, many)

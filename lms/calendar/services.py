@@ -11,6 +11,7 @@ import secrets
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 
 from lms.accounts.models import User
 from lms.audit.services import audit
@@ -97,8 +98,10 @@ def find_owner(secret: str) -> User | None:
     if not _SECRET_SHAPE.fullmatch(secret):
         return None
     digest = _digest(secret)
+    # Roles load only if asked for (a feed needs none), and so does the agency (the feed names none).
     row = db.session.execute(select(CalendarFeed.token_hash, User).join(User, User.id == CalendarFeed.user_id)
-                             .where(CalendarFeed.token_hash == digest)).first()
+                             .where(CalendarFeed.token_hash == digest)
+                             .options(lazyload(User.role_rows), lazyload(User.agency))).first()
     if row is None or not hmac.compare_digest(row[0], digest) or not row[1].is_active:
         return None
     return row[1]

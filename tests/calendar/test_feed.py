@@ -33,6 +33,8 @@ def test_the_feed_has_one_all_day_event_per_open_due_date(app, client, login_as,
     assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
     calendar = parse(response.data)
     assert calendar.x_wr_calname.value == "Training due dates"
+    assert calendar.contents["refresh-interval"][0].value == "PT6H"
+    assert calendar.contents["x-published-ttl"][0].value == "PT6H"
     found = _by_summary(calendar)
     assert set(found) == {TITLES["first"]["en"], TITLES["second"]["en"]}
     first, second = found[TITLES["first"]["en"]], found[TITLES["second"]["en"]]
