@@ -104,6 +104,17 @@ def test_production_cookies_are_secure_and_hsts_is_sent(make_app):
     assert "max-age=" in response.headers["Strict-Transport-Security"]
 
 
+def test_a_malformed_calendar_rate_limit_is_refused(db_url):
+    with pytest.raises(config.ConfigError, match="LMS_CALENDAR_RATE_LIMIT"):
+        create_app(settings_for_tests(db_url, CALENDAR_RATE_LIMIT="lots"))
+
+
+def test_the_calendar_rate_limit_is_read_from_the_environment(tmp_path):
+    settings = config.load(tmp_path, environ={"LMS_CALENDAR_RATE_LIMIT": "5 per minute"})
+    config.validate(config.flask_settings(settings, tmp_path))
+    assert settings["CALENDAR_RATE_LIMIT"] == "5 per minute"
+
+
 def test_malformed_registration_domains_are_refused(db_url):
     with pytest.raises(config.ConfigError, match="LMS_REGISTRATION_DOMAINS"):
         create_app(settings_for_tests(db_url, REGISTRATION_DOMAINS="gov.kz"))
