@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import force_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
@@ -82,7 +82,7 @@ def course_event(key: str):
                                 course_id=course.id)
     if not items:
         abort(404)
-    locale = current_user.locale if current_user.locale in LOCALES else current_app.config["DEFAULT_LOCALE"]
+    locale = str(get_locale())  # the language of the page it was downloaded from (the person's setting first)
     with force_locale(locale):
         body = ical.render(items, locale=locale, name=course.title_in(locale), link_for=_course_link, feed=False)
     response = _calendar_response(body, cache="private, no-store")
