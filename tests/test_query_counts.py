@@ -33,9 +33,10 @@ PAGES = {
     "hr@demo.lms.kz": ["/reports/", "/reports/learners", "/reports/overdue", "/reports/exports", "/reports/api-tokens",
                        "/agencies/"],
     "admin@demo.lms.kz": ["/reports/", "/reports/?agency=MDAI", "/admin/users/", "/admin/content/", "/admin/ai-log/"],
+    "manager@demo.lms.kz": ["/team/", "/team/?scope=all", "/reports/exports"],
 }
 PASSWORDS = {"learner@demo.lms.kz": "learner-demo-2026", "hr@demo.lms.kz": "hr-demo-2026",
-             "admin@demo.lms.kz": "admin-demo-2026"}
+             "admin@demo.lms.kz": "admin-demo-2026", "manager@demo.lms.kz": "manager-demo-2026"}
 
 
 def _wipe() -> None:
