@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import Integer, Select, Subquery, and_, case, exists, func, literal, not_, or_, select, union_all
+from sqlalchemy import Integer, Select, Subquery, and_, case, exists, false, func, literal, not_, or_, select, union_all
 from sqlalchemy.orm import aliased
 
 from lms.accounts import managers
@@ -93,13 +93,13 @@ def people_query(filters: TeamFilters, team: Select, due: Subquery | None) -> Se
 
     def assigned(*conditions):
         if due is None:
-            return literal(False)
+            return false()
         return exists().where(due.c.user_id == User.id, *conditions)
 
     if course_id is not None:
         query = query.where(or_(_enrolment_where(course_id), assigned()))  # `due` holds only that course already
     if filters.status == OVERDUE:
-        query = query.where(assigned(due.c.overdue == 1) if due is not None else literal(False))
+        query = query.where(assigned(due.c.overdue == 1) if due is not None else false())
     elif filters.status == EnrollmentStatus.IN_PROGRESS:
         query = query.where(_enrolment_where(course_id, Enrollment.completed_at.is_(None),
                                              Enrollment.lessons_completed > 0))

@@ -171,3 +171,18 @@ def test_the_pages_are_translated(app, team):
         db.session.commit()
     html = get(client, "/team/")
     assert "Моя команда" in html and "Мои прямые подчинённые" in html
+
+
+def test_with_no_live_assignment_nothing_is_due_or_overdue(app, team):
+    from lms.assignments.models import Assignment
+    from lms.db import utcnow
+
+    with app.app_context():
+        for assignment in db.session.scalars(db.select(Assignment)):
+            assignment.cancelled_at = utcnow()
+        db.session.commit()
+    client = b.signed_in(app, "boss@example.kz")
+    assert names(get(client, "/team/?status=overdue&scope=all")) == []
+    html = get(client, "/team/?scope=all&status=not_started")
+    assert names(html) == ["Dana Deep", "Yerlan Late"]  # still enrolled in beta, nothing done
+    assert summary(html)[1] == 0 and "badge--overdue" not in html
