@@ -86,8 +86,8 @@ def test_manager_pages(server, as_role, checker):
     page.wait_for_url("**/reports/exports/*")
     export = page.url
     _tour(page, checker, "manager", {
-        "team": "/team/", "team-all-overdue": "/team/?scope=all&status=overdue", "team-person": f"/team/people/{report}",
-        "exports": "/reports/exports", "exports-export": export,
+        "team": "/team/", "team-all-overdue": "/team/?scope=all&status=overdue",
+        "team-person": f"/team/people/{report}", "exports": "/reports/exports", "exports-export": export,
     })
     _assert_clean(checker)
 
