@@ -183,6 +183,8 @@ def _register_blueprints(app: Flask) -> None:
     from lms.reports import views as _reports_views  # noqa: F401
     from lms.site import bp as site_bp
     from lms.site import views as _site_views  # noqa: F401
+    from lms.team import bp as team_bp
+    from lms.team import views as _team_views  # noqa: F401
 
     app.register_blueprint(site_bp)
     app.register_blueprint(accounts_bp)
@@ -199,3 +201,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(ai_bp)
+    app.register_blueprint(team_bp)

@@ -10,9 +10,11 @@ unrelated agency U. The acting roles are
 - hr: an HR officer of P (so C is in their subtree);
 - admin: an administrator attached to no agency;
 - programme: a member of the national programme office, in U: every agency's reports, read-only, and no people
-  management. Their outcome on a route is the learner's unless PROGRAMME names the case.
+  management. Their outcome on a route is the learner's unless PROGRAMME names the case;
+- manager: a learner in C (no HR role) to whom `peer` reports: "My team" and its exports. Their outcome on a route
+  is the learner's unless MANAGER names the case.
 
-Other people in the data: `peer` (another learner in C) and `outsider` (a learner in U).
+Other people in the data: `peer` (another learner in C, the manager's report) and `outsider` (a learner in U).
 
 A route added to the app without an entry here makes test_every_route_has_a_matrix_entry fail.
 """
@@ -31,9 +33,10 @@ from lms.extensions import db
 from tests import factories
 from tests.conftest import post_form
 
-ROLES = ("anonymous", "learner", "author", "hr_other", "hr", "admin", "programme")
-#: The roles whose outcomes a Case lists in `expect`; the programme office's come from PROGRAMME.
-LISTED_ROLES = ROLES[:-1]
+ROLES = ("anonymous", "learner", "author", "hr_other", "hr", "admin", "programme", "manager")
+#: The roles whose outcomes a Case lists in `expect`; the programme office's come from PROGRAMME, the line
+#: manager's from MANAGER.
+LISTED_ROLES = ROLES[:-2]
 
 #: Where POST cases take their CSRF token from: a form page that every visitor may open.
 TOKEN_PAGE = "/password/forgot"
@@ -75,9 +78,11 @@ class Case:
         assert len(self.expect) == len(LISTED_ROLES), f"{self.path}: one outcome per role"
 
     def outcome(self, role: str):
-        """What `role` must get: from `expect`, or for the programme office from PROGRAMME (else the learner's)."""
-        if role == "programme":
-            return PROGRAMME.get(_case_id(self), self.expect[LISTED_ROLES.index("learner")])
+        """What `role` must get: from `expect`, or for the programme office from PROGRAMME and for the line manager
+        from MANAGER (else the learner's)."""
+        if role in ("programme", "manager"):
+            overrides = PROGRAMME if role == "programme" else MANAGER
+            return overrides.get(_case_id(self), self.expect[LISTED_ROLES.index("learner")])
         return self.expect[LISTED_ROLES.index(role)]
 
 
@@ -261,6 +266,17 @@ CASES = [
     Case("api.rows", "GET", "/api/v1/rows", everyone(401)),
     Case("api.overdue", "GET", "/api/v1/overdue", everyone(401)),
     Case("api.openapi", "GET", "/api/v1/openapi.json", everyone(200)),
+    # --- My team: only people with an active report (MANAGER); HR officers and admins have no team page by role ---
+    Case("team.index", "GET", "/team/", (LOGIN, 403, 403, 403, 403, 403)),
+    Case("team.index", "GET", "/team/?scope=all&status=overdue&q=Test", (LOGIN, 403, 403, 403, 403, 403)),
+    Case("team.index", "GET", "/team/?status=lost", (LOGIN, 403, 403, 403, 403, 403)),
+    Case("team.person", "GET", "/team/people/{peer}", (LOGIN, 403, 403, 403, 403, 403), shows="peer"),
+    Case("team.person", "GET", "/team/people/{learner}", (LOGIN, 403, 403, 403, 403, 403), shows="learner"),
+    Case("team.person", "GET", "/team/people/{outsider}", (LOGIN, 403, 403, 403, 403, 403), shows="outsider"),
+    Case("team.person", "GET", "/team/people/{missing}", (LOGIN, 403, 403, 403, 403, 403)),
+    Case("team.request_export", "POST", "/team/export", (LOGIN, 403, 403, 403, 403, 403), data={"format": "pdf"}),
+    Case("team.request_export", "POST", "/team/export", (LOGIN, 403, 403, 403, 403, 403),
+         data={"format": "csv", "status": "lost"}),
 ]
 
 
@@ -294,6 +310,24 @@ PROGRAMME = {
 }
 
 
+#: Where the line manager's outcome differs from the learner's: their team's pages (someone else's record is not
+#: found, whoever they are), and their own export pages (an unknown export is not found).
+MANAGER = {
+    "GET /team/": 200,
+    "GET /team/?scope=all&status=overdue&q=Test": 200,
+    "GET /team/?status=lost": 400,
+    "GET /team/people/{peer}": 200,
+    "GET /team/people/{learner}": 404,
+    "GET /team/people/{outsider}": 404,
+    "GET /team/people/{missing}": 404,
+    "POST /team/export [format=pdf]": 400,
+    "POST /team/export [format=csv,status=lost]": 400,
+    "GET /reports/exports": 200,
+    "GET /reports/exports/0123456789abcdef": 404,
+    "GET /reports/exports/0123456789abcdef/download": 404,
+}
+
+
 def _case_id(case: Case) -> str:
     extra = ",".join(f"{k}={v}" for k, v in case.data.items())
     return f"{case.method} {case.path}" + (f" [{extra}]" if extra else "")
@@ -301,6 +335,10 @@ def _case_id(case: Case) -> str:
 
 def test_every_programme_outcome_names_a_case():
     assert set(PROGRAMME) - {_case_id(case) for case in CASES} == set()
+
+
+def test_every_manager_outcome_names_a_case():
+    assert set(MANAGER) - {_case_id(case) for case in CASES} == set()
 
 
 MATRIX = [
@@ -325,7 +363,10 @@ def build_world(app) -> dict:
             "hr": factories.user("hr@example.kz", roles={Role.LEARNER, Role.HR}, agency=p),
             "admin": factories.user("admin@example.kz", roles={Role.ADMIN}),
             "programme": factories.user("programme@example.kz", roles={Role.LEARNER, Role.PROGRAMME}, agency=u),
+            "manager": factories.user("manager@example.kz", agency=c),
         }
+        people["peer"].manager_id = people["manager"].id
+        db.session.commit()
         ids = {name: person.id for name, person in people.items()}
         emails = {name: person.email for name, person in people.items()}
         tokens: list[str] = []

@@ -35,6 +35,9 @@ LAYERS = {
     "calendar": 8,
     # exports and api read the reports' queries, rows and filters (and certificates, learning below them).
     "reports": 9, "exports": 9, "api": 9,
+    # line managers' "My team": reads assignments, certificates and the reports' tree and labels, as reports do;
+    # exports write its files (exports imports team, never the other way round but for the export form's formats).
+    "team": 9,
     "demo": 10,  # demo and benchmark data generators: the top, they may use any domain
 }
 #: Outer modules may import anything: views and commands call any service.

@@ -29,7 +29,7 @@ GUIDE_ORDER = [
     {"learning"},
     {"quizzes"},
     {"certificates"},
-    {"assignments", "reports", "exports", "api"},
+    {"assignments", "reports", "exports", "api", "team"},
 ]
 
 

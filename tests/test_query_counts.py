@@ -17,6 +17,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import event, select
 
+from lms.accounts.models import Role
 from lms.courses.models import Lesson
 from lms.extensions import db
 from tests.courses.builders import write_course
@@ -34,9 +35,10 @@ PAGES = {
     "hr@demo.lms.kz": ["/reports/", "/reports/learners", "/reports/overdue", "/reports/exports", "/reports/api-tokens",
                        "/agencies/"],
     "admin@demo.lms.kz": ["/reports/", "/reports/?agency=MDAI", "/admin/users/", "/admin/content/", "/admin/ai-log/"],
+    "manager@demo.lms.kz": ["/team/", "/team/?scope=all", "/reports/exports"],
 }
 PASSWORDS = {"learner@demo.lms.kz": "learner-demo-2026", "hr@demo.lms.kz": "hr-demo-2026",
-             "admin@demo.lms.kz": "admin-demo-2026"}
+             "admin@demo.lms.kz": "admin-demo-2026", "manager@demo.lms.kz": "manager-demo-2026"}
 
 
 def _wipe() -> None:
@@ -174,3 +176,77 @@ def test_the_calendar_feed_reads_the_same_statements_whatever_the_number_of_assi
     many = _feed_statements(app, fetch, path)
     assert len(events(parse(fetch.get(path).data))) == 12
     assert few == many <= FEED_BUDGET, (few, many)
+# --- My team: a line manager's pages, with 3 and with 30 reports ---------------------------------------------------
+
+TEAM_PAGES = ("/team/", "/team/?scope=all", "/team/?scope=all&status=overdue", "/team/?course=team-b&q=report",
+              "/team/?scope=all&status=not_started",
+              "/team/people/{report}", "/team/people/{deep}")
+#: Statements of a team page besides SQLite's BEGIN, whatever the size of the team (a page listing nobody skips the
+#: two statements that read its people's courses).
+TEAM_BUDGET = 12
+
+
+def _build_team(reports: int) -> None:
+    """A manager with `reports` direct reports, each with a report of their own, enrolled in three courses in mixed
+    states, two assignments by name (one overdue) over all of them."""
+    from datetime import timedelta
+
+    from lms.db import utcnow
+    from tests.reports import builders as b
+
+    now = utcnow()
+    start = now - timedelta(days=60)
+    agency = b.new_agency("TEAM")
+    hr = b.new_user("hr@team.kz", roles={Role.LEARNER, Role.HR}, agency=agency)
+    manager = b.new_user("manager@team.kz", agency=agency, full_name="Team Manager")
+    people = []
+    for n in range(reports):
+        report = b.new_user(f"report{n}@team.kz", agency=agency, full_name=f"Report {n:02}", manager_id=manager.id)
+        deep = b.new_user(f"deep{n}@team.kz", agency=agency, full_name=f"Deep {n:02}", manager_id=report.id)
+        people += [report, deep]
+        b.enrol(report, "team-a", at=start, lessons=n % 3, commit=False)
+        b.complete(deep, "team-a", at=start, commit=False)
+        b.enrol(deep, "team-c", at=start, lessons=1, commit=False)
+    b.assign("team-b", by=hr, users=tuple(people), due=now - timedelta(days=3), created=start, commit=False)
+    b.assign("team-c", by=hr, users=tuple(people), due=now + timedelta(days=20), created=start, commit=False)
+    db.session.commit()
+
+
+def _team_statements(app, courses_root, reports: int) -> dict[str, int]:  # noqa: F811
+    from tests.reports import builders as b
+
+    with app.app_context():
+        _wipe()
+        sync(courses_root)
+        _build_team(reports)
+        ids = {"report": b.person("report1@team.kz").id, "deep": b.person("deep2@team.kz").id}
+    client = b.signed_in(app, "manager@team.kz")
+    with app.app_context():
+        engine = db.engine
+    counts: dict[str, int] = {}
+
+    def count(_conn, _cursor, statement, *_args, **_kwargs):
+        if statement.strip().upper() not in ("BEGIN", "BEGIN IMMEDIATE"):
+            seen.append(statement)
+
+    for template in TEAM_PAGES:
+        path = template.format(**ids)
+        client.get(path)  # warm caches
+        seen: list[str] = []
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            response = client.get(path)
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        assert response.status_code == 200, (path, response.status_code)
+        counts[template] = len(seen)
+    return counts
+
+
+def test_team_pages_take_the_same_statements_for_3_and_30_reports(app, courses_root):  # noqa: F811
+    for key in ("team-a", "team-b", "team-c"):
+        write_course(courses_root / key, course_id=key, quiz=key == "team-c")
+    small = _team_statements(app, courses_root, 3)
+    large = _team_statements(app, courses_root, 30)
+    assert large == small
+    assert max(small.values()) <= TEAM_BUDGET, small

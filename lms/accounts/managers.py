@@ -1,4 +1,5 @@
-"""Line managers: who reports to whom, never in a cycle, every change audited.
+"""Line managers: who reports to whom, never in a cycle, every change audited; and reading the lines (a manager's
+team, directly or down the chain) for the "My team" pages and the access policy.
 
 The employees import, the People page, directory sync and sign-in through an identity provider all set a manager
 through set_manager (one person) or set_managers (many at once, checked together), so each leaves the same
@@ -11,7 +12,8 @@ from collections.abc import Hashable, Mapping, Sequence
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import Select, exists, func, select
+from sqlalchemy.orm import aliased
 
 from lms.accounts.models import User
 from lms.audit.services import audit, audit_each
@@ -124,7 +126,6 @@ def set_managers(changes: Sequence[tuple[User, User | None]], *, actor: User | N
     return len(rows)
 
 
-
 def without_cycles(changes: Sequence[tuple[User, User | None]]) -> tuple[list[tuple[User, User | None]],
                                                                         list[ManagerCycle]]:
     """Split `changes` into those set_managers may apply together and one ManagerCycle for each change left out
@@ -144,3 +145,57 @@ def without_cycles(changes: Sequence[tuple[User, User | None]]) -> tuple[list[tu
         refused.append(ManagerCycle(user.email, manager.email if manager else user.email))
         graph[person] = user.manager_id  # what stays; if that still closes the cycle, another change goes
     return [pair for pair in changes if pair[0].id in wanted], refused
+
+
+# --- reading the lines: who reports to whom ------------------------------------------------------------------------
+
+def reports_query(manager_id: int, *, chain: bool) -> Select:
+    """A SELECT of the ids of the active people who report to `manager_id`: directly, or with `chain` anywhere down
+    the line (one statement: a recursive CTE, usable in IN (...)).
+
+    The walk goes through everyone recorded, deactivated people included (a deactivated team lead's people still
+    report through them until the directory says otherwise), but only active people are listed. UNION, not UNION
+    ALL: a cycle stored before cycles were refused ends the walk instead of looping; the manager is never their own
+    report.
+    """
+    # Aliases and a CTE, never the plain users table: the SELECT goes inside queries about users (IN (...)), where
+    # SQLAlchemy would otherwise correlate it with the outer query's users.
+    report = aliased(User)
+    if not chain:
+        return select(report.id).where(report.manager_id == manager_id, report.is_active.is_(True))
+    below = (select(report.id, report.is_active).where(report.manager_id == manager_id)
+             .cte("team_below", recursive=True))
+    further = aliased(User)
+    below = below.union(select(further.id, further.is_active).join(below, further.manager_id == below.c.id))
+    return select(below.c.id).where(below.c.is_active.is_(True), below.c.id != manager_id)
+
+
+def reports_to(user_id: int, manager_id: int) -> bool:
+    """True when `manager_id` is on the line above `user_id`: their manager, their manager's manager, and so on
+    (one statement walking up; it ends at a stored cycle)."""
+    up = select(User.manager_id.label("id")).where(User.id == user_id).cte("line_above", recursive=True)
+    up = up.union(select(User.manager_id).join(up, User.id == up.c.id).where(User.manager_id.is_not(None)))
+    return bool(db.session.scalar(select(exists().where(up.c.id == manager_id))))
+
+
+def has_active_reports_clause(manager=User):
+    """SQL condition: `manager` (the User entity or an alias of it) has at least one active direct report; the
+    sign-in check selects it with the user (User.has_active_reports), so the menu needs no statement of its own."""
+    report = aliased(User)
+    return exists().where(report.manager_id == manager.id, report.is_active.is_(True))
+
+
+def has_active_reports(manager_id: int) -> bool:
+    """True when someone active reports directly to `manager_id`."""
+    report = aliased(User)
+    return bool(db.session.scalar(select(exists().where(report.manager_id == manager_id,
+                                                         report.is_active.is_(True)))))
+
+
+def count_reports_among(manager_id: int, user_ids: Sequence[int], *, chain: bool) -> int:
+    """How many of `user_ids` are active people reporting to `manager_id` (see reports_query)."""
+    if not user_ids:
+        return 0
+    members = reports_query(manager_id, chain=chain)
+    return db.session.scalar(select(func.count()).select_from(User).where(
+        User.id.in_(members), User.id.in_(list(user_ids)))) or 0

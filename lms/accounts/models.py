@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from lms.agencies.models import Agency
 from lms.db import TimestampMixin, utcnow
@@ -57,6 +57,11 @@ class User(TimestampMixin, db.Model):
     #: The line manager (from the directory, a provider's claim, the employees CSV or People); never a cycle. People
     #: are deactivated, never deleted, so the reference needs no ON DELETE rule.
     manager_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+
+    #: Whether someone active reports directly to this user (not a column): selected with the signed-in user by the
+    #: sign-in check, so the "My team" menu item costs no statement; None when the user was loaded another way
+    #: (policy.can_view_team then asks the database).
+    has_active_reports: Mapped[bool | None] = query_expression()
 
     agency: Mapped[Agency | None] = relationship(lazy="joined")
     manager: Mapped[User | None] = relationship(remote_side=[id], lazy="select")

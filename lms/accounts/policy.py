@@ -6,6 +6,8 @@ Rules:
 - programme (the national programme office): every agency's reports, read-only; no people management.
 - author: the course authoring pages (added with courses).
 - learner (everyone signed in): their own account and their own records.
+- line manager (anyone with an active direct report; not a role): the training records of the people who report to
+  them, directly or down the chain ("My team"), and exports of them; nothing of their accounts.
 
 Views ask these functions and answer 404 for objects the user may not see (so their existence is not
 revealed) and 403 for pages the user's role may not open at all.
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 from sqlalchemy import Select
 
+from lms.accounts import managers
 from lms.accounts.models import Role, User
 from lms.agencies import services as agencies
 from lms.agencies.models import Agency
@@ -150,6 +153,54 @@ def can_sign_in_with_password(user: User | None, *, email: str, password_sign_in
 def can_unlink_identity(actor, target: User) -> bool:
     """May `actor` remove a link between `target` and an identity provider account: administrators only."""
     return is_admin(actor)
+
+
+def is_manager_of(actor, target: User, *, chain: bool = True) -> bool:
+    """Is `actor` (signed in, active) `target`'s line manager: directly, or with `chain` anywhere up the line."""
+    if not _signed_in(actor) or target is None or target.id == actor.id:
+        return False
+    if target.manager_id == actor.id:
+        return True
+    return chain and target.manager_id is not None and managers.reports_to(target.id, actor.id)
+
+
+def can_view_team(actor) -> bool:
+    """May `actor` open "My team": someone active reports to them directly. HR officers and admins have no team
+    page by their role; they see people through their agency pages and reports."""
+    if not _signed_in(actor):
+        return False
+    known = getattr(actor, "has_active_reports", None)  # selected with the signed-in user (no statement)
+    return bool(known) if known is not None else managers.has_active_reports(actor.id)
+
+
+def can_view_team_member(actor, target: User) -> bool:
+    """May `actor` see `target`'s training record as their manager: `target` is active and reports to `actor`,
+    directly or down the chain. Anyone else's record is not found (404)."""
+    return target is not None and target.is_active and is_manager_of(actor, target, chain=True)
+
+
+def can_use_exports(user) -> bool:
+    """May the user open their export pages (My exports, an export, its download): whoever may export reports or
+    their team. Each job is checked again for its own kind: can_view_reports for a report's export,
+    can_download_team_export for a team's."""
+    return can_view_reports(user) or can_view_team(user)
+
+
+def can_export_team(actor, *, manager_id: int) -> bool:
+    """May `actor` export the team of `manager_id` (asked when the export is requested and again when it is
+    written): their own team only, while they may open it."""
+    return actor is not None and getattr(actor, "id", None) == manager_id and can_view_team(actor)
+
+
+def can_download_team_export(actor, *, manager_id: int, chain: bool, people: list[int]) -> bool:
+    """May `actor` download a team export written for `manager_id`'s team: they may still export that team and
+    everyone in the file (`people`) still reports to them (a file about someone who has since left the team is not
+    handed out)."""
+    if not can_export_team(actor, manager_id=manager_id):
+        return False
+    return managers.count_reports_among(manager_id, people, chain=chain) == len(set(people))
+
+
 def can_use_ai(user) -> bool:
     """May the user ask the course tutor (everyone signed in; the AI settings may still switch it off)."""
     return _signed_in(user)

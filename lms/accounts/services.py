@@ -18,9 +18,10 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import bindparam, delete, select
-from sqlalchemy.orm import joinedload, lazyload
+from sqlalchemy.orm import joinedload, lazyload, with_expression
 
 from lms import content_version
+from lms.accounts.managers import has_active_reports_clause
 from lms.accounts.models import LoginSession, Role, User
 from lms.accounts.password_rules import (  # WeakPassword: views and commands catch services.WeakPassword
     PASSWORD_MAX_LENGTH,
@@ -136,7 +137,8 @@ def load_session_user(user_id: str, token: str | None, *, now: datetime) -> tupl
     if not token or not user_id.isdigit():
         return None
     # One statement, roles included (every page asks policy about them); the agency only when a page reads it. The
-    # content version rides along: pages that show course content check their cached copy against it for free.
+    # content version rides along: pages that show course content check their cached copy against it for free, and
+    # so does whether the user has people reporting to them (the "My team" menu item).
     row = db.session.execute(_session_user_query(), {"user_id": int(user_id), "token_hash": _token_hash(token),
                                                      "now": now}).unique().first()
     if row is None:
@@ -152,7 +154,8 @@ def _session_user_query():
             .join(LoginSession, LoginSession.user_id == User.id)
             .where(User.id == bindparam("user_id"), LoginSession.token_hash == bindparam("token_hash"),
                    LoginSession.expires_at > bindparam("now", type_=UTCDateTime()), User.is_active.is_(True))
-            .options(joinedload(User.role_rows), lazyload(User.agency)))
+            .options(joinedload(User.role_rows), lazyload(User.agency),
+                     with_expression(User.has_active_reports, has_active_reports_clause())))
 
 
 def end_session(token: str | None) -> None:

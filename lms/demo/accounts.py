@@ -1,4 +1,4 @@
-"""Demo data for a local platform: a few agencies and one account per role."""
+"""Demo data for a local platform: a few agencies, one account per role, and a line manager with a team."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from lms.agencies.models import Agency
 from lms.assignments.models import TargetKind
 from lms.assignments.services import NewAssignment, create_assignment
 from lms.courses.services import get_live_course
+from lms.demo.team import DEMO_MANAGER, seed_demo_team
 from lms.extensions import db
 
 #: (code, parent code, kk, ru, en)
@@ -44,7 +45,16 @@ DEMO_ACCOUNTS = [
      {Role.LEARNER, Role.PROGRAMME}, "programme-demo-2026"),
     ("admin@demo.lms.kz", "Platform Administrator", None, "Администратор платформы",
      {Role.ADMIN}, "admin-demo-2026"),
+    # A learner with no further role to whom people report: "My team" (lms.demo.team).
+    (DEMO_MANAGER, "Ерлан Болатұлы Сейітов", "MDAI-IT", "Начальник управления цифровых сервисов",
+     {Role.LEARNER}, "manager-demo-2026"),
 ]
+
+
+def login_label(email: str, roles) -> str:
+    """How the printed logins name an account's roles (the line manager is a learner with a team)."""
+    label = ", ".join(sorted(roles))
+    return f"{label} (line manager)" if email == DEMO_MANAGER else label
 
 
 def seed_demo(*, min_length: int, now: datetime) -> list[tuple[str, str, str]]:
@@ -65,8 +75,9 @@ def seed_demo(*, min_length: int, now: datetime) -> list[tuple[str, str, str]]:
     for email, name, agency, position, roles, password in DEMO_ACCOUNTS:
         users[email] = create_user(NewUser(email=email, full_name=name, agency_code=agency, position=position,
                                            roles=frozenset(roles), password=password), min_length=min_length)
-        logins.append((", ".join(sorted(roles)), email, password))
+        logins.append((login_label(email, roles), email, password))
     _assign_demo_course(users["hr@demo.lms.kz"], by_code["MDAI"], now=now)
+    seed_demo_team(users, hr=users["hr@demo.lms.kz"], now=now, min_length=min_length)
     return logins
 
 

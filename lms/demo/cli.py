@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from lms.accounts.models import User
 from lms.db import begin_write, utcnow
-from lms.demo.accounts import DEMO_ACCOUNTS, DEMO_AGENCIES, seed_demo
+from lms.demo.accounts import DEMO_ACCOUNTS, DEMO_AGENCIES, login_label, seed_demo
 from lms.extensions import db
 
 
@@ -81,7 +81,7 @@ def demo_data(force: bool, learners: int | None, agencies: int, seed: int, today
 def _print_logins(logins: list[tuple[str, str, str]], *, quiet: bool = False) -> None:
     if not logins:
         existing = set(db.session.scalars(select(User.email).where(User.email.in_([a[0] for a in DEMO_ACCOUNTS]))))
-        logins = [(", ".join(sorted(roles)), email, password)
+        logins = [(login_label(email, roles), email, password)
                   for email, _name, _agency, _position, roles, password in DEMO_ACCOUNTS if email in existing]
         if not quiet:
             click.echo("The database has users already; no demo data created.")
@@ -89,4 +89,4 @@ def _print_logins(logins: list[tuple[str, str, str]], *, quiet: bool = False) ->
             return
     click.echo("Demo accounts (local use only; passwords as first created):")
     for roles, email, password in logins:
-        click.echo(f"  {roles:<18} {email:<25} password: {password}")
+        click.echo(f"  {roles:<28} {email:<25} password: {password}")

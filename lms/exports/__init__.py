@@ -1,4 +1,4 @@
-"""Report exports: jobs run by the task worker, the CSV and XLSX files they write, and their pages."""
+"""Exports of reports and of managers' teams: jobs run by the task worker, their CSV and XLSX files, their pages."""
 
 from flask import Blueprint
 

@@ -89,25 +89,39 @@ def write_xlsx(path: Path, filters: ReportFilters, context: RowContext, *, progr
     """Write the detail rows, a per-agency summary and the overdue list to `path` as XLSX (constant memory)."""
     with force_locale(context.locale):
         names = [str(_l("Detail")), str(_l("Summary by agency")), str(_l("Overdue"))]
-    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False,
-                                               "strings_to_urls": False, "strings_to_numbers": False})
+    workbook = new_workbook(path)
     try:
-        formats = (workbook.add_format({"bold": True}), workbook.add_format({"num_format": "yyyy-mm-dd"}))
-        count = _sheet(workbook.add_worksheet(names[0]), COLUMNS,
-                       (context.values(r) for r in detail_rows(filters, context)), context, formats, progress)
-        _sheet(workbook.add_worksheet(names[1]), SUMMARY_COLUMNS, summary_rows(filters, context), context, formats)
-        _sheet(workbook.add_worksheet(names[2]), OVERDUE_COLUMNS, overdue_rows(filters, context), context, formats)
+        formats = sheet_formats(workbook)
+        count = write_sheet(workbook.add_worksheet(names[0]), COLUMNS,
+                            (context.values(r) for r in detail_rows(filters, context)), context.locale, formats,
+                            progress)
+        write_sheet(workbook.add_worksheet(names[1]), SUMMARY_COLUMNS, summary_rows(filters, context), context.locale,
+                    formats)
+        write_sheet(workbook.add_worksheet(names[2]), OVERDUE_COLUMNS, overdue_rows(filters, context), context.locale,
+                    formats)
     finally:
         workbook.close()
     return count
 
 
-def _sheet(sheet, columns, rows, context: RowContext, formats, progress: Progress | None = None) -> int:
-    """Write rows (lists in `columns` order, or dicts keyed by them) below a frozen heading row, dates as date
-    cells; then size the columns to their content. Return how many rows."""
+def new_workbook(path: Path) -> xlsxwriter.Workbook:
+    """An XLSX workbook written with constant memory that never turns text into formulas, links or numbers."""
+    return xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False,
+                                           "strings_to_urls": False, "strings_to_numbers": False})
+
+
+def sheet_formats(workbook) -> tuple:
+    """The (bold heading, YYYY-MM-DD day) cell formats write_sheet() uses."""
+    return workbook.add_format({"bold": True}), workbook.add_format({"num_format": "yyyy-mm-dd"})
+
+
+def write_sheet(sheet, columns, rows, locale: str, formats, progress: Progress | None = None) -> int:
+    """Write rows (lists in `columns` order, or dicts keyed by them) below a frozen heading row (headings in
+    `locale`), dates (DATE_KEYS) as date cells; then size the columns to their content. Return how many rows.
+    `formats`: (bold, day) formats of the workbook (sheet_formats())."""
     bold, day_format = formats
     keys = [key for key, _ in columns]
-    names = headings(columns, context.locale)
+    names = headings(columns, locale)
     sheet.write_row(0, 0, names, bold)
     sheet.freeze_panes(1, 0)
     #: Longest text per column (a bold heading is about a character wider than plain text).

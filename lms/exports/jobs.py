@@ -1,5 +1,9 @@
 """Export jobs: requested on a page (or by the CLI), run by the task queue, downloaded by whoever asked for them
-until they expire. The filters are checked again against the requester's rights when the job runs."""
+until they expire. The filters are checked again against the requester's rights when the job runs.
+
+Two kinds: a report's export (the report filters) and a line manager's team export ("My team": ExportJob.filters
+holds kind "team", the manager's id, chain and the team filters; the people written are added when the file is, so
+that the download can check that they are all still in the manager's team)."""
 
 from __future__ import annotations
 
@@ -12,19 +16,25 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 
+from lms.accounts import policy
 from lms.accounts.models import User
 from lms.audit.services import audit
 from lms.exports.files import write_csv, write_xlsx
 from lms.exports.models import ExportFormat, ExportJob, ExportStatus
+from lms.exports.team_files import write_team_csv, write_team_xlsx
 from lms.extensions import db
 from lms.reports import queries
 from lms.reports.filters import ReportFilters, parse_filters
 from lms.reports.rows import RowContext
 from lms.reports.tree import AgencyTree
+from lms.team import services as team
+from lms.team.filters import TeamFilters, parse_team_filters
 
 FORMATS = tuple(ExportFormat)
 #: Statuses of a job whose file is still to come.
 PENDING = (ExportStatus.QUEUED, ExportStatus.RUNNING)
+#: ExportJob.filters["kind"] of a team export (a report's export has no kind).
+TEAM = "team"
 MEDIA_TYPES = {ExportFormat.CSV: "text/csv",
                ExportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 log = logging.getLogger(__name__)
@@ -43,6 +53,48 @@ def request_export(actor: User, filters: ReportFilters, fmt: str, *, locale: str
     audit("export.requested", actor=actor, now=now, ip=ip, object_type="export", object_id=job.id,
           details={"format": fmt, "filters": filters.to_params()})
     return job
+
+
+def request_team_export(actor: User, filters: TeamFilters, fmt: str, *, locale: str, timezone: str, now: datetime,
+                        ip: str = "") -> ExportJob:
+    """Record a queued export of `actor`'s team as `filters` select it (audited); the caller commits, then enqueues
+    it. Raises PermissionError when `actor` may not export that team."""
+    if fmt not in FORMATS:
+        raise ValueError(fmt)
+    if not policy.can_export_team(actor, manager_id=filters.manager_id):
+        raise PermissionError("not this team's manager")
+    params = filters.to_params()
+    job = ExportJob(token=secrets.token_hex(16), user_id=actor.id, format=fmt, created_at=now,
+                    filters={"kind": TEAM, "manager_id": filters.manager_id, "chain": "1" if filters.chain else "0",
+                             "status": params.get("status", ""), "course": params.get("course", ""),
+                             "q": params.get("q", ""), "locale": locale, "timezone": timezone})
+    db.session.add(job)
+    db.session.flush()
+    audit("export.requested", actor=actor, now=now, ip=ip, object_type="export", object_id=job.id,
+          details={"format": fmt, "kind": TEAM, "filters": {"scope": filters.scope, **params}})
+    return job
+
+
+def is_team_job(job: ExportJob) -> bool:
+    """True for a team export (see request_team_export)."""
+    return (job.filters or {}).get("kind") == TEAM
+
+
+def team_filters(params: dict) -> TeamFilters:
+    """The team filters a team export job stores, checked again (FilterError when a course has gone)."""
+    return parse_team_filters({"scope": "all" if params.get("chain") == "1" else "direct",
+                               "status": params.get("status", ""), "course": params.get("course", ""),
+                               "q": params.get("q", "")}, manager_id=int(params["manager_id"]))
+
+
+def may_download(job: ExportJob, user: User) -> bool:
+    """Whether `user` (who requested `job`) may still download its file: a report's export as long as they may see
+    reports; a team export as long as everyone in it still reports to them (policy.can_download_team_export)."""
+    if not is_team_job(job):
+        return policy.can_view_reports(user)
+    params = job.filters
+    return policy.can_download_team_export(user, manager_id=int(params["manager_id"]), chain=params.get("chain") == "1",
+                                           people=list(params.get("people", [])))
 
 
 def write_file(path: Path, fmt: str, filters: ReportFilters, *, locale: str, now: datetime,
@@ -69,15 +121,30 @@ def run_export(job_id: int, *, export_dir: Path, hours: int, now: Callable[[], d
             connection.execute(update(ExportJob).where(ExportJob.id == job_id).values(**values))
 
     try:
-        filters = parse_filters(params, actor=user, timezone=params.get("timezone", "UTC"))
         started = now()
-        total = queries.count_detail_rows(filters, queries.agency_ids(filters, AgencyTree.load()), now=started)
-        set_state(status=ExportStatus.RUNNING, rows_total=total)
         export_dir.mkdir(parents=True, exist_ok=True)
         name = f"{token}.{fmt}"
         partial = export_dir / (name + ".part")
-        count = write_file(partial, fmt, filters, locale=params.get("locale", "en"), now=started,
-                           progress=lambda done: set_state(rows_done=done))
+
+        def progress(done: int) -> None:
+            set_state(rows_done=done)
+
+        if params.get("kind") == TEAM:
+            filters = team_filters(params)
+            if not policy.can_export_team(user, manager_id=filters.manager_id):
+                raise PermissionError("not this team's manager")
+            export = team.prepare_export(filters, now=started)
+            set_state(status=ExportStatus.RUNNING, rows_total=export.total,
+                      filters={**params, "people": export.people})
+            writer = write_team_csv if fmt == ExportFormat.CSV else write_team_xlsx
+            count = writer(partial, export, locale=params.get("locale", "en"), timezone=params.get("timezone", "UTC"),
+                           progress=progress)
+        else:
+            filters = parse_filters(params, actor=user, timezone=params.get("timezone", "UTC"))
+            total = queries.count_detail_rows(filters, queries.agency_ids(filters, AgencyTree.load()), now=started)
+            set_state(status=ExportStatus.RUNNING, rows_total=total)
+            count = write_file(partial, fmt, filters, locale=params.get("locale", "en"), now=started,
+                               progress=progress)
         partial.replace(export_dir / name)
         db.session.rollback()  # end the read before writing the outcome
         finished = now()
@@ -92,10 +159,10 @@ def run_export(job_id: int, *, export_dir: Path, hours: int, now: Callable[[], d
 
 
 def download_name(job: ExportJob, *, timezone: str) -> str:
-    """The file name offered for download: report-YYYYMMDD-HHMM.<format>, when it was requested, in `timezone`
-    (the platform's, LMS_TIMEZONE)."""
+    """The file name offered for download: report-YYYYMMDD-HHMM.<format> (team-… for a team export), when it was
+    requested, in `timezone` (the platform's, LMS_TIMEZONE)."""
     requested = job.created_at.astimezone(ZoneInfo(timezone))
-    return f"report-{requested:%Y%m%d-%H%M}.{job.format}"
+    return f"{'team' if is_team_job(job) else 'report'}-{requested:%Y%m%d-%H%M}.{job.format}"
 
 
 def get_job_for(user: User, token: str) -> ExportJob | None:

@@ -7,6 +7,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from lms.accounts import policy
 from lms.audit.services import audit
 from lms.db import utcnow, writes
 from lms.errors import render_error
@@ -46,17 +47,23 @@ def _refresh_seconds(shown) -> int | None:
     return REFRESH_SECONDS
 
 
+def _require_exports() -> None:
+    """403 unless the user may export something: reports, or their team (My team)."""
+    if not policy.can_use_exports(current_user):
+        abort(403)
+
+
 @bp.get("")
 @login_required
 def index():
-    require_reports()
+    _require_exports()
     shown = jobs.list_jobs(current_user)
     return render_template("exports/index.html", jobs=shown, now=utcnow(), is_downloadable=jobs.is_downloadable,
                            refresh=_refresh_seconds(shown))
 
 
 def _job_or_404(token: str):
-    require_reports()
+    _require_exports()
     job = jobs.get_job_for(current_user, token)
     if job is None:
         abort(404)
@@ -83,6 +90,11 @@ def download(token: str):
             return render_error(410, _("This export has expired. Request a new one."))
         flash(_("The export is not ready yet."), "info")
         return redirect(url_for("exports.export", token=job.token))
+    if not jobs.may_download(job, current_user):
+        if jobs.is_team_job(job):
+            return render_error(410, _("Your team has changed since this file was prepared. Request a new export "
+                                       "from My team."))
+        abort(403)
     path = export_dir(current_app) / job.file_name
     if not path.is_file():
         return render_error(410, _("This export has expired. Request a new one."))

@@ -36,6 +36,7 @@ DEMO = {
     "learner": ("learner@demo.lms.kz", "learner-demo-2026"),
     "hr": ("hr@demo.lms.kz", "hr-demo-2026"),
     "admin": ("admin@demo.lms.kz", "admin-demo-2026"),
+    "manager": ("manager@demo.lms.kz", "manager-demo-2026"),  # a learner with a team (lms.demo.team)
 }
 PASSWORD = "e2e-password-2026"
 

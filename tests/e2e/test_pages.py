@@ -71,6 +71,27 @@ def test_learner_pages(server, as_role, checker):
     _assert_clean(checker)
 
 
+def test_manager_pages(server, as_role, checker):
+    """My team (direct reports, and everyone below filtered), a report's record, My exports and a team export."""
+    from sqlalchemy import select
+
+    from lms.accounts.models import User
+    from lms.extensions import db
+
+    with server.app.app_context():
+        report = db.session.scalar(select(User.id).where(User.email == "assel.kassenova@demo.lms.kz"))
+    page = as_role("manager")
+    page.goto("/team/")
+    page.locator("form[action$='/team/export'] button[type=submit]").click()
+    page.wait_for_url("**/reports/exports/*")
+    export = page.url
+    _tour(page, checker, "manager", {
+        "team": "/team/", "team-all-overdue": "/team/?scope=all&status=overdue",
+        "team-person": f"/team/people/{report}", "exports": "/reports/exports", "exports-export": export,
+    })
+    _assert_clean(checker)
+
+
 # --- HR officers and administrators: every page of the app they can open, found from its routes ---------------
 
 #: A second course with a final quiz, where each staff member keeps an attempt open (the first one is passed).
