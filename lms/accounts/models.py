@@ -6,8 +6,8 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import ForeignKey, String, exists
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from lms.agencies.models import Agency
 from lms.db import TimestampMixin, utcnow
@@ -94,6 +94,13 @@ class User(TimestampMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"
+
+
+#: True when someone active reports to the user (a line manager). Deferred: the signed-in user's statement reads it
+#: along (lms.accounts.services.load_session_user), for the menu; any other read of it costs a statement.
+_reports = User.__table__.alias("reports")
+User.has_reports = column_property(
+    exists().where(_reports.c.manager_id == User.id, _reports.c.is_active.is_(True)), deferred=True)
 
 
 class UserRole(db.Model):

@@ -18,7 +18,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import bindparam, delete, select
-from sqlalchemy.orm import joinedload, lazyload
+from sqlalchemy.orm import joinedload, lazyload, undefer
 
 from lms import content_version
 from lms.accounts.models import LoginSession, Role, User
@@ -135,8 +135,9 @@ def load_session_user(user_id: str, token: str | None, *, now: datetime) -> tupl
     """Return (user, session id) when `token` is a live session of active user `user_id`, else None."""
     if not token or not user_id.isdigit():
         return None
-    # One statement, roles included (every page asks policy about them); the agency only when a page reads it. The
-    # content version rides along: pages that show course content check their cached copy against it for free.
+    # One statement, roles included (every page asks policy about them) and whether anyone reports to the user (the
+    # menu asks); the agency only when a page reads it. The content version rides along: pages that show course
+    # content check their cached copy against it for free.
     row = db.session.execute(_session_user_query(), {"user_id": int(user_id), "token_hash": _token_hash(token),
                                                      "now": now}).unique().first()
     if row is None:
@@ -152,7 +153,7 @@ def _session_user_query():
             .join(LoginSession, LoginSession.user_id == User.id)
             .where(User.id == bindparam("user_id"), LoginSession.token_hash == bindparam("token_hash"),
                    LoginSession.expires_at > bindparam("now", type_=UTCDateTime()), User.is_active.is_(True))
-            .options(joinedload(User.role_rows), lazyload(User.agency)))
+            .options(joinedload(User.role_rows), lazyload(User.agency), undefer(User.has_reports)))
 
 
 def end_session(token: str | None) -> None:
