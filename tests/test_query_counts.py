@@ -30,7 +30,7 @@ PAGES = {
                             "/courses/ai-basics/quiz", "/certificates/", "/courses/ai-basics/ask", "/ai/notice",
                             "/ai/systems"],
     "hr@demo.lms.kz": ["/reports/", "/reports/learners", "/reports/overdue", "/reports/exports", "/reports/api-tokens",
-                       "/agencies/"],
+                       "/agencies/", "/approvals/"],
     "admin@demo.lms.kz": ["/reports/", "/reports/?agency=MDAI", "/admin/users/", "/admin/content/", "/admin/ai-log/"],
 }
 PASSWORDS = {"learner@demo.lms.kz": "learner-demo-2026", "hr@demo.lms.kz": "hr-demo-2026",
