@@ -6,9 +6,11 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
+from lms.accounts.managers import set_manager
 from lms.accounts.models import Role, User
 from lms.accounts.services import NewUser, create_user
 from lms.agencies.models import Agency
+from lms.approvals.services import request_enrollment
 from lms.assignments.models import TargetKind
 from lms.assignments.services import NewAssignment, create_assignment
 from lms.courses.services import get_live_course
@@ -31,11 +33,17 @@ DEMO_AGENCIES = [
 
 #: The starter course the demo HR officer assigns to the ministry.
 DEMO_ASSIGNED_COURSE = "ai-foundations"
+#: The starter course that needs a line manager's approval (its course.yml says `enrollment_approval: true`): the
+#: demo learner and their manager have each asked to enrol in it.
+DEMO_APPROVAL_COURSE = "ai-procurement"
 
 #: (email, full name, agency, position, roles, password). Printed by `lms demo-data` (lms.demo.cli); for local use only.
 DEMO_ACCOUNTS = [
     ("learner@demo.lms.kz", "Әлия Нұрғалиқызы Қасымова", "MDAI-IT", "Главный специалист",
      {Role.LEARNER}, "learner-demo-2026"),
+    # The demo learner's line manager: decides their enrolment requests (Requests).
+    ("manager@demo.lms.kz", "Ерлан Болатұлы Сейітов", "MDAI-IT", "Руководитель управления",
+     {Role.LEARNER}, "manager-demo-2026"),
     ("hr@demo.lms.kz", "Ғабит Өмірұлы Ұлықбек", "MDAI", "Руководитель управления персоналом",
      {Role.LEARNER, Role.HR}, "hr-demo-2026"),
     ("author@demo.lms.kz", "Дина Сергеевна Ким", "AGCS-ACAD", "Методист",
@@ -47,8 +55,12 @@ DEMO_ACCOUNTS = [
 ]
 
 
-def seed_demo(*, min_length: int, now: datetime) -> list[tuple[str, str, str]]:
+def seed_demo(*, min_length: int, now: datetime, approval_days: int = 14) -> list[tuple[str, str, str]]:
     """Create the demo agencies and accounts in an empty database; return (role, email, password) rows.
+
+    The demo learner reports to the demo manager; both have asked to enrol in DEMO_APPROVAL_COURSE (when the starter
+    courses are synced): the learner's request waits for the manager, the manager's (who has no manager) for the
+    ministry's HR officer. `approval_days`: APPROVAL_REQUEST_DAYS.
 
     Returns [] and changes nothing when the database already has users.
     """
@@ -66,7 +78,10 @@ def seed_demo(*, min_length: int, now: datetime) -> list[tuple[str, str, str]]:
         users[email] = create_user(NewUser(email=email, full_name=name, agency_code=agency, position=position,
                                            roles=frozenset(roles), password=password), min_length=min_length)
         logins.append((", ".join(sorted(roles)), email, password))
+    set_manager(users["learner@demo.lms.kz"], users["manager@demo.lms.kz"], actor=None, now=now)
     _assign_demo_course(users["hr@demo.lms.kz"], by_code["MDAI"], now=now)
+    _request_demo_approvals([users["learner@demo.lms.kz"], users["manager@demo.lms.kz"]], now=now,
+                            days=approval_days)
     return logins
 
 
@@ -77,3 +92,10 @@ def _assign_demo_course(hr: User, agency: Agency, *, now: datetime) -> None:
     if course is not None:
         create_assignment(NewAssignment(course=course, due_at=now + timedelta(days=30), target_kind=TargetKind.AGENCY,
                                         agency=agency, include_subagencies=True), actor=hr, now=now)
+
+
+def _request_demo_approvals(people: list[User], *, now: datetime, days: int) -> None:
+    course = get_live_course(DEMO_APPROVAL_COURSE)
+    if course is not None and course.enrollment_approval:
+        for person in people:
+            request_enrollment(person, course, now=now, days=days)

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from lms import PROJECT_ROOT
+from lms.accounts.models import User
+from lms.approvals.models import EnrollmentRequest, RequestStatus
 from lms.courses.loader import load_courses
 from lms.courses.models import Course
+from lms.demo.accounts import DEMO_APPROVAL_COURSE
 from lms.extensions import db
 from tests.courses.builders import line_of, write_course
 from tests.courses.test_check import assert_error
@@ -36,3 +40,17 @@ def test_sync_stores_the_flag_and_a_later_edit_changes_it(app, ctx, courses_root
     sync(courses_root)
     db.session.expire_all()
     assert db.session.scalar(select(Course.enrollment_approval).where(Course.key == "c")) is False
+
+
+def test_the_demo_course_needs_approval_and_the_demo_has_pending_requests(app, runner):
+    procurement = load_courses(PROJECT_ROOT / "courses" / DEMO_APPROVAL_COURSE)
+    assert procurement.errors == [] and procurement.courses[0].enrollment_approval is True
+    with app.app_context():
+        sync(PROJECT_ROOT / "courses")
+    assert runner.invoke(args=["demo-data"]).exit_code == 0
+    with app.app_context():
+        rows = db.session.execute(select(EnrollmentRequest.status, EnrollmentRequest.approver_id, Course.key)
+                                  .join(Course, Course.id == EnrollmentRequest.course_id)).all()
+        manager_id = db.session.scalar(select(User.id).where(User.email == "manager@demo.lms.kz"))
+    assert sorted(rows, key=lambda row: row[1] is None) == [
+        (RequestStatus.PENDING, manager_id, DEMO_APPROVAL_COURSE), (RequestStatus.PENDING, None, DEMO_APPROVAL_COURSE)]

@@ -374,7 +374,7 @@ def test_the_national_target_series_is_not_empty_and_the_snapshot_counts_the_new
         assert db.session.scalar(select(func.count()).select_from(ReportSnapshot)) == 1
         snapshot = get_fresh_snapshot(now=now, max_age=app.config["REPORT_SNAPSHOT_MINUTES"] * timedelta(minutes=1))
         assert snapshot is not None and snapshot.weekly == [(week, count) for week, count, _total in live.weeks]
-        assert sum(c.headcount for c in snapshot.figures.people.values()) == 55  # 50 learners and 5 demo accounts
+        assert sum(c.headcount for c in snapshot.figures.people.values()) == 56  # 50 learners and 6 demo accounts
 
 
 def test_names_and_positions_follow_the_persons_language(app, runner, courses):
