@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -52,7 +53,10 @@ class RequestClosed(ApprovalError):
 class ReasonTooLong(ApprovalError):
     """The reason for declining is longer than REASON_MAX_LENGTH."""
 
-    message = _l("The reason may be at most %(max)d characters long.", max=REASON_MAX_LENGTH)
+    def __init__(self):
+        super().__init__()
+        # Formatted at once (a lazy string carrying a value would reach a page as "safe" HTML).
+        self.message = _("The reason may be at most %(max)d characters long.", max=REASON_MAX_LENGTH)
 
 
 @dataclass(frozen=True)
