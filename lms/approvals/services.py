@@ -50,6 +50,12 @@ class RequestClosed(ApprovalError):
     message = _l("This request is no longer waiting for a decision: it has been decided, withdrawn or has expired.")
 
 
+class CourseRetired(ApprovalError):
+    """The course has left the content files since the request was made: it can be declined, not approved (409)."""
+
+    message = _l("This course is no longer offered.")
+
+
 class ReasonTooLong(ApprovalError):
     """The reason for declining is longer than REASON_MAX_LENGTH."""
 
@@ -183,9 +189,9 @@ def approve_request(request: EnrollmentRequest, *, actor: User, now: datetime, i
     """Approve a pending request and enrol the learner (source "approval", recorded with `actor` in the activity
     record); return True when newly enrolled (False: enrolled meanwhile, e.g. by an assignment).
 
-    Raises PermissionError when `actor` may not decide it (policy.can_decide_request) and RequestClosed when it is
-    no longer pending or has expired. Audits `approval.approved` (with `on_behalf`) and publishes an
-    "approval_decided" Notice to the learner. Flush only.
+    Raises PermissionError when `actor` may not decide it (policy.can_decide_request), RequestClosed when it is no
+    longer pending or has expired, and CourseRetired when the course is no longer offered (nothing changes then).
+    Audits `approval.approved` (with `on_behalf`) and publishes an "approval_decided" Notice to the learner. Flush only.
     """
     _decide(request, actor=actor, now=now, status=RequestStatus.APPROVED, reason=None)
     created = learning.enroll(request.user, request.course, now=now, source=EnrollmentSource.APPROVAL, actor=actor)
@@ -209,6 +215,8 @@ def _decide(request: EnrollmentRequest, *, actor: User, now: datetime, status: s
         raise PermissionError("not an approver of this request")
     if not request.is_open(now):
         raise RequestClosed()
+    if status == RequestStatus.APPROVED and request.course.is_retired:
+        raise CourseRetired()
     request.status = status
     request.decided_at = now
     request.decided_by_id = actor.id

@@ -58,7 +58,7 @@ def approve(request_id: int):
     name = found.user.full_name
     try:
         services.approve_request(found, actor=current_user, now=utcnow(), ip=request.remote_addr or "")
-    except services.RequestClosed as exc:
+    except (services.RequestClosed, services.CourseRetired) as exc:
         db.session.rollback()
         flash(str(exc.message), "error")
         return _page(409)

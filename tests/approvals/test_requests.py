@@ -241,3 +241,15 @@ def test_approval_request_days_is_validated(make_app):
     for bad in (0, 366, "14", True):
         with pytest.raises(ConfigError, match="APPROVAL_REQUEST_DAYS"):
             make_app(APPROVAL_REQUEST_DAYS=bad)
+
+
+def test_a_request_for_a_course_retired_since_can_be_declined_but_not_approved(app, ctx, people, approval_course):
+    request = _request(people, approval_course).request
+    _course(approval_course).is_retired = True
+    db.session.commit()
+    with pytest.raises(services.CourseRetired):
+        services.approve_request(request, actor=_user(people.manager), now=utcnow())
+    assert request.status == RequestStatus.PENDING
+    assert learning.get_enrollment(_user(people.learner), _course(approval_course)) is None
+    services.decline_request(request, actor=_user(people.manager), now=utcnow(), reason="The course is gone")
+    assert request.status == RequestStatus.DECLINED
