@@ -13,6 +13,7 @@ from lms.courses.models import Course
 from lms.db import utcnow
 from lms.extensions import db
 from tests import factories
+from tests.approvals.test_pages import _ask
 
 
 def _add_requests(app, people, course_key: str, count: int) -> None:
@@ -62,8 +63,6 @@ def test_request_pages_cost_the_same_with_3_or_30_requests(app, client, login_as
         _add_requests(app, people, approval_course, size)
         if size == 3:  # the learner's own request, pending, for the course page
             client.delete_cookie("lms_session")
-            from tests.approvals.test_pages import _ask
-
             _ask(login_as(people.learner), approval_course)
         measured = {}
         for email, paths in pages.items():
