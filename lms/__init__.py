@@ -119,6 +119,7 @@ def _import_models() -> None:
     from lms.agencies import models as _agencies  # noqa: F401
     from lms.ai import models as _ai  # noqa: F401
     from lms.api import models as _api  # noqa: F401
+    from lms.approvals import models as _approvals  # noqa: F401
     from lms.assignments import models as _assignments  # noqa: F401
     from lms.audit import models as _audit  # noqa: F401
     from lms.calendar import models as _calendar  # noqa: F401
@@ -140,6 +141,7 @@ def _init_tasks(app: Flask) -> None:
     from lms import tasks
     from lms.accounts import tasks as _accounts_tasks  # noqa: F401
     from lms.ai import tasks as _ai_tasks  # noqa: F401
+    from lms.approvals import tasks as _approvals_tasks  # noqa: F401
     from lms.exports import tasks as _exports_tasks  # noqa: F401
     from lms.reports import tasks as _reports_tasks  # noqa: F401
     from lms.xapi import outbox as _xapi_outbox  # noqa: F401 - subscribes to lms.events.ACTIVITIES
@@ -165,6 +167,8 @@ def _register_blueprints(app: Flask) -> None:
     from lms.api import token_views as _token_views  # noqa: F401
     from lms.api import tokens_bp
     from lms.api import views as _api_views  # noqa: F401
+    from lms.approvals import bp as approvals_bp
+    from lms.approvals import views as _approvals_views  # noqa: F401
     from lms.assignments import bp as assignments_bp
     from lms.assignments import views as _assignments_views  # noqa: F401
     from lms.calendar import bp as calendar_bp
@@ -193,6 +197,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(learning_bp)
     app.register_blueprint(assignments_bp)
     app.register_blueprint(calendar_bp)
+    app.register_blueprint(approvals_bp)
     app.register_blueprint(quizzes_bp)
     app.register_blueprint(certificates_bp)
     app.register_blueprint(reports_bp)

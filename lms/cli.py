@@ -22,6 +22,7 @@ from lms.cli_support import SETTINGS_WITHOUT_APP
 COMMANDS: dict[str, tuple[str, str]] = {
     "agencies": ("lms.agencies.cli:agencies", "Manage the agency tree."),
     "ai": ("lms.ai.cli:ai", "AI assistance: question drafts, lesson summaries and the AI log."),
+    "approvals": ("lms.approvals.cli:approvals", "Enrolment requests awaiting a manager's approval."),
     "assignments": ("lms.assignments.cli:assignments", "Mandatory course assignments."),
     "backup": ("lms.admin.cli:backup",
                "Write a consistent copy of the SQLite database to PATH while the platform keeps running."),

@@ -201,6 +201,9 @@ def validate(config: dict[str, Any]) -> None:
     minimum = config["REPORT_SNAPSHOT_MIN_ENROLMENTS"]
     if isinstance(minimum, bool) or not isinstance(minimum, int) or minimum < 0:
         raise ConfigError(f"LMS_REPORT_SNAPSHOT_MIN_ENROLMENTS must be a whole number of 0 or more, not {minimum!r}")
+    days = config["APPROVAL_REQUEST_DAYS"]
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 365:
+        raise ConfigError(f"LMS_APPROVAL_REQUEST_DAYS must be a whole number of days from 1 to 365, not {days!r}")
     _validate_xapi(config)
     from limits import parse_many  # Flask-Limiter's parser, imported only when an app's settings are checked
 

@@ -79,6 +79,8 @@ DEFAULTS: dict[str, Any] = {
     "TASK_QUEUE": "sqlite",
     "EXPORT_DIR": "",  # finished export files; empty: instance/exports (share it when workers run elsewhere)
     "EXPORT_HOURS": 24,  # how long an export file can be downloaded
+    # Days a learner's request to enrol in a course that needs approval waits for a decision before it expires.
+    "APPROVAL_REQUEST_DAYS": 14,
     "NATIONAL_TARGET": 2000,  # people to train nationally (holding at least one valid certificate)
     # Dashboards that select agencies only read the worker's snapshot of the country's figures (refreshed every
     # 5 minutes) while it is at most this old; 0: always count now.

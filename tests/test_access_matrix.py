@@ -174,6 +174,13 @@ CASES = [
     Case("quizzes.start", "POST", "/courses/no-such-course/quiz/start", signed_in(404)),
     Case("quizzes.attempt", "GET", "/quiz/attempts/999999", signed_in(404)),
     Case("quizzes.submit", "POST", "/quiz/attempts/999999/submit", signed_in(404)),
+    # --- enrolment requests (lms.approvals): the page lists what each person may decide (often nothing); a request
+    # is someone else's (404) unless it is one's own or one may decide it (tests/approvals with real requests) ---
+    Case("approvals.index", "GET", "/approvals/", signed_in(200)),
+    Case("approvals.index", "GET", "/approvals/?page=2", signed_in(200)),
+    Case("approvals.approve", "POST", "/approvals/999999/approve", signed_in(404)),
+    Case("approvals.decline", "POST", "/approvals/999999/decline", signed_in(404), data={"reason": "No"}),
+    Case("approvals.withdraw", "POST", "/approvals/999999/withdraw", signed_in(404)),
     Case("certificates.mine", "GET", "/certificates/", signed_in(200)),
     Case("certificates.pdf", "GET", "/certificates/NOPE.pdf", signed_in(404)),
     Case("certificates.credential", "GET", "/certificates/NOPE/credential.json", signed_in(404)),

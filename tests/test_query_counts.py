@@ -33,7 +33,7 @@ PAGES = {
                             "/courses/ai-basics/quiz", "/certificates/", "/courses/ai-basics/ask", "/ai/notice",
                             "/ai/systems"],
     "hr@demo.lms.kz": ["/reports/", "/reports/learners", "/reports/overdue", "/reports/exports", "/reports/api-tokens",
-                       "/agencies/"],
+                       "/agencies/", "/approvals/"],
     "admin@demo.lms.kz": ["/reports/", "/reports/?agency=MDAI", "/admin/users/", "/admin/content/", "/admin/ai-log/"],
     "manager@demo.lms.kz": ["/team/", "/team/?scope=all", "/reports/exports"],
 }

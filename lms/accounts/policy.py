@@ -8,12 +8,15 @@ Rules:
 - learner (everyone signed in): their own account and their own records.
 - line manager (anyone with an active direct report; not a role): the training records of the people who report to
   them, directly or down the chain ("My team"), and exports of them; nothing of their accounts.
+  They also decide the enrolment requests that name them as approver.
 
 Views ask these functions and answer 404 for objects the user may not see (so their existence is not
 revealed) and 403 for pages the user's role may not open at all.
 """
 
 from __future__ import annotations
+
+from typing import Literal
 
 from sqlalchemy import Select
 
@@ -169,8 +172,12 @@ def can_view_team(actor) -> bool:
     page by their role; they see people through their agency pages and reports."""
     if not _signed_in(actor):
         return False
-    known = getattr(actor, "has_active_reports", None)  # selected with the signed-in user (no statement)
-    return bool(known) if known is not None else managers.has_active_reports(actor.id)
+    return _has_active_reports(actor)
+
+
+def _has_active_reports(user) -> bool:
+    known = getattr(user, "has_active_reports", None)  # selected with the signed-in user (no statement)
+    return bool(known) if known is not None else managers.has_active_reports(user.id)
 
 
 def can_view_team_member(actor, target: User) -> bool:
@@ -209,3 +216,36 @@ def can_use_ai(user) -> bool:
 def can_view_ai_log(user) -> bool:
     """May the user read and export the AI log (administrators)."""
     return is_admin(user)
+
+
+def approval_agency_scope(actor) -> Select | Literal[False] | None:
+    """The agencies whose people's enrolment requests `actor` may decide besides those naming them as approver: the
+    subtree of an HR officer's agency (on the line manager's behalf, or for people without one), None meaning every
+    agency (administrators), False none (everyone else decides only as the line manager named in a request)."""
+    if is_admin(actor):
+        return None
+    if is_hr(actor):
+        return agencies.subtree_ids_query(actor.agency_id)
+    return False
+
+
+def can_decide_request(actor, request) -> bool:
+    """May `actor` approve or decline this enrolment request (lms.approvals.models.EnrollmentRequest): the line
+    manager it names, an HR officer of the learner's agency or one above it, or an administrator; never the learner
+    themselves. Whether the request is still open is the service's question, not access."""
+    if not _signed_in(actor) or actor.id == request.user_id:
+        return False
+    if request.approver_id == actor.id or is_admin(actor):
+        return True
+    return is_hr(actor) and agencies.is_within(request.user.agency_id, actor.agency_id)
+
+
+def can_withdraw_request(actor, request) -> bool:
+    """May `actor` withdraw this enrolment request: only the learner who made it (anyone else gets 404)."""
+    return _signed_in(actor) and actor.id == request.user_id
+
+
+def may_decide_requests(user) -> bool:
+    """Does the Requests page (/approvals/) belong in the user's menu: line managers (someone reports to them), HR
+    officers and administrators. Anyone signed in may open it (it lists what they may decide, often nothing)."""
+    return _signed_in(user) and (is_admin(user) or is_hr(user) or _has_active_reports(user))

@@ -156,6 +156,8 @@ class Course:
     estimated_minutes: int
     lessons: tuple[Lesson, ...]
     self_enrollment: bool = True
+    #: Self-enrolment is a request that the learner's line manager (or HR officer) approves (lms.approvals).
+    enrollment_approval: bool = False
     certificate: bool = False
     #: How long a certificate stays valid (None: no expiry).
     certificate_valid_months: int | None = None

@@ -107,6 +107,11 @@ def load_course(folder: Path, out: Collector) -> c.Course | None:
     for name, values in (("title", title), ("summary", summary)):
         if default not in values:
             out.error(manifest_path, doc.line_of((name,)), f"{name} needs a text in the default language ({default})")
+    if spec.enrollment_approval and not spec.self_enrollment:
+        out.error(manifest_path, doc.line_of(("enrollment_approval",)),
+                  "enrollment_approval: needs self_enrollment: true (approval is asked for when a learner enrols "
+                  "themselves; a course open by assignment only has nothing to approve)",
+                  code="approval-without-self-enrollment")
 
     media = _check_listed_media(files, spec, doc, manifest_path, out)
     lessons = _load_lessons(files, spec, doc, manifest_path, out)
@@ -144,7 +149,8 @@ def load_course(folder: Path, out: Collector) -> c.Course | None:
     return c.Course(
         id=spec.id, folder=folder, default_language=default, title=title, summary=summary,
         competency_area=spec.competency_area, level=spec.level, estimated_minutes=spec.estimated_minutes,
-        lessons=tuple(lessons), self_enrollment=spec.self_enrollment, certificate=spec.certificate,
+        lessons=tuple(lessons), self_enrollment=spec.self_enrollment,
+        enrollment_approval=spec.enrollment_approval, certificate=spec.certificate,
         certificate_valid_months=spec.certificate_valid_months,
         ai_content=ai_content(spec.ai_content), quiz=quiz, media=media, version=version, files=served,
     )

@@ -37,6 +37,9 @@ class Course(db.Model):
     #: Languages in which every lesson can be read, e.g. "en,ru".
     languages: Mapped[str] = mapped_column(String(20))
     self_enrollment: Mapped[bool] = mapped_column(default=True)
+    #: Self-enrolment is a request the learner's line manager (or HR officer) approves (lms.approvals); assigned
+    #: learners are enrolled without one.
+    enrollment_approval: Mapped[bool] = mapped_column(default=False)
     has_certificate: Mapped[bool] = mapped_column(default=False)
     #: Months a certificate stays valid; None: no expiry.
     certificate_valid_months: Mapped[int | None]

@@ -42,6 +42,8 @@ class CourseSpec(Strict):
     level: Literal["beginner", "intermediate", "advanced"]
     estimated_minutes: Annotated[int, Field(ge=1, le=10_000)]
     self_enrollment: bool = True
+    #: Self-enrolment waits for the learner's line manager (or HR officer) to approve it (lms.approvals).
+    enrollment_approval: bool = False
     certificate: bool = False
     certificate_valid_months: Annotated[int, Field(ge=1, le=600)] | None = None
     ai_content: AIContentSpec | None = None

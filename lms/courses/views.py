@@ -10,12 +10,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from lms.approvals.queries import get_latest_request_of
 from lms.assignments.learner import get_course_state
 from lms.courses import ai_marks, bp, services
 from lms.courses.content import COMPETENCY_AREAS, LANGUAGES, LEVELS, CompetencyArea, Level
 from lms.courses.loader import MEDIA_SUFFIXES
 from lms.courses.lookups import live_course_or_404
 from lms.courses.markdown import CALLOUTS, lesson_images, render_lesson
+from lms.db import utcnow
 from lms.extensions import db
 from lms.i18n import LANGUAGE_NAMES, LANGUAGE_NAMES_TRANSLATED
 from lms.quizzes import services as quizzes
@@ -72,12 +74,17 @@ def course(key: str):
     course = live_course_or_404(key)
     lessons = services.list_live_lessons(course)
     quiz = services.get_current_quiz(course)
-    state = get_course_state(current_user, course)
+    now = utcnow()
+    state = get_course_state(current_user, course, now=now)
     progress = state.progress(lessons) if state.enrollment else None
     attempts = quizzes.list_attempts(current_user, course) if quiz is not None else []
+    # A course that needs approval shows the learner's request (one statement, only while they are not enrolled).
+    enrollment_request = get_latest_request_of(current_user, course) \
+        if course.enrollment_approval and state.enrollment is None and state.assignment is None else None
     return render_template("courses/course.html", course=course, lessons=lessons, quiz=quiz,
                            enrollment=state.enrollment, progress=progress, assignment=state.assignment,
-                           attempts=attempts, locale=str(get_locale()),
+                           attempts=attempts, locale=str(get_locale()), now=now,
+                           enrollment_request=enrollment_request,
                            passed_attempt=quizzes.first_passed(attempts, since=state.since))
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from lms.accounts.models import Role, User
 from lms.accounts.services import NewUser, create_user
 from lms.agencies.models import Agency
+from lms.approvals.services import request_enrollment
 from lms.assignments.models import TargetKind
 from lms.assignments.services import NewAssignment, create_assignment
 from lms.courses.services import get_live_course
@@ -32,6 +33,9 @@ DEMO_AGENCIES = [
 
 #: The starter course the demo HR officer assigns to the ministry.
 DEMO_ASSIGNED_COURSE = "ai-foundations"
+#: The starter course that needs a line manager's approval (its course.yml says `enrollment_approval: true`): the
+#: demo learner and their manager have each asked to enrol in it.
+DEMO_APPROVAL_COURSE = "ai-procurement"
 
 #: (email, full name, agency, position, roles, password). Printed by `lms demo-data` (lms.demo.cli); for local use only.
 DEMO_ACCOUNTS = [
@@ -45,7 +49,8 @@ DEMO_ACCOUNTS = [
      {Role.LEARNER, Role.PROGRAMME}, "programme-demo-2026"),
     ("admin@demo.lms.kz", "Platform Administrator", None, "Администратор платформы",
      {Role.ADMIN}, "admin-demo-2026"),
-    # A learner with no further role to whom people report: "My team" (lms.demo.team).
+    # A learner with no further role to whom people report: "My team" (lms.demo.team); decides the demo learner's
+    # enrolment requests (Requests).
     (DEMO_MANAGER, "Ерлан Болатұлы Сейітов", "MDAI-IT", "Начальник управления цифровых сервисов",
      {Role.LEARNER}, "manager-demo-2026"),
 ]
@@ -57,8 +62,12 @@ def login_label(email: str, roles) -> str:
     return f"{label} (line manager)" if email == DEMO_MANAGER else label
 
 
-def seed_demo(*, min_length: int, now: datetime) -> list[tuple[str, str, str]]:
+def seed_demo(*, min_length: int, now: datetime, approval_days: int = 14) -> list[tuple[str, str, str]]:
     """Create the demo agencies and accounts in an empty database; return (role, email, password) rows.
+
+    The demo learner reports to the demo manager; both have asked to enrol in DEMO_APPROVAL_COURSE (when the starter
+    courses are synced): the learner's request waits for the manager, the manager's (who has no manager) for the
+    ministry's HR officer. `approval_days`: APPROVAL_REQUEST_DAYS.
 
     Returns [] and changes nothing when the database already has users.
     """
@@ -78,6 +87,7 @@ def seed_demo(*, min_length: int, now: datetime) -> list[tuple[str, str, str]]:
         logins.append((login_label(email, roles), email, password))
     _assign_demo_course(users["hr@demo.lms.kz"], by_code["MDAI"], now=now)
     seed_demo_team(users, hr=users["hr@demo.lms.kz"], now=now, min_length=min_length)
+    _request_demo_approvals([users["learner@demo.lms.kz"], users[DEMO_MANAGER]], now=now, days=approval_days)
     return logins
 
 
@@ -88,3 +98,10 @@ def _assign_demo_course(hr: User, agency: Agency, *, now: datetime) -> None:
     if course is not None:
         create_assignment(NewAssignment(course=course, due_at=now + timedelta(days=30), target_kind=TargetKind.AGENCY,
                                         agency=agency, include_subagencies=True), actor=hr, now=now)
+
+
+def _request_demo_approvals(people: list[User], *, now: datetime, days: int) -> None:
+    course = get_live_course(DEMO_APPROVAL_COURSE)
+    if course is not None and course.enrollment_approval:
+        for person in people:
+            request_enrollment(person, course, now=now, days=days)

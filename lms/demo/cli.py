@@ -41,7 +41,8 @@ def demo_data(force: bool, learners: int | None, agencies: int, seed: int, today
         if agencies != 200 or seed != 2026 or today is not None or if_absent:
             raise click.UsageError("--agencies, --seed, --today and --if-absent need --learners")
         begin_write(db.session)
-        logins = seed_demo(min_length=current_app.config["PASSWORD_MIN_LENGTH"], now=utcnow())
+        logins = seed_demo(min_length=current_app.config["PASSWORD_MIN_LENGTH"], now=utcnow(),
+                           approval_days=current_app.config["APPROVAL_REQUEST_DAYS"])
         db.session.commit()
         _print_logins(logins)
         return
@@ -61,7 +62,8 @@ def demo_data(force: bool, learners: int | None, agencies: int, seed: int, today
         try:
             national.check_can_generate(options)
             begin_write(db.session)
-            logins = seed_demo(min_length=current_app.config["PASSWORD_MIN_LENGTH"], now=utcnow())
+            logins = seed_demo(min_length=current_app.config["PASSWORD_MIN_LENGTH"], now=utcnow(),
+                               approval_days=current_app.config["APPROVAL_REQUEST_DAYS"])
             national.generate(options, demo_agency_codes=[row[0] for row in DEMO_AGENCIES],
                               admin_email="admin@demo.lms.kz", echo=click.echo)
             db.session.commit()

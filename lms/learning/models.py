@@ -22,6 +22,7 @@ class EnrollmentSource(StrEnum):
 
     SELF = "self"
     ASSIGNMENT = "assignment"
+    APPROVAL = "approval"  # self-enrolment approved by the learner's line manager or HR officer (lms.approvals)
 
 
 class EnrollmentStatus(StrEnum):

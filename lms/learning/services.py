@@ -33,6 +33,12 @@ class EnrollmentClosed(DomainError):
     message = _l("This course is open by assignment only.")
 
 
+class ApprovalRequired(DomainError):
+    """The course takes self-enrolment only with the approval of the learner's line manager (lms.approvals)."""
+
+    message = _l("This course needs your line manager's approval: request enrolment on the course page.")
+
+
 def record(verb: Verb, *, user_id: int, at: datetime, actor_id: int | None = None, course: Course | None = None,
            object_key: str | None = None, content_version: str | None = None, details: dict | None = None) -> None:
     """Append one event to the activity record and publish it (lms.events.ACTIVITIES: the xAPI outbox)."""
@@ -53,10 +59,13 @@ def enroll(user: User, course: Course, *, now: datetime, source: EnrollmentSourc
            actor: User | None = None) -> bool:
     """Enrol `user` in `course`; return True when newly enrolled (enrolling twice changes nothing).
 
-    Raises EnrollmentClosed when a learner enrols themselves in a course that is open by assignment only.
+    Raises EnrollmentClosed when a learner enrols themselves in a course that is open by assignment only, and
+    ApprovalRequired when the course asks for approval (lms.approvals enrols them with source APPROVAL once given).
     """
     if source == EnrollmentSource.SELF and not course.self_enrollment:
         raise EnrollmentClosed()
+    if source == EnrollmentSource.SELF and course.enrollment_approval:
+        raise ApprovalRequired()
     created = insert_if_absent(db.session, Enrollment,
                                {"user_id": user.id, "course_id": course.id, "source": source, "enrolled_at": now},
                                unique=["user_id", "course_id"])

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
+from lms.approvals.services import start_course
 from lms.assignments.outcome import record_course_outcome
-from lms.assignments.services import get_assigned_course, list_assigned_courses, renewal_since_for
+from lms.assignments.services import list_assigned_courses, renewal_since_for
 from lms.certificates.services import list_for_user as list_certificates
 from lms.courses import services as courses
 from lms.courses.lookups import live_course_or_404
 from lms.db import utcnow
 from lms.extensions import db
 from lms.learning import bp, services
-from lms.learning.models import EnrollmentSource
 
 
 @bp.get("/my-learning")
@@ -50,21 +50,37 @@ def enroll(key: str):
     course = live_course_or_404(key)
     if not FlaskForm().validate_on_submit():
         abort(400)
-    assigned = get_assigned_course(current_user, course)
     try:
-        source = EnrollmentSource.ASSIGNMENT if assigned else EnrollmentSource.SELF
-        created = services.enroll(current_user, course, now=utcnow(), source=source)
+        # Assigned: enrolled as assigned; a course that needs approval: a request to the line manager instead.
+        result = start_course(current_user, course, now=utcnow(), days=current_app.config["APPROVAL_REQUEST_DAYS"],
+                              ip=request.remote_addr or "")
     except services.EnrollmentClosed as exc:
         flash(str(exc.message), "error")
         return redirect(url_for("courses.course", key=key), 303)
+    if result.request is not None:
+        db.session.commit()
+        flash(_request_message(result), "success" if result.request_created else "info")
+        return redirect(url_for("courses.course", key=key), 303)
     # "Start" opens the first lesson not done yet (the course page when every lesson is done).
-    progress = services.get_progress(current_user, course, since=renewal_since_for(current_user, assigned))
+    progress = services.get_progress(current_user, course, since=renewal_since_for(current_user, result.assigned))
     target = url_for("courses.lesson", key=key, lesson_key=progress.next_lesson.key) \
         if progress.next_lesson is not None else url_for("courses.course", key=key)
     db.session.commit()
-    if created and assigned is None:
+    if result.newly_enrolled and result.assigned is None:
         flash(_("You are enrolled. Your progress is saved as you go."), "success")
     return redirect(target, 303)
+
+
+def _request_message(result) -> str:
+    if not result.request_created:
+        return _("You have already asked to enrol in this course; your request is still waiting for approval. "
+                 "Nothing has changed.")
+    approver = result.request.approver
+    if approver is not None:
+        return _("Your request to enrol has been sent to %(name)s. You will be enrolled once it is approved.",
+                 name=approver.full_name)
+    return _("Your request to enrol has been sent to your agency's HR officers. You will be enrolled once it is "
+             "approved.")
 
 
 @bp.post("/courses/<key>/lessons/<lesson_key>/complete")

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from lms.accounts import policy
 from lms.accounts.models import User
 from lms.agencies import services as agencies
+from lms.approvals import queries as approval_queries
 from lms.courses.models import Course
 from lms.db import utcnow
 from lms.exports.forms import ExportForm
@@ -61,13 +62,17 @@ def index():
     board = dashboard.build_dashboard(filters, now=now, snapshot=figures, tree=tree)
     national = dashboard.national_progress(target=current_app.config["NATIONAL_TARGET"], now=now,
                                            weekly=snapshot.weekly_for(min_enrolments=minimum) if snapshot else None)
+    # Courses that need approval: requests waiting now and those declined, per course (one statement).
+    request_counts = approval_queries.count_by_course(
+        queries.agency_ids(filters, tree), now=now, course_id=filters.course.id if filters.course else None,
+        since=filters.since, until=filters.until)
     visible_ancestors = [node for node in board.ancestors
                          if policy.report_scope(current_user) is None
                          or agencies.is_within(node.id, current_user.agency_id)]
     return render_template(
         "reports/dashboard.html", board=board, national=national, filters=filters, params=filters.to_params(),
         choices=_filter_choices(tree), ancestors=visible_ancestors, export_form=ExportForm.for_filters(filters),
-        now=now, charts=_charts(board, national),
+        now=now, charts=_charts(board, national), request_counts=request_counts,
         can_set_target=filters.agency is not None and policy.can_set_agency_target(current_user, filters.agency),
     )
 
@@ -133,7 +138,8 @@ def learner(user_id: int):
     tree = context.tree
     items = dashboard.find_overdue(filters, tree, now=now, user_id=person.id)
     return render_template("reports/learner.html", person=person, rows=rows, overdue=items,
-                           agency=tree.nodes.get(person.agency_id))
+                           agency=tree.nodes.get(person.agency_id), now=now,
+                           requests=approval_queries.list_requests_of(person))
 
 
 @bp.get("/overdue")

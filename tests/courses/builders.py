@@ -57,6 +57,8 @@ def write_course(
     pass_mark: int = 70,
     ai_content: bool = True,
     media_ai_content: bool = True,
+    self_enrollment: bool = True,
+    enrollment_approval: bool = False,
 ) -> Path:
     """Write a valid course into `directory` (created if needed) and return it.
 
@@ -64,7 +66,8 @@ def write_course(
     `default_language` (the quiz is written in English, so keep that the default). The first lesson shows
     media/diagram.svg (declared in the manifest with an AI label, unless `media_ai_content` is false) and each
     lesson links to the next; quiz.yml has single, multiple, true/false, short text and numeric questions.
-    `ai_content` puts an AI-content declaration (assisted, Test Assistant) in the manifest.
+    `ai_content` puts an AI-content declaration (assisted, Test Assistant) in the manifest; `enrollment_approval`
+    adds `enrollment_approval: true` (self-enrolment waits for the line manager's approval).
     """
     directory = Path(directory)
     (directory / "lessons").mkdir(parents=True, exist_ok=True)
@@ -83,7 +86,8 @@ def write_course(
         f"competency_area: {competency_area}",
         f"level: {level}",
         f"estimated_minutes: {estimated_minutes}",
-        "self_enrollment: true",
+        f"self_enrollment: {'true' if self_enrollment else 'false'}",
+        *(["enrollment_approval: true"] if enrollment_approval else []),
         "certificate: true",
     ]
     if ai_content:

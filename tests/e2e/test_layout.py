@@ -107,7 +107,8 @@ def test_the_administration_menu_opens_without_javascript_and_lists_the_admin_pa
     page.keyboard.press("Enter")
     links = menu.locator("ul a")
     assert {links.nth(i).get_attribute("href") for i in range(links.count())} == {
-        "/admin/audit/", "/admin/outbox/", "/admin/content/", "/admin/certificates/", "/admin/ai-log/"}
+        "/admin/audit/", "/admin/outbox/", "/admin/content/", "/admin/certificates/", "/admin/ai-log/",
+        "/approvals/"}
     assert all(links.nth(i).is_visible() for i in range(links.count()))
     links.first.click()
     page.wait_for_url("**/admin/audit/")
