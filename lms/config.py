@@ -113,6 +113,7 @@ def flask_settings(settings: dict[str, Any], instance_path: str | os.PathLike) -
         BASE_URL=base_url,
         # Flask refuses requests for any other Host (also X-Forwarded-Host behind LMS_PROXY_COUNT proxies).
         TRUSTED_HOSTS=trusted_hosts(base_url, settings["TRUSTED_HOSTS"]),
+        SCORM_CONTENT_ORIGIN=content_origin(settings["SCORM_CONTENT_ORIGIN"], base_url, production=production),
         SQLALCHEMY_DATABASE_URI=_normalise_database_url(database_url),
         SQLALCHEMY_ENGINE_OPTIONS=_engine_options(database_url),
         TESTING=settings["ENV"] == "testing" or settings.get("TESTING", False),
@@ -150,6 +151,7 @@ def resolved_paths(settings: dict[str, Any], instance_path: str | os.PathLike) -
         "EXPORT_DIR": str(settings["EXPORT_DIR"] or instance / "exports"),
         "SIGNING_KEY_PATH": str(settings["SIGNING_KEY_PATH"] or instance / "signing-key.jwk"),
         "CERTIFICATE_CACHE_DIR": str(settings["CERTIFICATE_CACHE_DIR"] or instance / "certificates"),
+        "SCORM_DIR": str(settings["SCORM_DIR"] or instance / "scorm"),
     }
 
 
@@ -202,6 +204,7 @@ def validate(config: dict[str, Any]) -> None:
     if isinstance(minimum, bool) or not isinstance(minimum, int) or minimum < 0:
         raise ConfigError(f"LMS_REPORT_SNAPSHOT_MIN_ENROLMENTS must be a whole number of 0 or more, not {minimum!r}")
     _validate_xapi(config)
+    _validate_scorm(config)
     for name in config["TRUSTED_HOSTS"]:
         if not _HOST_NAME.fullmatch(name):
             raise ConfigError(f"LMS_TRUSTED_HOSTS: {name!r} is not a host name (use host or .domain, comma-separated)")
@@ -240,6 +243,45 @@ def _validate_xapi(config: dict[str, Any]) -> None:
                           "(e.g. https://lrs.example.kz/xAPI/)")
     if config["ENV"] == "production" and parts.scheme != "https":
         raise ConfigError("LMS_XAPI_ENDPOINT must be https in production: the LRS receives learning records")
+
+
+def content_origin(setting: str, base_url: str, *, production: bool) -> str:
+    """The SCORM content origin: the setting without a trailing slash, or (outside production) BASE_URL's scheme
+    with the other loopback name (or the same host) and the next port. "" when there is none."""
+    if setting or production or not base_url:
+        return setting.rstrip("/")
+    try:
+        parts = urlsplit(base_url)
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        return ""
+    host = parts.hostname or ""
+    other = next((name for name in LOOPBACK_HOSTS if name != host), host) if host in LOOPBACK_HOSTS else host
+    return f"{parts.scheme}://{other}:{port + 1}"
+
+
+def _validate_scorm(config: dict[str, Any]) -> None:
+    minutes = config["SCORM_LAUNCH_MINUTES"]
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or not 1 <= minutes <= 24 * 60:
+        raise ConfigError(f"LMS_SCORM_LAUNCH_MINUTES must be a whole number from 1 to 1440, not {minutes!r}")
+    origin = config["SCORM_CONTENT_ORIGIN"]
+    if not origin:
+        return
+    try:
+        parts = urlsplit(origin)
+        parts.port  # noqa: B018 - raises ValueError on a malformed port
+    except ValueError:
+        parts = None
+    if (parts is None or parts.scheme not in ("http", "https") or not parts.hostname or parts.path or parts.query
+            or parts.fragment or parts.username or parts.password):
+        raise ConfigError(f"LMS_SCORM_CONTENT_ORIGIN must look like https://host[:port], not {origin!r}")
+    site = urlsplit(config["BASE_URL"]) if config["BASE_URL"] else None
+    if site is not None and (site.scheme, site.netloc) == (parts.scheme, parts.netloc):
+        raise ConfigError("LMS_SCORM_CONTENT_ORIGIN must differ from LMS_BASE_URL: package scripts may never run in "
+                          "the site's origin")
+    if config["ENV"] == "production" and (parts.scheme != "https" or (site and site.hostname == parts.hostname)):
+        raise ConfigError("LMS_SCORM_CONTENT_ORIGIN must be https in production, on a host name of its own "
+                          "(e.g. https://lms-content.example.kz)")
 
 
 def trusted_hosts(base_url: str, extra: str | list[str] | tuple[str, ...]) -> list[str]:

@@ -158,3 +158,9 @@ def can_use_ai(user) -> bool:
 def can_view_ai_log(user) -> bool:
     """May the user read and export the AI log (administrators)."""
     return is_admin(user)
+
+
+def can_record_learning_of(user, learner_id: int) -> bool:
+    """May `user` send learning data (a SCORM package's commits) recorded as learner `learner_id`'s: their own only,
+    whatever their role (nobody records learning in someone else's name)."""
+    return _signed_in(user) and user.id == learner_id
