@@ -220,7 +220,8 @@ class Learner:
 def initial_data(version: str, stored: dict | None, *, learner: Learner, total_seconds: float, entry: str,
                  mastery_score: str | None = None, launch_data: str | None = None) -> dict:
     """The `cmi` object a session starts with (scorm-again's loadFromJSON): the learner, what the last accepted
-    commit left (status, score, location, suspend data, objectives, preferences), `entry` and the total time."""
+    commit left (status, score, location, suspend data, objectives, preferences), `entry` and the total time. The
+    preferred language is always the learner's language on the site now (they may have switched it since)."""
     stored = stored or {}
     if version == "1.2":
         core = stored.get("core") if isinstance(stored.get("core"), dict) else {}
@@ -234,7 +235,7 @@ def initial_data(version: str, stored: dict | None, *, learner: Learner, total_s
             "comments": stored.get("comments", ""),
             "objectives": stored.get("objectives") or {},
             "student_data": {"mastery_score": mastery_score or ""},
-            "student_preference": {**preference, "language": preference.get("language") or learner.language},
+            "student_preference": {**preference, "language": learner.language},
         }
     preference = stored.get("learner_preference") if isinstance(stored.get("learner_preference"), dict) else {}
     data = {key: stored[key] for key in ("completion_status", "success_status", "location", "suspend_data",
@@ -242,7 +243,7 @@ def initial_data(version: str, stored: dict | None, *, learner: Learner, total_s
             if key in stored and stored[key] not in (None, "")}
     return {**data, "learner_id": learner.id, "learner_name": learner.name, "credit": "credit", "mode": "normal",
             "entry": entry, "total_time": format_duration_2004(total_seconds), "launch_data": launch_data or "",
-            "learner_preference": {**preference, "language": preference.get("language") or learner.language}}
+            "learner_preference": {**preference, "language": learner.language}}
 
 
 def entry_for(version: str, *, has_attempt: bool, exit: str, location: str, suspend_data: str) -> str:

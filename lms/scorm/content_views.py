@@ -62,17 +62,23 @@ def _site_origin() -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
+#: The frames are sandboxed by their own responses (CSP `sandbox`, so the lesson page's iframe needs no attribute):
+#: scripts, forms, dialogs and pop-ups, keeping this origin (the launch page and the package share it), but never
+#: navigating the lesson page's tab.
+SANDBOX = "sandbox allow-scripts allow-same-origin allow-forms allow-modals allow-popups"
+
+
 def _policy(*, package: bool) -> str:
     site = _site_origin()
     if not package:  # the launch page: our two scripts, a frame of this origin, framed by the site only
         return ("default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; frame-src 'self'; "
-                f"frame-ancestors {site}; base-uri 'none'; form-action 'none'")
+                f"frame-ancestors {site}; base-uri 'none'; form-action 'none'; {SANDBOX}")
     # Author content: its own scripts (inline and eval too: authoring tools use them), nothing from elsewhere, and
     # no requests at all to other origins (the site included); framed by the launch page within the site.
     return ("default-src 'self' data: blob:; script-src 'self' 'unsafe-inline' 'unsafe-eval' data: blob:; "
             "style-src 'self' 'unsafe-inline' data:; img-src 'self' data: blob:; media-src 'self' data: blob:; "
             "font-src 'self' data:; connect-src 'self'; frame-src 'self'; object-src 'none'; base-uri 'self'; "
-            f"form-action 'self'; frame-ancestors 'self' {site}")
+            f"form-action 'self'; frame-ancestors 'self' {site}; {SANDBOX}")
 
 
 @content_bp.after_app_request

@@ -89,7 +89,7 @@
   frame.className = "scorm-frame";
   frame.title = config.frameTitle;
   frame.src = config.frameSrc;
-  frame.setAttribute("sandbox", "allow-scripts allow-same-origin allow-forms");
+  // Sandboxed by the content origin's own responses (CSP sandbox: no navigating this tab), not by an attribute.
   frame.setAttribute("allow", "fullscreen; autoplay");
   frame.setAttribute("referrerpolicy", "no-referrer");
   player.appendChild(frame);

@@ -111,7 +111,8 @@ def test_a_2004_session_resumes_what_was_stored():
     assert (data["location"], data["suspend_data"], data["entry"], data["total_time"]) == ("s3", "d", "resume",
                                                                                           "PT0H5M0S")
     assert "session_time" not in data and "exit" not in data and "interactions" not in data
-    assert data["learner_preference"]["language"] == "ru"  # the learner's own choice in the package stays
+    # The site's language now (the learner switched it since), beside the other preferences kept.
+    assert data["learner_preference"] == {"language": "kk", "audio_level": "1"}
 
 
 @pytest.mark.parametrize(("has_attempt", "exit", "location", "suspend", "entry"), [

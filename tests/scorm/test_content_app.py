@@ -60,6 +60,7 @@ def test_the_launch_page_holds_the_api_facade_and_frames_the_package(content, la
     assert 'data-src="/scorm-content/files/' in html and html.count("index.html") == 1
     policy = response.headers["Content-Security-Policy"]
     assert f"frame-ancestors {SITE};" in policy and "script-src 'self';" in policy
+    assert "sandbox allow-scripts allow-same-origin" in policy and "allow-top-navigation" not in policy
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert "Set-Cookie" not in response.headers
 
@@ -72,6 +73,7 @@ def test_package_files_are_served_with_their_type_and_a_policy_that_keeps_them_o
     policy = page.headers["Content-Security-Policy"]
     assert "connect-src 'self';" in policy  # no requests to the site (or anywhere else)
     assert f"frame-ancestors 'self' {SITE}" in policy
+    assert "sandbox allow-scripts allow-same-origin" in policy and "allow-top-navigation" not in policy
     script = content.get(files.replace("index.html", "sco.js"), base_url=CONTENT)
     assert script.status_code == 200 and script.mimetype == "text/javascript"
     assert content.get(files.replace("index.html", "imsmanifest.xml"), base_url=CONTENT).mimetype == "application/xml"
