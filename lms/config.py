@@ -204,11 +204,11 @@ def validate(config: dict[str, Any]) -> None:
     if isinstance(minimum, bool) or not isinstance(minimum, int) or minimum < 0:
         raise ConfigError(f"LMS_REPORT_SNAPSHOT_MIN_ENROLMENTS must be a whole number of 0 or more, not {minimum!r}")
     _validate_xapi(config)
-    _validate_scorm(config)
     for name in config["TRUSTED_HOSTS"]:
         if not _HOST_NAME.fullmatch(name):
             raise ConfigError(f"LMS_TRUSTED_HOSTS: {name!r} is not a host name (use host or .domain, comma-separated)")
     base_url_problem = _base_url_problem(config["BASE_URL"], production=env == "production")
+    _validate_scorm(config)
     if env != "production":
         return
     problems = [base_url_problem] if base_url_problem else []
@@ -245,17 +245,34 @@ def _validate_xapi(config: dict[str, Any]) -> None:
         raise ConfigError("LMS_XAPI_ENDPOINT must be https in production: the LRS receives learning records")
 
 
+def origin_of(url: str) -> str:
+    """The origin of `url` as browsers write it (scheme://host[:port], no default port), e.g. for postMessage checks;
+    `url` unchanged when it cannot be parsed (validate() reports it)."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return url
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return url
+    default = 443 if parts.scheme == "https" else 80
+    return f"{parts.scheme}://{parts.hostname}" + (f":{port}" if port and port != default else "")
+
+
 def content_origin(setting: str, base_url: str, *, production: bool) -> str:
-    """The SCORM content origin: the setting without a trailing slash, or (outside production) BASE_URL's scheme
-    with the other loopback name (or the same host) and the next port. "" when there is none."""
+    """The SCORM content origin: the setting as an origin (origin_of), or (outside production) BASE_URL's scheme with
+    the other loopback name (or the same host) and the next port. "" when there is none."""
     if setting or production or not base_url:
-        return setting.rstrip("/")
+        setting = setting.rstrip("/")
+        return origin_of(setting) if setting and not urlsplit(setting).path else setting
     try:
         parts = urlsplit(base_url)
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError:
         return ""
     host = parts.hostname or ""
+    if parts.scheme not in ("http", "https") or not host:
+        return ""  # a malformed BASE_URL is reported as such by validate()
     other = next((name for name in LOOPBACK_HOSTS if name != host), host) if host in LOOPBACK_HOSTS else host
     return f"{parts.scheme}://{other}:{port + 1}"
 

@@ -18,6 +18,7 @@ from flask import abort, current_app, render_template, send_file
 from werkzeug.security import safe_join
 
 from lms import PROJECT_ROOT
+from lms.config import origin_of
 from lms.scorm import content_bp, launch
 
 #: Suffix -> Content-Type, fixed here (never guessed from the system); anything else is application/octet-stream.
@@ -56,10 +57,7 @@ MISSING_PAGE = """<!doctype html>
 
 
 def _site_origin() -> str:
-    from urllib.parse import urlsplit
-
-    parts = urlsplit(current_app.config["BASE_URL"])
-    return f"{parts.scheme}://{parts.netloc}"
+    return origin_of(current_app.config["BASE_URL"])
 
 
 #: The frames are sandboxed by their own responses (CSP `sandbox`, so the lesson page's iframe needs no attribute):
