@@ -125,7 +125,7 @@ def sync_courses(courses: list[c.Course], *, root: Path, now: datetime, retire_m
     for content in courses:
         course = existing.get(content.id)
         _sync_course(course, content, root=root, now=now, report=report)
-    for key, course in existing.items():
+    for key, course in sorted(existing.items()):  # by key: the report reads the same on every engine
         if retire_missing and key not in present and not course.is_retired:
             course.is_retired = True
             course.synced_at = now

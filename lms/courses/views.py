@@ -122,6 +122,8 @@ def lesson(key: str, lesson_key: str):
         next=lessons[index + 1] if index + 1 < len(lessons) else None,
         enrollment=state.enrollment, assignment=state.assignment, is_done=state.is_done(current),
         lesson_template=template_of(current.kind), scorm=session,
+        # Built here, not in the template: it goes into JSON, where an escaped title would show its entities.
+        scorm_frame_title=_("Activity: %(title)s", title=variant["title"]) if session is not None else "",
         scorm_unavailable=current.package is not None and not current_app.config["SCORM_CONTENT_ORIGIN"],
     ))
     if session is not None:  # the page frames the package's content origin, and nothing else

@@ -57,6 +57,7 @@ def test_the_lesson_page_frames_the_package_from_the_content_origin(app, enrolle
     assert config["frameSrc"].startswith(f"{origin}/scorm-content/launch/")
     assert config["contentOrigin"] == origin and config["version"] == "1.2"
     assert config["commitUrl"] == f"{LESSON_12}/scorm/commit"
+    assert config["frameTitle"] == "Activity: Activity 1.2"  # plain text: the script sets it as the frame's title
     assert config["cmi"]["core"]["entry"] == "ab-initio"
     assert config["cmi"]["core"]["student_name"] == "Aigerim Sadykova"
     assert "vendor/scorm-again/scorm12.min.js" in html and "js/scorm-runtime.js" in html
@@ -285,3 +286,18 @@ def test_a_learner_who_left_the_course_cannot_commit(app, enrolled):
         db.session.commit()
     response = commit(enrolled, config, 1, cmi_12())
     assert response.status_code == 409
+
+
+def test_the_frame_title_is_plain_text_in_the_runtime_settings(app, client, login_as, courses_root, learner):
+    from tests.conftest import post_form
+    from tests.courses.builders import replace_in
+    from tests.learning.conftest import sync
+    from tests.scorm.packages import scorm_course
+
+    course = scorm_course(courses_root / "q-and-a", course_id="q-and-a")
+    replace_in(course / "course.yml", "      en: Activity 1.2", '      en: "Q&A <drill>"')
+    with app.app_context():
+        sync(courses_root)
+    login_as("scorm-learner@example.kz")
+    post_form(client, "/courses/q-and-a/enroll", {}, token_from="/courses/q-and-a")
+    assert runtime_config(client, "/courses/q-and-a/lessons/sco-12")["frameTitle"] == "Activity: Q&A <drill>"
