@@ -5,14 +5,20 @@ BIN := $(VENV)/bin
 LMS := $(BIN)/lms
 LMS_PORT ?= 5000
 LMS_BASE_URL ?= http://127.0.0.1:$(LMS_PORT)
-export LMS_PORT LMS_BASE_URL
+# SCORM package content is served from a separate origin (README "SCORM packages"): the next port, on the other
+# loopback name, so that the browser keeps the site's cookies from it.
+LMS_CONTENT_PORT ?= $(shell expr $(LMS_PORT) + 1)
+LMS_SCORM_CONTENT_ORIGIN ?= http://localhost:$(LMS_CONTENT_PORT)
+export LMS_PORT LMS_BASE_URL LMS_SCORM_CONTENT_ORIGIN
+CONTENT_APP := $(BIN)/flask --app 'lms:create_content_app()' run --host 127.0.0.1 --port $(LMS_CONTENT_PORT) --no-reload
 # The programme-sized demo of `make run`: learners with months of history across a tree of agencies, added once
 # (a second run adds nothing); DEMO_LEARNERS=0 for the demo accounts alone.
 DEMO_LEARNERS ?= 2000
 DEMO_AGENCIES ?= 80
 DEMO_DATA := $(if $(filter 0,$(DEMO_LEARNERS)),demo-data,demo-data --learners $(DEMO_LEARNERS) --agencies $(DEMO_AGENCIES) --if-absent)
 
-.PHONY: run dev worker test e2e system-packages system-packages-e2e lint i18n translations install clean oidc-dev ldap-dev saml-dev
+.PHONY: run dev worker test e2e system-packages system-packages-e2e lint i18n translations install clean oidc-dev ldap-dev saml-dev \
+	vendor-scorm-again scorm-demo
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,9 +49,11 @@ run: install
 	$(LMS) db upgrade
 	$(LMS) courses sync
 	$(LMS) $(DEMO_DATA)
-	@echo "Serving on http://127.0.0.1:$(LMS_PORT) (with a background worker for report exports and dashboard counts)"
+	@echo "Serving on http://127.0.0.1:$(LMS_PORT) (with a background worker for report exports and dashboard counts,"
+	@echo "and SCORM package content on $(LMS_SCORM_CONTENT_ORIGIN))"
 	$(BIN)/huey_consumer lms.worker.huey --workers 2 --worker-type thread --quiet & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(CONTENT_APP) & content=$$!; \
+	trap 'kill $$worker $$content 2>/dev/null' EXIT INT TERM; \
 	$(LMS) run --host 127.0.0.1 --port $(LMS_PORT)
 
 # The task worker alone (report exports), as production runs it beside gunicorn.
@@ -58,7 +66,8 @@ dev: install
 	$(LMS) courses sync
 	$(LMS) $(DEMO_DATA)
 	$(BIN)/huey_consumer lms.worker.huey --workers 1 --worker-type thread --quiet & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(CONTENT_APP) & content=$$!; \
+	trap 'kill $$worker $$content 2>/dev/null' EXIT INT TERM; \
 	$(LMS) run --debug --host 127.0.0.1 --port $(LMS_PORT)
 
 # An independent reader of our credential status lists (tests/certificates/test_status_list_interop.py): jose and
@@ -69,6 +78,28 @@ $(STATUS_VERIFIER):
 	mkdir -p .ci/cache/npm-status
 	npm install --prefix .ci/cache/npm-status --no-save --no-audit --no-fund --loglevel=error \
 		@digitalbazaar/vc-bitstring-status-list@2.0.1 jose@6.2.18
+
+# scorm-again, the SCORM runtime of SCORM lessons (MIT): from the npm registry into .ci/cache, and its dist files that
+# the lesson pages load copied into static/vendor/scorm-again/ (committed, so a clean clone runs offline);
+# tests/scorm/test_vendor.py checks that the committed files are this version's.
+SCORM_AGAIN_VERSION := 3.4.3
+SCORM_AGAIN := .ci/cache/npm-scorm-again/node_modules/scorm-again/package.json
+SCORM_AGAIN_FILES := dist/scorm12.min.js dist/scorm2004.min.js dist/cross-frame-lms.min.js dist/cross-frame-api.min.js LICENSE
+
+$(SCORM_AGAIN):
+	rm -rf .ci/cache/npm-scorm-again
+	mkdir -p .ci/cache/npm-scorm-again
+	npm install --prefix .ci/cache/npm-scorm-again --no-save --no-audit --no-fund --loglevel=error \
+		scorm-again@$(SCORM_AGAIN_VERSION)
+
+vendor-scorm-again: $(SCORM_AGAIN)
+	mkdir -p static/vendor/scorm-again
+	for f in $(SCORM_AGAIN_FILES); do cp .ci/cache/npm-scorm-again/node_modules/scorm-again/$$f static/vendor/scorm-again/; done
+	echo $(SCORM_AGAIN_VERSION) > static/vendor/scorm-again/VERSION
+
+# The demo SCORM 1.2 package of courses/spotting-ai-errors, zipped from its sources in lms/demo/scorm_sample/.
+scorm-demo: $(VENV)/.installed
+	$(BIN)/python -m lms.demo.scorm_sample
 
 # The Learning Record Store of the xAPI tests (tests/xapi): Ralph from PyPI in its own virtualenv under .ci/cache
 # (outside git), started by a session fixture. Its `lrs` extra leaves out `requests`, which its auth module imports.
@@ -108,7 +139,7 @@ saml-dev: install
 system-packages:
 	@.ci/system-packages test
 
-test: system-packages install $(STATUS_VERIFIER) $(RALPH) $(OIDC_PROVIDER)
+test: system-packages install $(STATUS_VERIFIER) $(RALPH) $(OIDC_PROVIDER) $(SCORM_AGAIN)
 	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # Browser tests (tests/e2e): Debian's Chromium (apt-get install chromium) and the Nu HTML Checker from npm (into

@@ -90,7 +90,7 @@ def timing(cases: list[dict], count: int) -> dict[str, list[float]]:
         db.create_all()
         loaded = load_courses(root)
         assert not loaded.errors, loaded.errors[:3]
-        sync_courses(loaded.courses, root=root, now=utcnow())
+        sync_courses(loaded.courses, root=root, now=utcnow(), package_dir=Path(app.config["SCORM_DIR"]))
         from lms.accounts.models import User
         user = User(email="bench@gov.kz", full_name="Bench Learner")
         user.set_roles({Role.LEARNER})

@@ -66,7 +66,8 @@ def prepare(url: str, courses: int) -> int:
         upgrade()
         root = PROJECT_ROOT / "courses"
         result = load_courses(root)
-        sync_courses(result.courses, root=root, now=utcnow(), retire_missing=False)
+        sync_courses(result.courses, root=root, now=utcnow(), retire_missing=False,
+                     package_dir=Path(app.config["SCORM_DIR"]))
         db.session.commit()
         originals = list(db.session.scalars(select(Course).order_by(Course.key)))
         for n in range(max(0, courses - len(originals))):

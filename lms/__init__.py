@@ -60,6 +60,47 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     return app
 
 
+def create_content_app(overrides: dict[str, Any] | None = None) -> Flask:
+    """Build the SCORM content origin's app (lms.scorm.content_views): package files and their launch frame only, on
+    the SCORM_CONTENT_ORIGIN host. It reads and sets no cookie, has no sign-in, and never opens the database.
+
+    `make run` serves it on the next port; production runs it as its own service (gunicorn 'lms:create_content_app()')
+    behind the content host name.
+    """
+    from urllib.parse import urlsplit
+
+    from flask.sessions import SessionInterface
+
+    from lms import config as config_module
+
+    class _NoSession(SessionInterface):
+        # Cookies of the site's domain are never read here, and no session cookie is ever set.
+        def open_session(self, app, request):
+            return None
+
+        def save_session(self, app, session, response):
+            return None
+
+    app = Flask(__name__, instance_path=str(INSTANCE_PATH), static_folder=None)
+    settings = config_module.app_settings(app.instance_path, overrides)
+    app.config.from_mapping(settings)
+    origin = urlsplit(settings["SCORM_CONTENT_ORIGIN"]) if settings["SCORM_CONTENT_ORIGIN"] else None
+    app.config["TRUSTED_HOSTS"] = [origin.hostname] if origin is not None else []
+    app.config["SERVER_NAME"] = None
+    app.session_interface = _NoSession()
+    _configure_logging(app)
+    if app.config["PROXY_COUNT"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_prefix=n)
+    from lms.scorm import content_bp
+    from lms.scorm import content_views as _content_views  # noqa: F401 - registers routes
+
+    app.register_blueprint(content_bp)
+    return app
+
+
 def _configure_logging(app: Flask) -> None:
     logger = logging.getLogger("lms")
     if not logger.handlers:
@@ -130,6 +171,7 @@ def _import_models() -> None:
     from lms.mail import models as _mail  # noqa: F401
     from lms.quizzes import models as _quizzes  # noqa: F401
     from lms.reports import models as _reports  # noqa: F401
+    from lms.scorm import models as _scorm  # noqa: F401
     from lms.xapi import models as _xapi  # noqa: F401
 
     content_version.install()
@@ -185,6 +227,8 @@ def _register_blueprints(app: Flask) -> None:
     from lms.quizzes import views as _quizzes_views  # noqa: F401
     from lms.reports import bp as reports_bp
     from lms.reports import views as _reports_views  # noqa: F401
+    from lms.scorm import bp as scorm_bp
+    from lms.scorm import views as _scorm_views  # noqa: F401
     from lms.site import bp as site_bp
     from lms.site import views as _site_views  # noqa: F401
     from lms.team import bp as team_bp
@@ -207,3 +251,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(ai_bp)
     app.register_blueprint(team_bp)
+    app.register_blueprint(scorm_bp)

@@ -113,6 +113,7 @@ def flask_settings(settings: dict[str, Any], instance_path: str | os.PathLike) -
         BASE_URL=base_url,
         # Flask refuses requests for any other Host (also X-Forwarded-Host behind LMS_PROXY_COUNT proxies).
         TRUSTED_HOSTS=trusted_hosts(base_url, settings["TRUSTED_HOSTS"]),
+        SCORM_CONTENT_ORIGIN=content_origin(settings["SCORM_CONTENT_ORIGIN"], base_url, production=production),
         SQLALCHEMY_DATABASE_URI=_normalise_database_url(database_url),
         SQLALCHEMY_ENGINE_OPTIONS=_engine_options(database_url),
         TESTING=settings["ENV"] == "testing" or settings.get("TESTING", False),
@@ -150,6 +151,7 @@ def resolved_paths(settings: dict[str, Any], instance_path: str | os.PathLike) -
         "EXPORT_DIR": str(settings["EXPORT_DIR"] or instance / "exports"),
         "SIGNING_KEY_PATH": str(settings["SIGNING_KEY_PATH"] or instance / "signing-key.jwk"),
         "CERTIFICATE_CACHE_DIR": str(settings["CERTIFICATE_CACHE_DIR"] or instance / "certificates"),
+        "SCORM_DIR": str(settings["SCORM_DIR"] or instance / "scorm"),
     }
 
 
@@ -216,6 +218,7 @@ def validate(config: dict[str, Any]) -> None:
         if not _HOST_NAME.fullmatch(name):
             raise ConfigError(f"LMS_TRUSTED_HOSTS: {name!r} is not a host name (use host or .domain, comma-separated)")
     base_url_problem = _base_url_problem(config["BASE_URL"], production=env == "production")
+    _validate_scorm(config)
     if env != "production":
         return
     problems = [base_url_problem] if base_url_problem else []
@@ -250,6 +253,62 @@ def _validate_xapi(config: dict[str, Any]) -> None:
                           "(e.g. https://lrs.example.kz/xAPI/)")
     if config["ENV"] == "production" and parts.scheme != "https":
         raise ConfigError("LMS_XAPI_ENDPOINT must be https in production: the LRS receives learning records")
+
+
+def origin_of(url: str) -> str:
+    """The origin of `url` as browsers write it (scheme://host[:port], no default port), e.g. for postMessage checks;
+    `url` unchanged when it cannot be parsed (validate() reports it)."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return url
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return url
+    default = 443 if parts.scheme == "https" else 80
+    return f"{parts.scheme}://{parts.hostname}" + (f":{port}" if port and port != default else "")
+
+
+def content_origin(setting: str, base_url: str, *, production: bool) -> str:
+    """The SCORM content origin: the setting as an origin (origin_of), or (outside production) BASE_URL's scheme with
+    the other loopback name (or the same host) and the next port. "" when there is none."""
+    if setting or production or not base_url:
+        setting = setting.rstrip("/")
+        return origin_of(setting) if setting and not urlsplit(setting).path else setting
+    try:
+        parts = urlsplit(base_url)
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        return ""
+    host = parts.hostname or ""
+    if parts.scheme not in ("http", "https") or not host:
+        return ""  # a malformed BASE_URL is reported as such by validate()
+    other = next((name for name in LOOPBACK_HOSTS if name != host), host) if host in LOOPBACK_HOSTS else host
+    return f"{parts.scheme}://{other}:{port + 1}"
+
+
+def _validate_scorm(config: dict[str, Any]) -> None:
+    minutes = config["SCORM_LAUNCH_MINUTES"]
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or not 1 <= minutes <= 24 * 60:
+        raise ConfigError(f"LMS_SCORM_LAUNCH_MINUTES must be a whole number from 1 to 1440, not {minutes!r}")
+    origin = config["SCORM_CONTENT_ORIGIN"]
+    if not origin:
+        return
+    try:
+        parts = urlsplit(origin)
+        parts.port  # noqa: B018 - raises ValueError on a malformed port
+    except ValueError:
+        parts = None
+    if (parts is None or parts.scheme not in ("http", "https") or not parts.hostname or parts.path or parts.query
+            or parts.fragment or parts.username or parts.password):
+        raise ConfigError(f"LMS_SCORM_CONTENT_ORIGIN must look like https://host[:port], not {origin!r}")
+    site = urlsplit(config["BASE_URL"]) if config["BASE_URL"] else None
+    if site is not None and (site.scheme, site.netloc) == (parts.scheme, parts.netloc):
+        raise ConfigError("LMS_SCORM_CONTENT_ORIGIN must differ from LMS_BASE_URL: package scripts may never run in "
+                          "the site's origin")
+    if config["ENV"] == "production" and (parts.scheme != "https" or (site and site.hostname == parts.hostname)):
+        raise ConfigError("LMS_SCORM_CONTENT_ORIGIN must be https in production, on a host name of its own "
+                          "(e.g. https://lms-content.example.kz)")
 
 
 def trusted_hosts(base_url: str, extra: str | list[str] | tuple[str, ...]) -> list[str]:

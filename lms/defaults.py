@@ -131,4 +131,11 @@ DEFAULTS: dict[str, Any] = {
     "AI_OWNER": "",  # the owner of the AI systems of this deployment (the body that runs the platform)
     "AI_TUTOR_RISK_CLASS": "minimal",  # the owner's class for the built-in extractive tutor: minimal | medium | high
     "AI_OPENAI_RISK_CLASS": "",  # the owner's class for the openai system; empty: not yet classified
+    # SCORM lessons (lms/scorm, README "SCORM packages"). Package content is the author's JavaScript: it is served
+    # from this separate origin (scheme://host[:port], its own host name in production, never the site's), which
+    # `create_content_app()` answers. Empty: in development, BASE_URL's scheme with the other loopback name and the
+    # next port (http://127.0.0.1:5000 -> http://localhost:5001); in production, SCORM lessons cannot be opened.
+    "SCORM_CONTENT_ORIGIN": "",
+    "SCORM_DIR": "",  # unpacked packages, one folder per content hash; empty: instance/scorm (share it across machines)
+    "SCORM_LAUNCH_MINUTES": 10,  # how long a launch link from a lesson page can be opened
 }

@@ -170,6 +170,9 @@ CASES = [
     Case("learning.dashboard", "GET", "/my-learning", signed_in(200)),
     Case("learning.enroll", "POST", "/courses/no-such-course/enroll", signed_in(404)),
     Case("learning.complete_lesson", "POST", "/courses/no-such-course/lessons/intro/complete", signed_in(404)),
+    # A SCORM package's commits: JSON for the lesson page's runtime (401 signed out, not a sign-in redirect);
+    # tests/scorm/test_commit.py commits to real lessons, someone else's session included (404).
+    Case("scorm.commit", "POST", "/courses/no-such-course/lessons/intro/scorm/commit", (401,) + (404,) * 5),
     Case("quizzes.overview", "GET", "/courses/no-such-course/quiz", signed_in(404)),
     Case("quizzes.start", "POST", "/courses/no-such-course/quiz/start", signed_in(404)),
     Case("quizzes.attempt", "GET", "/quiz/attempts/999999", signed_in(404)),

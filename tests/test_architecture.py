@@ -31,6 +31,9 @@ LAYERS = {
     # xAPI statements: reads learning, quizzes and certificates' events; lower layers reach it only through
     # lms.events (it subscribes), never by import.
     "xapi": 7,
+    # SCORM lessons at runtime: a commit that finishes a package completes the lesson through assignments.outcome.
+    # The package checks (zip, manifest) are in courses, below it, since `courses check` needs them.
+    "scorm": 7,
     "admin": 8,
     # calendar feeds: each person's due dates (assignments' standing) as iCalendar; the account page links to it.
     "calendar": 8,

@@ -62,7 +62,8 @@ def test_redis_url_moves_rate_limits_to_redis(tmp_path):
 def _production(**extra) -> dict:
     base = config.flask_settings(config.load("/nonexistent", environ={}), "/nonexistent")
     base.update(ENV="production", SECRET_KEY="k" * 40, MAIL_BACKEND="smtp", DEBUG=False,
-                BASE_URL="https://lms.example.kz", TRUSTED_HOSTS=["lms.example.kz"])
+                BASE_URL="https://lms.example.kz", TRUSTED_HOSTS=["lms.example.kz"],
+                SCORM_CONTENT_ORIGIN="")  # production derives none (the development default is a loopback address)
     base.update(extra)
     return base
 
@@ -163,3 +164,50 @@ def test_malformed_trusted_host_is_refused(tmp_path):
     settings = config.flask_settings(config.load(tmp_path, environ={"LMS_TRUSTED_HOSTS": "lms.kz, evil/x"}), tmp_path)
     with pytest.raises(config.ConfigError, match="LMS_TRUSTED_HOSTS"):
         config.validate(settings)
+
+
+# --- the SCORM content origin -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("base_url", "origin"), [("http://127.0.0.1:5000", "http://localhost:5001"),
+                                                  ("http://localhost:8080", "http://127.0.0.1:8081"),
+                                                  ("http://lms.test", "http://lms.test:81")])
+def test_development_serves_scorm_content_on_the_next_port_of_another_host_name(tmp_path, base_url, origin):
+    settings = config.flask_settings(config.load(tmp_path, environ={"LMS_BASE_URL": base_url}), tmp_path)
+    assert settings["SCORM_CONTENT_ORIGIN"] == origin
+    config.validate(settings)
+
+
+def test_production_derives_no_content_origin(tmp_path):
+    settings = config.flask_settings(config.load(tmp_path, environ={"LMS_ENV": "production"}), tmp_path)
+    assert settings["SCORM_CONTENT_ORIGIN"] == ""
+
+
+def test_production_takes_an_https_content_origin_on_its_own_host():
+    config.validate(_production(SCORM_CONTENT_ORIGIN="https://lms-content.example.kz"))
+    for origin in ("http://lms-content.example.kz", "https://lms.example.kz:8443"):
+        with pytest.raises(config.ConfigError, match="LMS_SCORM_CONTENT_ORIGIN must be https in production"):
+            config.validate(_production(SCORM_CONTENT_ORIGIN=origin))
+
+
+@pytest.mark.parametrize("origin", ["https://lms.example.kz/content", "lms-content.example.kz", "ftp://x.kz",
+                                    "https://user:pw@x.kz", "https://x.kz?a=1"])
+def test_a_malformed_content_origin_is_refused(origin):
+    with pytest.raises(config.ConfigError, match="LMS_SCORM_CONTENT_ORIGIN must look like"):
+        config.validate(_production(SCORM_CONTENT_ORIGIN=origin))
+
+
+def test_the_content_origin_may_never_be_the_sites():
+    with pytest.raises(config.ConfigError, match="must differ from LMS_BASE_URL"):
+        config.validate(_production(SCORM_CONTENT_ORIGIN="https://lms.example.kz"))
+
+
+def test_launch_minutes_are_checked():
+    with pytest.raises(config.ConfigError, match="LMS_SCORM_LAUNCH_MINUTES"):
+        config.validate(_production(SCORM_LAUNCH_MINUTES=0))
+
+
+def test_the_content_origin_is_written_as_browsers_write_origins(tmp_path):
+    settings = config.flask_settings(config.load(tmp_path, environ={
+        "LMS_SCORM_CONTENT_ORIGIN": "https://LMS-Content.example.kz:443/"}), tmp_path)
+    assert settings["SCORM_CONTENT_ORIGIN"] == "https://lms-content.example.kz"
+    assert config.origin_of("http://127.0.0.1:5000/lms/") == "http://127.0.0.1:5000"

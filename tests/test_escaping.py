@@ -21,7 +21,7 @@ LMS = ROOT / "lms"
 TEMPLATES = LMS / "templates"
 LAZY = {"lazy_gettext", "lazy_pgettext", "lazy_ngettext", "lazy_npgettext"}
 #: The only `|safe` on a page: lesson bodies, Markdown rendered and sanitised by lms.courses.markdown (bleach).
-SAFE_ALLOWED = {("courses/lesson.html", "html|safe")}
+SAFE_ALLOWED = {("courses/_lesson_markdown.html", "html|safe")}
 
 
 def _python_files():

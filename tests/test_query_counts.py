@@ -250,3 +250,54 @@ def test_team_pages_take_the_same_statements_for_3_and_30_reports(app, courses_r
     large = _team_statements(app, courses_root, 30)
     assert large == small
     assert max(small.values()) <= TEAM_BUDGET, small
+def test_a_scorm_lesson_page_stays_within_the_learner_budget(app, courses_root):  # noqa: F811
+    """Launching a SCORM lesson (signed links, the learner's attempt to resume) costs one statement more than a
+    Markdown lesson's, within the budget, whatever the number of attempts stored."""
+    from lms.courses.models import Course
+    from lms.db import utcnow
+    from lms.scorm.models import ScormAttempt
+    from tests import factories
+    from tests.scorm.packages import scorm_course
+
+    scorm_course(courses_root / "scorm-course")
+    with app.app_context():
+        _wipe()
+        sync(courses_root)
+        learner = factories.user("scorm-budget@example.kz")
+        lesson = db.session.scalar(select(Lesson))
+        course_id = db.session.scalar(select(Course.id))
+    app.config["WTF_CSRF_ENABLED"] = False
+    try:
+        client = app.test_client()
+        assert client.post("/login", data={"email": learner.email, "password": factories.PASSWORD}).status_code == 302
+        assert client.post("/courses/scorm-course/enroll").status_code == 303
+        counts = []
+        for others in (0, 50):
+            with app.app_context():
+                for n in range(others):
+                    person = factories.user(f"scorm-other-{n}@example.kz", password=False)
+                    db.session.add(ScormAttempt(user_id=person.id, lesson_id=lesson.id, course_id=course_id,
+                                                package_sha256=lesson.package["sha256"], version="1.2",
+                                                cmi={}, updated_at=utcnow()))
+                db.session.commit()
+            path = f"/courses/scorm-course/lessons/{lesson.key}"
+            client.get(path)
+            with app.app_context():
+                engine = db.engine
+            seen: list[str] = []
+
+            def count(_conn, _cursor, statement, *_args, seen=seen, **_kwargs):
+                if statement.strip().upper() not in ("BEGIN", "BEGIN IMMEDIATE"):
+                    seen.append(statement)
+
+            event.listen(engine, "before_cursor_execute", count)
+            try:
+                response = client.get(path)
+            finally:
+                event.remove(engine, "before_cursor_execute", count)
+            assert response.status_code == 200
+            assert b"scorm-player" in response.data
+            counts.append(len(seen))
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = True
+    assert counts[0] == counts[1] <= LEARNER_BUDGET, counts

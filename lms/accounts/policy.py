@@ -249,3 +249,9 @@ def may_decide_requests(user) -> bool:
     """Does the Requests page (/approvals/) belong in the user's menu: line managers (someone reports to them), HR
     officers and administrators. Anyone signed in may open it (it lists what they may decide, often nothing)."""
     return _signed_in(user) and (is_admin(user) or is_hr(user) or _has_active_reports(user))
+
+
+def can_record_learning_of(user, learner_id: int) -> bool:
+    """May `user` send learning data (a SCORM package's commits) recorded as learner `learner_id`'s: their own only,
+    whatever their role (nobody records learning in someone else's name)."""
+    return _signed_in(user) and user.id == learner_id

@@ -61,7 +61,8 @@ def install_autosync(app: Flask, *, sync: Callable[..., SyncReport]) -> None:
         begin_write(db.session)
         try:
             report = sync(result.courses, root=root.resolve(), now=utcnow(),
-                          max_retire_share=app.config["SYNC_MAX_RETIRE_SHARE"])
+                          max_retire_share=app.config["SYNC_MAX_RETIRE_SHARE"],
+                          package_dir=Path(app.config["SCORM_DIR"]))
         except TooManyRetirements as exc:  # never --allow-retire here: a half-saved checkout must not retire all
             db.session.rollback()
             log.warning("course files not re-synced, the previous version stays live: %s; run `lms courses sync "

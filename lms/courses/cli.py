@@ -140,7 +140,8 @@ def sync_command(path: Path | None, allow_retire: bool):
     # sync_content also recounts the lessons done of enrolments in courses that lost or regained a lesson.
     try:
         report = sync_content(result.courses, root=root, now=utcnow(), retire_missing=target == root,
-                              max_retire_share=None if allow_retire else current_app.config["SYNC_MAX_RETIRE_SHARE"])
+                              max_retire_share=None if allow_retire else current_app.config["SYNC_MAX_RETIRE_SHARE"],
+                              package_dir=Path(current_app.config["SCORM_DIR"]))
     except TooManyRetirements as exc:
         db.session.rollback()
         summary = f"Nothing was synced: {exc}."
@@ -153,6 +154,8 @@ def sync_command(path: Path | None, allow_retire: bool):
         record_result(current_app.instance_path, "sync", ok=False, summary=str(exc), problems=problems, now=utcnow())
         click.echo(str(exc), err=True)
         raise SystemExit(1) from None
+    for label in report.unpacked if not report.has_changes else ():
+        click.echo(f"  unpacked SCORM package {label}")  # a new machine or an emptied SCORM_DIR: files only
     if not report.has_changes:
         db.session.rollback()
         _record_translations(result.courses, replace=target == root)
@@ -173,6 +176,8 @@ def sync_command(path: Path | None, allow_retire: bool):
         click.echo(f"  - {label} (retired)")
     for label in report.files:
         click.echo(f"  {label[0]} file {label[2:]}")
+    for label in report.unpacked:
+        click.echo(f"  unpacked SCORM package {label}")
     for warning in renames:
         click.echo(warning, err=True)
     click.echo(f"{len(report.added)} added, {len(report.changed)} changed, {len(report.retired)} retired.")

@@ -69,11 +69,40 @@ class LessonVariant:
 
 
 @dataclass(frozen=True)
+class ScormPackage:
+    """A SCORM package (a zip in the course folder) as check read it: what a sync unpacks and records."""
+
+    file: str  # relative to the course folder, e.g. scorm/drill.zip
+    sha256: str
+    size: int
+    version: str  # "1.2" | "2004"
+    #: The launch file inside the package (with the manifest's query string, if any).
+    launch: str
+    title: str
+    file_count: int
+    unpacked_bytes: int
+    mastery_score: str | None = None
+    launch_data: str | None = None
+    #: The zip on disk; a sync reads it again (verifying the hash) only to unpack a version not unpacked yet.
+    source: FileEntry | None = None
+
+    def as_dict(self) -> dict:
+        """The stored form (Lesson.package): everything but the file on disk."""
+        return {"file": self.file, "sha256": self.sha256, "size": self.size, "version": self.version,
+                "launch": self.launch, "title": self.title, "file_count": self.file_count,
+                "unpacked_bytes": self.unpacked_bytes, "mastery_score": self.mastery_score,
+                "launch_data": self.launch_data}
+
+
+@dataclass(frozen=True)
 class Lesson:
-    """A lesson: a stable id and its language versions."""
+    """A lesson: a stable id, its language versions and its type (lms.courses.lessontypes)."""
 
     id: str
     variants: dict[str, LessonVariant]
+    #: "markdown" (lessons/<file>.<lang>.md) or "scorm" (a package, in `package`).
+    kind: str = "markdown"
+    package: ScormPackage | None = None
 
     @property
     def languages(self) -> tuple[str, ...]:

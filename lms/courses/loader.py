@@ -7,14 +7,14 @@ else that could lead out of the course folder are refused, in every part of a co
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from lms.courses import content as c
-from lms.courses import schema
+from lms.courses import lessontypes, schema
 from lms.courses.folder import CourseFolder, FileEntry, normalise
 from lms.courses.lessoncheck import lesson_findings
+from lms.courses.lessontypes.markdown import FRONT_MATTER, LESSON_FILE
 from lms.courses.markdown import LESSON_LINK, UNSAFE_SCHEME, find_references, resolve_media
 from lms.courses.media import MEDIA_MAX_BYTES, MEDIA_TYPES, content_problems
 from lms.courses.problems import Collector, Problem, ai_content, load_yaml, parse, texts
@@ -24,8 +24,7 @@ MANIFEST = "course.yml"
 #: Only files under media/ are served to learners.
 MEDIA_DIR = "media/"
 MEDIA_SUFFIXES = set(MEDIA_TYPES)
-LESSON_FILE = re.compile(r"^(?P<id>[^.]+)\.(?P<lang>[a-z]{2})\.md$")
-FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(?P<yaml>.*?)^---[ \t]*\r?\n", re.DOTALL | re.MULTILINE)
+__all__ = ["FRONT_MATTER", "LESSON_FILE", "LoadResult", "load_course", "load_courses"]
 
 
 @dataclass
@@ -130,10 +129,11 @@ def load_course(folder: Path, out: Collector) -> c.Course | None:
                 quiz = load_quiz(quiz_entry.path, default, out, text=quiz_text)
 
     # Files renamed with their id kept: a link by the new file name would lead nowhere (lesson links use ids).
-    renamed = {LESSON_FILE.match(v.path.name)["id"]: lesson.id for lesson in lessons for v in lesson.variants.values()
+    markdown = [lesson for lesson in lessons if lesson.kind == "markdown"]
+    renamed = {LESSON_FILE.match(v.path.name)["id"]: lesson.id for lesson in markdown for v in lesson.variants.values()
                if LESSON_FILE.match(v.path.name)["id"] != lesson.id}
     used: dict[str, None] = {}  # media used by lessons, in order of first use
-    for lesson in lessons:
+    for lesson in markdown:
         _check_lesson_references(files, lesson, {le.id for le in lessons}, out, used, renamed=renamed)
         _check_lesson_markup(lesson, out)
     served = _check_media_content(files, [*(m.file for m in media), *used], out)
@@ -220,71 +220,26 @@ def _warn_unreferenced_media(files: CourseFolder, referenced: set[str], out: Col
 
 
 def _load_lessons(files: CourseFolder, spec, doc, manifest_path: Path, out: Collector) -> list[c.Lesson]:
-    found: dict[str, dict[str, FileEntry]] = {}
-    for entry in files.under("lessons/"):
-        name = entry.relative.removeprefix("lessons/")
-        if "/" in name or PurePosixPath(name).suffix != ".md":
-            continue
-        match = LESSON_FILE.match(name)
-        if not match or match["lang"] not in c.LANGUAGES:
-            out.error(entry.path, 1, "lesson files are named <lesson-id>.<kk|ru|en>.md")
-            continue
-        found.setdefault(match["id"], {})[match["lang"]] = entry
+    """Each listed lesson, read by its type's module (lms.courses.lessontypes); ids listed twice are refused."""
+    context = lessontypes.LessonContext(files=files, spec=spec, doc=doc, manifest_path=manifest_path, out=out)
     lessons = []
     listed = set()
-    used_files: set[str] = set()
     for i, entry in enumerate(spec.lessons):
         line = doc.line_of(("lessons", i))
-        # "- intro" reads lessons/intro.*.md; "- {id: intro, file: getting-started}" keeps the id after a rename.
-        lesson_id, stem = (entry, entry) if isinstance(entry, str) else (entry.id, entry.file)
+        kind = lessontypes.kind_of(entry)
+        lesson_id = entry if isinstance(entry, str) else entry.id
         if lesson_id in listed:
             out.error(manifest_path, line, f"lesson {lesson_id!r} is listed twice")
             continue
-        if stem in used_files:
-            out.error(manifest_path, line, f"lesson files lessons/{stem}.*.md are listed twice")
-            continue
         listed.add(lesson_id)
-        used_files.add(stem)
-        variants_files = found.get(stem, {})
-        if spec.default_language not in variants_files:
-            expected = f"lessons/{stem}.{spec.default_language}.md"
-            if not files.is_refused(expected):  # a link is reported at the file itself
-                out.error(manifest_path, line, f"lesson {lesson_id!r} has no file {expected}")
-            continue
-        variants = {}
-        for lang, entry in variants_files.items():
-            variant = _load_variant(files, entry, lang, out)
-            if variant is not None:
-                variants[lang] = variant
-        for lang in c.LANGUAGES:
-            if lang not in variants_files and lang in texts(spec.title, spec.default_language):
-                out.warning(manifest_path, line, f"lesson {lesson_id!r} has no {lang} translation")
-        lessons.append(c.Lesson(lesson_id, variants))
-    for stem in sorted(set(found) - used_files):
-        path = next(iter(found[stem].values())).path
-        out.warning(path, 1, f"lesson {stem!r} is not listed in {MANIFEST}; learners will not see it")
+        lesson = lessontypes.TYPES[kind].load(context, entry, line)
+        if lesson is not None:
+            lessons.append(lesson)
+    for module in lessontypes.TYPES.values():
+        finish = getattr(module, "finish", None)
+        if finish is not None:
+            finish(context)
     return lessons
-
-
-def _load_variant(files: CourseFolder, entry: FileEntry, lang: str, out: Collector) -> c.LessonVariant | None:
-    path = entry.path
-    text = files.read_text(entry, out)
-    if text is None:
-        return None
-    match = FRONT_MATTER.match(text)
-    if not match:
-        out.error(path, 1, "a lesson starts with front matter between --- lines, with at least a title")
-        return None
-    doc = load_yaml(path, out, first_line=2, text=match["yaml"])
-    if doc is None:
-        return None
-    front = parse(schema.LessonFrontMatter, doc, path, out)
-    if front is None:
-        return None
-    body = text[match.end():]
-    body_first_line = text[:match.end()].count("\n") + 1
-    return c.LessonVariant(language=lang, title=front.title, body=body, body_first_line=body_first_line, path=path,
-                           estimated_minutes=front.estimated_minutes, ai_content=ai_content(front.ai_content))
 
 
 def _check_lesson_markup(lesson: c.Lesson, out: Collector) -> None:

@@ -88,11 +88,19 @@ class Lesson(db.Model):
     content: Mapped[dict] = mapped_column(JSON, deferred=True)
     #: `content` without the bodies: {lang: {"title", "estimated_minutes", "ai_content"}}, for lesson lists.
     outline: Mapped[dict] = mapped_column(JSON)
+    #: A SCORM lesson's package as check read it (content.ScormPackage.as_dict: sha256, version, launch, title, ...);
+    #: None for a Markdown lesson. Its bytes are unpacked by hash under the SCORM_DIR setting, never read from here.
+    package: Mapped[dict | None] = mapped_column(JSON)
     is_retired: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     course: Mapped[Course] = relationship(back_populates="lessons")
+
+    @property
+    def kind(self) -> str:
+        """The lesson type (lms.courses.lessontypes): "scorm" with a package, else "markdown"."""
+        return "scorm" if self.package else "markdown"
 
     def variant(self, locale: str, default: str) -> tuple[str, dict]:
         """(language, content) to show for `locale`: that language if written, else the course's default."""

@@ -26,10 +26,28 @@ class LessonEntry(Strict):
     file: Id  # lessons/<file>.<lang>.md
 
 
-#: A lesson in the manifest: its id (files lessons/<id>.<lang>.md), or an id with the name of its files.
+class ScormLessonEntry(Strict):
+    """A lesson that is a SCORM package in the course folder: `{id: ..., scorm: scorm/<name>.zip, title: {...}}`."""
+
+    id: Id
+    scorm: Annotated[str, StringConstraints(min_length=1, max_length=300)]
+    #: The lesson's title per language; without one, the package's own title (in the default language).
+    title: Texts | None = None
+    estimated_minutes: Annotated[int, Field(ge=1, le=1_000)] | None = None
+    ai_content: AIContentSpec | None = None
+
+
+def _lesson_kind(value) -> str:
+    if isinstance(value, ScormLessonEntry) or (isinstance(value, dict) and "scorm" in value):
+        return "scorm"
+    return "entry" if isinstance(value, dict | LessonEntry) else "id"
+
+
+#: A lesson in the manifest: its id (files lessons/<id>.<lang>.md), an id with the name of its files, or a SCORM
+#: package (lms.courses.lessontypes has one module per kind).
 LessonItem = Annotated[
-    Annotated[Id, Tag("id")] | Annotated[LessonEntry, Tag("entry")],
-    Discriminator(lambda value: "entry" if isinstance(value, dict | LessonEntry) else "id"),
+    Annotated[Id, Tag("id")] | Annotated[LessonEntry, Tag("entry")] | Annotated[ScormLessonEntry, Tag("scorm")],
+    Discriminator(_lesson_kind),
 ]
 
 

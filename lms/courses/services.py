@@ -17,6 +17,7 @@ from lms.courses.folder import FileChanged, read_bytes
 from lms.courses.media import MEDIA_MAX_BYTES
 from lms.courses.models import Course, CourseFile, FileBlob, Lesson, QuizVersion
 from lms.courses.renames import LessonRename, likely_renames
+from lms.courses.scorm_package import MAX_PACKAGE_BYTES, unpack
 from lms.errors import DomainError
 from lms.extensions import db
 
@@ -43,6 +44,8 @@ class SyncReport:
     #: Ids of the courses a lesson was retired from or restored to: their enrolments' lessons-done figures count
     #: live lessons only, so they must be recounted (learning.services.sync_content does).
     lessons_relisted: set[int] = field(default_factory=set)
+    #: SCORM packages unpacked by this sync ("course/scorm/x.zip"): versions no earlier sync had unpacked here.
+    unpacked: list[str] = field(default_factory=list)
 
     @property
     def has_changes(self) -> bool:
@@ -73,6 +76,13 @@ def lesson_content(lesson: c.Lesson) -> dict:
                    "ai_content": _ai(v.ai_content)} for lang, v in lesson.variants.items()}
 
 
+def lesson_version(lesson: c.Lesson, stored: dict) -> str:
+    """The content hash of a lesson: its stored text, and for a SCORM lesson its package (so a new zip counts)."""
+    if lesson.package is None:
+        return _digest(stored)
+    return _digest({"content": stored, "package": lesson.package.as_dict()})
+
+
 def lesson_outline(stored: dict) -> dict:
     """A lesson's stored content without the bodies (titles, minutes, AI labels by language), for lesson lists."""
     return {lang: {k: v for k, v in variant.items() if k != "body"} for lang, variant in stored.items()}
@@ -89,7 +99,7 @@ def quiz_snapshot(quiz: c.Quiz) -> tuple[dict, list]:
 
 
 def sync_courses(courses: list[c.Course], *, root: Path, now: datetime, retire_missing: bool = True,
-                 max_retire_share: float | None = 0.5) -> SyncReport:
+                 max_retire_share: float | None = 0.5, package_dir: Path | None = None) -> SyncReport:
     """Bring the database in line with `courses` (already checked); flush only. Idempotent.
 
     Never deletes: courses and lessons that are gone from the files are retired (courses only when
@@ -97,6 +107,10 @@ def sync_courses(courses: list[c.Course], *, root: Path, now: datetime, retire_m
     for the attempts graded against it. Raises TooManyRetirements, having changed nothing, when more than
     `max_retire_share` of the live courses would be retired (None: no limit; callers pass the
     SYNC_MAX_RETIRE_SHARE setting, or None when the operator asked for it).
+
+    SCORM packages are unpacked into `package_dir` (the SCORM_DIR setting), once per content hash, before anything
+    is written; raises ValueError when a course has a SCORM lesson and no `package_dir` is given, and ContentChanged
+    when a package changed since it was checked.
     """
     report = SyncReport()
     existing = {course.key: course for course in db.session.scalars(select(Course))}
@@ -107,9 +121,11 @@ def sync_courses(courses: list[c.Course], *, root: Path, now: datetime, retire_m
         if leaving and len(leaving) > max_retire_share * len(live):
             raise TooManyRetirements(leaving, live=len(live), max_share=max_retire_share)
     for content in courses:
+        _unpack_packages(content, package_dir, report)
+    for content in courses:
         course = existing.get(content.id)
         _sync_course(course, content, root=root, now=now, report=report)
-    for key, course in existing.items():
+    for key, course in sorted(existing.items()):  # by key: the report reads the same on every engine
         if retire_missing and key not in present and not course.is_retired:
             course.is_retired = True
             course.synced_at = now
@@ -177,15 +193,33 @@ def _sync_files(course: Course, content: c.Course, *, now: datetime, report: Syn
             report.files.append(f"- {content.id}/{path}")
 
 
-def _checked_bytes(file: c.CourseFile) -> bytes:
+def _checked_bytes(file: c.CourseFile | c.ScormPackage, limit: int = MEDIA_MAX_BYTES) -> bytes:
     # The bytes stored must be the bytes check read: same file (no link, same inode), same hash.
     try:
-        data = read_bytes(file.source, limit=MEDIA_MAX_BYTES)
+        data = read_bytes(file.source, limit=limit)
     except (FileChanged, ValueError) as exc:
         raise ContentChanged(file.source.path, str(exc)) from None
     if hashlib.sha256(data).hexdigest() != file.sha256:
         raise ContentChanged(file.source.path, "the file changed after it was checked")
     return data
+
+
+def _unpack_packages(content: c.Course, package_dir: Path | None, report: SyncReport) -> None:
+    """Unpack each SCORM package of the course not unpacked yet (by content hash), from the bytes check read."""
+    for lesson in content.lessons:
+        package = lesson.package
+        if package is None:
+            continue
+        if package_dir is None:
+            raise ValueError("sync_courses needs package_dir (the SCORM_DIR setting) to unpack SCORM packages")
+        if (Path(package_dir) / package.sha256).is_dir():
+            continue
+        data = _checked_bytes(package, MAX_PACKAGE_BYTES)
+        try:
+            if unpack(data, package.sha256, Path(package_dir)):
+                report.unpacked.append(f"{content.id}/{package.file}")
+        except ValueError as exc:
+            raise ContentChanged(package.source.path, str(exc)) from None
 
 
 def _sync_lessons(course: Course, content: c.Course, *, now: datetime, report: SyncReport) -> None:
@@ -194,20 +228,22 @@ def _sync_lessons(course: Course, content: c.Course, *, now: datetime, report: S
     arrived: list[tuple[str, str, dict]] = []  # lessons learners did not see before this sync: (key, file, content)
     for position, lesson in enumerate(content.lessons, start=1):
         stored = lesson_content(lesson)
-        version = _digest(stored)
+        version = lesson_version(lesson, stored)
+        package = lesson.package.as_dict() if lesson.package is not None else None
         row = existing.get(lesson.id)
         label = f"lesson {content.id}/{lesson.id}"
         if row is None or row.is_retired:
             arrived.append((lesson.id, next(iter(lesson.variants.values())).path.name.split(".")[0], stored))
         if row is None:
             db.session.add(Lesson(course_id=course.id, key=lesson.id, position=position, version=version,
-                                  content=stored, outline=lesson_outline(stored), created_at=now, updated_at=now))
+                                  content=stored, outline=lesson_outline(stored), package=package, created_at=now,
+                                  updated_at=now))
             report.added.append(label)
         elif row.version != version or row.position != position or row.is_retired:
             if row.is_retired:
                 report.lessons_relisted.add(course.id)
-            row.position, row.version, row.content, row.outline, row.is_retired, row.updated_at = (
-                position, version, stored, lesson_outline(stored), False, now)
+            row.position, row.version, row.content, row.outline, row.package, row.is_retired, row.updated_at = (
+                position, version, stored, lesson_outline(stored), package, False, now)
             report.changed.append(label)
     listed = {lesson.id for lesson in content.lessons}
     departed: list[tuple[str, int, dict]] = []

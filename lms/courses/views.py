@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import posixpath
 
-from flask import abort, current_app, render_template, request, url_for
+from flask import abort, current_app, make_response, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -14,6 +14,7 @@ from lms.approvals.queries import get_latest_request_of
 from lms.assignments.learner import get_course_state
 from lms.courses import ai_marks, bp, services
 from lms.courses.content import COMPETENCY_AREAS, LANGUAGES, LEVELS, CompetencyArea, Level
+from lms.courses.lessontypes import template_of
 from lms.courses.loader import MEDIA_SUFFIXES
 from lms.courses.lookups import live_course_or_404
 from lms.courses.markdown import CALLOUTS, lesson_images, render_lesson
@@ -21,6 +22,8 @@ from lms.db import utcnow
 from lms.extensions import db
 from lms.i18n import LANGUAGE_NAMES, LANGUAGE_NAMES_TRANSLATED
 from lms.quizzes import services as quizzes
+from lms.scorm import services as scorm
+from lms.site.headers import csp_with_frames
 
 AREA_NAMES = {
     CompetencyArea.FOUNDATIONS: _l("AI foundations"),
@@ -99,18 +102,24 @@ def lesson(key: str, lesson_key: str):
     current = lessons[index]
     locale = str(get_locale())
     language, variant = services.get_lesson_variant(current, locale, course.default_language)
-    media_labels = tuple(sorted((path, ai_label(ai)) for path, ai in course.media.items()))
-    html = render_lesson(
-        variant["body"],
-        lesson_url=url_for("courses.lesson", key=key, lesson_key="LESSON").replace("LESSON", "{id}"),
-        media_url=url_for("courses.media", key=key, filename=""),
-        media_labels=media_labels,
-        media_marks=tuple(sorted((path, ai_marks.block_attributes(ai)) for path, ai in course.media.items())),
-        callout_titles=tuple((kind, str(CALLOUT_TITLES[kind])) for kind in CALLOUTS),
-    )
-    labelled_images = [course.media[path] for path in lesson_images(variant["body"]) if path in course.media]
+    html, labelled_images = "", []
+    if current.package is None:
+        media_labels = tuple(sorted((path, ai_label(ai)) for path, ai in course.media.items()))
+        html = render_lesson(
+            variant["body"],
+            lesson_url=url_for("courses.lesson", key=key, lesson_key="LESSON").replace("LESSON", "{id}"),
+            media_url=url_for("courses.media", key=key, filename=""),
+            media_labels=media_labels,
+            media_marks=tuple(sorted((path, ai_marks.block_attributes(ai)) for path, ai in course.media.items())),
+            callout_titles=tuple((kind, str(CALLOUT_TITLES[kind])) for kind in CALLOUTS),
+        )
+        labelled_images = [course.media[path] for path in lesson_images(variant["body"]) if path in course.media]
     state = get_course_state(current_user, course)
-    return render_template(
+    session = None
+    if current.package is not None and state.enrollment is not None and current_app.config["SCORM_CONTENT_ORIGIN"]:
+        session = scorm.start_session(current_user, current, now=utcnow(), locale=locale, title=variant["title"],
+                                      settings=_launch_settings())
+    response = make_response(render_template(
         "courses/lesson.html", course=course, lesson=current, title=variant["title"], html=html,
         language=language, fallback=language != locale, locale=locale, language_names=LANGUAGE_NAMES,
         ai_content=variant.get("ai_content") or course.ai_content, labelled_images=labelled_images,
@@ -118,7 +127,19 @@ def lesson(key: str, lesson_key: str):
         previous=lessons[index - 1] if index > 0 else None,
         next=lessons[index + 1] if index + 1 < len(lessons) else None,
         enrollment=state.enrollment, assignment=state.assignment, is_done=state.is_done(current),
-    )
+        lesson_template=template_of(current.kind), scorm=session,
+        # Built here, not in the template: it goes into JSON, where an escaped title would show its entities.
+        scorm_frame_title=_("Activity: %(title)s", title=variant["title"]) if session is not None else "",
+        scorm_unavailable=current.package is not None and not current_app.config["SCORM_CONTENT_ORIGIN"],
+    ))
+    if session is not None:  # the page frames the package's content origin, and nothing else
+        response.headers["Content-Security-Policy"] = csp_with_frames(session.content_origin)
+    return response
+
+
+def _launch_settings() -> scorm.LaunchSettings:
+    config = current_app.config
+    return scorm.LaunchSettings(secret=config["SECRET_KEY"], content_origin=config["SCORM_CONTENT_ORIGIN"])
 
 
 @bp.get("/<key>/files/<path:filename>")

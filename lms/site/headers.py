@@ -22,6 +22,13 @@ CSP = "; ".join([
     "frame-ancestors 'none'",
 ])
 
+
+
+def csp_with_frames(origin: str) -> str:
+    """CSP, except that the page may frame `origin` (a SCORM lesson's content origin)."""
+    return f"{CSP}; frame-src {origin}"
+
+
 HEADERS = [
     ("Content-Security-Policy", CSP),
     ("X-Content-Type-Options", "nosniff"),

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -79,14 +80,8 @@ def _clean_database():
     yield
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory):
-    """Migrate, sync the courses, add the demo data, then serve the app on a free port until the session ends."""
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"no Chromium at {CHROMIUM}: apt-get install chromium (the browser tests never download one)")
-    tmp = tmp_path_factory.mktemp("e2e")
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
+def server_env(tmp: Path, url: str, content_origin: str, **extra: str) -> dict:
+    """The environment of a test server at `url` whose SCORM content is served at `content_origin`."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("LMS_")}
     env.update({
         "LMS_ENV": "development",
@@ -98,37 +93,72 @@ def server(tmp_path_factory):
         "LMS_SIGNING_KEY_PATH": str(tmp / "signing-key.jwk"),
         "LMS_CERTIFICATE_CACHE_DIR": str(tmp / "certificates"),
         "LMS_EXPORT_DIR": str(tmp / "exports"),
+        "LMS_SCORM_DIR": str(tmp / "scorm"),
+        "LMS_SCORM_CONTENT_ORIGIN": content_origin,
         "LMS_LOGIN_RATE_LIMIT": "1000 per minute",
         "LMS_LOGIN_ACCOUNT_RATE_LIMIT": "1000 per hour",
         "LMS_DEFAULT_LOCALE": "ru",
         "FLASK_DEBUG": "0",
+        **extra,
     })
-    srv = Server(url=url, env=env)
-    srv.lms("db", "upgrade")
-    srv.lms("courses", "sync")
-    srv.lms("demo-data")
-    log = (tmp / "server.log").open("w")
-    proc = subprocess.Popen([_lms(), "run", "--host", "127.0.0.1", "--port", str(port), "--no-reload"],
-                            env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    return env
+
+
+@contextmanager
+def serving(srv: Server, tmp: Path, site_port: int, content_port: int):
+    """Run the site (`lms run`) and the SCORM content origin (create_content_app, on the other loopback name) until
+    the block ends; their output goes to server.log and content.log in `tmp`."""
+    flask = str(Path(sys.executable).with_name("flask"))
+    commands = {
+        "server": ([_lms(), "run", "--host", "127.0.0.1", "--port", str(site_port), "--no-reload"],
+                   srv.url + "/healthz"),
+        "content": ([flask, "--app", "lms:create_content_app()", "run", "--host", "127.0.0.1", "--port",
+                     str(content_port), "--no-reload"], f"http://127.0.0.1:{content_port}/scorm-content/healthz"),
+    }
+    started = []
     try:
-        for _ in range(100):
-            try:
-                with urllib.request.urlopen(url + "/healthz", timeout=2) as response:  # noqa: S310 (local)
-                    if response.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            raise RuntimeError("the server did not start: " + (tmp / "server.log").read_text())
+        for name, (command, health) in commands.items():
+            log = (tmp / f"{name}.log").open("w")
+            started.append((subprocess.Popen(command, env=srv.env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT),
+                            log))
+            headers = {"Host": f"localhost:{content_port}"} if name == "content" else {}
+            for _ in range(100):
+                try:
+                    request = urllib.request.Request(health, headers=headers)  # noqa: S310 (local)
+                    with urllib.request.urlopen(request, timeout=2) as response:  # noqa: S310 (local)
+                        if response.status == 200:
+                            break
+                except OSError:
+                    time.sleep(0.2)
+            else:
+                raise RuntimeError(f"the {name} did not start: " + (tmp / f"{name}.log").read_text())
         yield srv
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        log.close()
+        for proc, log in started:
+            proc.terminate()
+            proc.wait(timeout=10)
+            log.close()
         from lms.extensions import db
 
         with srv.app.app_context():
             db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    """Migrate, sync the courses, add the demo data, then serve the app (and the SCORM content origin) on free ports
+    until the session ends."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"no Chromium at {CHROMIUM}: apt-get install chromium (the browser tests never download one)")
+    tmp = tmp_path_factory.mktemp("e2e")
+    port, content_port = free_port(), free_port()
+    url = f"http://127.0.0.1:{port}"
+    srv = Server(url=url, env=server_env(tmp, url, f"http://localhost:{content_port}"))
+    srv.lms("db", "upgrade")
+    srv.lms("courses", "sync")
+    srv.lms("demo-data")
+    with serving(srv, tmp, port, content_port):
+        yield srv
 
 
 @pytest.fixture(scope="session")

@@ -17,6 +17,9 @@ from tests.e2e.helpers import COURSE, complete_all_lessons, fill_quiz, start_qui
 
 pytestmark = pytest.mark.e2e
 
+#: The demo course with a SCORM lesson (courses/spotting-ai-errors, package built by `make scorm-demo`).
+SCORM_COURSE = "spotting-ai-errors"
+
 
 def _tour(page, checker: Checker, role: str, pages: dict[str, str]) -> None:
     for locale in LOCALES:
@@ -56,8 +59,15 @@ def test_learner_pages(server, as_role, checker):
     start_quiz(page)
     attempt = page.url
     lesson = f"/courses/{COURSE}/lessons/what-is-ai"
+    # The demo SCORM lesson, its package running in a frame of the content origin.
+    page.goto(f"/courses/{SCORM_COURSE}")
+    enrol = page.locator(f"form[action$='/courses/{SCORM_COURSE}/enroll'] button")
+    if enrol.count():
+        enrol.click()
+        page.wait_for_load_state("load")
     _tour(page, checker, "learner", {
         "dashboard": "/my-learning", "catalogue": "/courses/", "course": f"/courses/{COURSE}", "lesson": lesson,
+        "lesson-scorm": f"/courses/{SCORM_COURSE}/lessons/error-hunt",
         "quiz": f"/courses/{COURSE}/quiz", "quiz-attempt": attempt, "account": "/account",
     })
     page.goto(attempt)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from flask import current_app
 
 from lms.courses.loader import load_courses
 from lms.courses.services import sync_courses
@@ -16,7 +19,7 @@ def sync(root) -> None:
     """Load and sync the courses under `root` (inside an app context), and commit."""
     result = load_courses(root)
     assert not result.errors, [str(p) for p in result.errors]
-    sync_courses(result.courses, root=root, now=utcnow())
+    sync_courses(result.courses, root=root, now=utcnow(), package_dir=Path(current_app.config["SCORM_DIR"]))
     db.session.commit()
 
 
