@@ -126,6 +126,7 @@ def _import_models() -> None:
     from lms.exports import models as _exports  # noqa: F401
     from lms.learning import models as _learning  # noqa: F401
     from lms.mail import models as _mail  # noqa: F401
+    from lms.notifications import models as _notifications  # noqa: F401
     from lms.quizzes import models as _quizzes  # noqa: F401
     from lms.reports import models as _reports  # noqa: F401
     from lms.xapi import models as _xapi  # noqa: F401
@@ -139,7 +140,10 @@ def _init_tasks(app: Flask) -> None:
     from lms import tasks
     from lms.accounts import tasks as _accounts_tasks  # noqa: F401
     from lms.ai import tasks as _ai_tasks  # noqa: F401
+    from lms.certificates import tasks as _certificates_tasks  # noqa: F401
     from lms.exports import tasks as _exports_tasks  # noqa: F401
+    from lms.notifications import delivery as _notifications_delivery  # noqa: F401 - subscribes to lms.events.NOTICE
+    from lms.notifications import tasks as _notifications_tasks  # noqa: F401
     from lms.reports import tasks as _reports_tasks  # noqa: F401
     from lms.xapi import outbox as _xapi_outbox  # noqa: F401 - subscribes to lms.events.ACTIVITIES
     from lms.xapi import tasks as _xapi_tasks  # noqa: F401
@@ -174,6 +178,8 @@ def _register_blueprints(app: Flask) -> None:
     from lms.exports import views as _exports_views  # noqa: F401
     from lms.learning import bp as learning_bp
     from lms.learning import views as _learning_views  # noqa: F401
+    from lms.notifications import bp as notifications_bp
+    from lms.notifications import views as _notifications_views  # noqa: F401
     from lms.quizzes import bp as quizzes_bp
     from lms.quizzes import views as _quizzes_views  # noqa: F401
     from lms.reports import bp as reports_bp
@@ -195,3 +201,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(ai_bp)
+    app.register_blueprint(notifications_bp)

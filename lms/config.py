@@ -201,6 +201,9 @@ def validate(config: dict[str, Any]) -> None:
     minimum = config["REPORT_SNAPSHOT_MIN_ENROLMENTS"]
     if isinstance(minimum, bool) or not isinstance(minimum, int) or minimum < 0:
         raise ConfigError(f"LMS_REPORT_SNAPSHOT_MIN_ENROLMENTS must be a whole number of 0 or more, not {minimum!r}")
+    days = config["NOTIFICATION_RETENTION_DAYS"]
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 3650:
+        raise ConfigError(f"LMS_NOTIFICATION_RETENTION_DAYS must be a whole number from 1 to 3650, not {days!r}")
     _validate_xapi(config)
     for name in config["TRUSTED_HOSTS"]:
         if not _HOST_NAME.fullmatch(name):

@@ -31,6 +31,9 @@ LAYERS = {
     # lms.events (it subscribes), never by import.
     "xapi": 7,
     "admin": 8,
+    # notifications deliver lms.events.Notice: they read users, courses, certificates and assignments (for the
+    # texts and links); the domains that publish reach them only through lms.events, never by import.
+    "notifications": 8,
     # exports and api read the reports' queries, rows and filters (and certificates, learning below them).
     "reports": 9, "exports": 9, "api": 9,
     "demo": 10,  # demo and benchmark data generators: the top, they may use any domain
