@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
 from lms.notifications.kinds import KINDS
@@ -42,4 +43,4 @@ class PreferencesForm(FlaskForm):
 
 for _name in PreferencesForm.kind_names():
     setattr(PreferencesForm, _name, RadioField(KINDS[_name].label, validators=[InputRequired()],
-                                               choices=[(c.value, CHANNEL_LABELS[c]) for c in Channel]))
+                                               choices=[SelectChoice(c.value, CHANNEL_LABELS[c]) for c in Channel]))
