@@ -142,6 +142,7 @@ def _init_tasks(app: Flask) -> None:
     from lms.ai import tasks as _ai_tasks  # noqa: F401
     from lms.certificates import tasks as _certificates_tasks  # noqa: F401
     from lms.exports import tasks as _exports_tasks  # noqa: F401
+    from lms.mail import tasks as _mail_tasks  # noqa: F401
     from lms.notifications import delivery as _notifications_delivery  # noqa: F401 - subscribes to lms.events.NOTICE
     from lms.notifications import tasks as _notifications_tasks  # noqa: F401
     from lms.reports import tasks as _reports_tasks  # noqa: F401

@@ -113,7 +113,8 @@ def _tell_assignees(assignment: Assignment, people, *, now: datetime) -> None:
     latest = (select(func.max(CourseCompletion.completed_at))
               .where(CourseCompletion.user_id == User.id, CourseCompletion.course_id == assignment.course_id)
               .correlate(User).scalar_subquery())
-    groups = [people] if not isinstance(people, list) else [people[i:i + 500] for i in range(0, len(people), 500)]
+    groups = [people.correlate(None)] if not isinstance(people, list) \
+        else [people[i:i + 500] for i in range(0, len(people), 500)]
     rows = [row for group in groups for row in db.session.execute(select(User.id, latest).where(User.id.in_(group)))]
     by_due: dict[datetime, list[int]] = {}
     for user_id, completed_at in rows:

@@ -59,6 +59,7 @@ def test_learner_pages(server, as_role, checker):
     _tour(page, checker, "learner", {
         "dashboard": "/my-learning", "catalogue": "/courses/", "course": f"/courses/{COURSE}", "lesson": lesson,
         "quiz": f"/courses/{COURSE}/quiz", "quiz-attempt": attempt, "account": "/account",
+        "notifications": "/notifications/", "notification-settings": "/notifications/settings",
     })
     page.goto(attempt)
     fill_quiz(page, page.locator("html").get_attribute("lang"), right=True)

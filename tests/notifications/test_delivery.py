@@ -167,3 +167,12 @@ def test_a_recipient_loaded_in_the_session_sees_the_new_count(people):
     events.publish(events.NOTICE, Notice(kind="assigned", recipient_ids=(user.id,), at=NOW, course_id=people.id,
                                          params={"due_at": DUE}, key="k"))
     assert user.unread_notifications == 1
+
+
+def test_the_worker_sends_the_queued_e_mails(app, people):
+    _publish(people, "en@example.kz")
+    db.session.rollback()  # end this session's read, so that it sees what the task commits
+    app.extensions["lms.tasks"]["send-outbox"].call_local()
+    db.session.rollback()
+    [message] = mail_to("en@example.kz")
+    assert (message.status, message.attempts) == ("sent", 1)

@@ -75,6 +75,8 @@ def test_the_inbox_lists_newest_first_with_unread_marked(app, login_as, learner)
     titles = re.findall(r'class="link-button">([^<]+)</button></h2>', html)
     assert titles == ["Certificate issued: Test course"] + ["New mandatory course: Test course"] * 3
     assert html.count(">Unread</strong>") == 4
+    # Whole seconds in the attribute (valid HTML); the moment shown in the platform's time zone (Almaty, UTC+5).
+    assert '<time datetime="2027-01-11T09:00:00+00:00">Jan 11, 2027, 2:00' in html
     assert "4 notifications" in html
 
 
