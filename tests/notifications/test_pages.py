@@ -57,8 +57,10 @@ def _post(client, path: str, data: dict | None = None):
 def test_the_header_shows_the_unread_count_for_screen_readers_too(app, login_as, learner):
     html = login_as(learner).get("/my-learning").get_data(as_text=True)
     link = re.search(r'<a class="inbox-link" href="/notifications/"[^>]*>(.*?)</a>', html, re.S).group(1)
-    assert re.sub(r"<[^>]+>", "", link) == "Notifications 3(3 unread)"  # visible "3", read aloud "(3 unread)"
-    assert '<span aria-hidden="true">3</span>' in link
+    assert re.sub(r"<[^>]+>", "", link) == "Notifications 3 (3 unread)"
+    # On screen a bell and "3"; read aloud "Notifications (3 unread)".
+    assert '<span aria-hidden="true">3</span>' in link and '<svg class="bell"' in link
+    assert re.findall(r'<span class="visually-hidden">([^<]+)</span>', link) == ["Notifications", "(3 unread)"]
 
 
 def test_the_header_shows_no_count_when_everything_is_read(app, login_as, learner):
@@ -85,11 +87,11 @@ def test_the_inbox_is_paginated(app, login_as, learner):
         _notify(learner, 22, kind="due_soon")
     client = login_as(learner)
     first = client.get("/notifications/").get_data(as_text=True)
-    assert first.count('class="card notice') == 20 and "Page 1 of 2" in first
+    assert first.count('class="card inbox-item') == 20 and "Page 1 of 2" in first
     assert 'href="/notifications/?page=2"' in first and "?page=0" not in first
     second = client.get("/notifications/?page=2").get_data(as_text=True)
-    assert second.count('class="card notice') == 5 and 'href="/notifications/?page=1"' in second
-    assert client.get("/notifications/?page=99").get_data(as_text=True).count('class="card notice') == 5
+    assert second.count('class="card inbox-item') == 5 and 'href="/notifications/?page=1"' in second
+    assert client.get("/notifications/?page=99").get_data(as_text=True).count('class="card inbox-item') == 5
 
 
 def test_marking_one_read_goes_back_and_lowers_the_count(app, login_as, learner):
