@@ -169,6 +169,7 @@ def _import_models() -> None:
     from lms.exports import models as _exports  # noqa: F401
     from lms.learning import models as _learning  # noqa: F401
     from lms.mail import models as _mail  # noqa: F401
+    from lms.notifications import models as _notifications  # noqa: F401
     from lms.quizzes import models as _quizzes  # noqa: F401
     from lms.reports import models as _reports  # noqa: F401
     from lms.scorm import models as _scorm  # noqa: F401
@@ -184,7 +185,11 @@ def _init_tasks(app: Flask) -> None:
     from lms.accounts import tasks as _accounts_tasks  # noqa: F401
     from lms.ai import tasks as _ai_tasks  # noqa: F401
     from lms.approvals import tasks as _approvals_tasks  # noqa: F401
+    from lms.certificates import tasks as _certificates_tasks  # noqa: F401
     from lms.exports import tasks as _exports_tasks  # noqa: F401
+    from lms.mail import tasks as _mail_tasks  # noqa: F401
+    from lms.notifications import delivery as _notifications_delivery  # noqa: F401 - subscribes to lms.events.NOTICE
+    from lms.notifications import tasks as _notifications_tasks  # noqa: F401
     from lms.reports import tasks as _reports_tasks  # noqa: F401
     from lms.xapi import outbox as _xapi_outbox  # noqa: F401 - subscribes to lms.events.ACTIVITIES
     from lms.xapi import tasks as _xapi_tasks  # noqa: F401
@@ -223,6 +228,8 @@ def _register_blueprints(app: Flask) -> None:
     from lms.exports import views as _exports_views  # noqa: F401
     from lms.learning import bp as learning_bp
     from lms.learning import views as _learning_views  # noqa: F401
+    from lms.notifications import bp as notifications_bp
+    from lms.notifications import views as _notifications_views  # noqa: F401
     from lms.quizzes import bp as quizzes_bp
     from lms.quizzes import views as _quizzes_views  # noqa: F401
     from lms.reports import bp as reports_bp
@@ -252,3 +259,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(ai_bp)
     app.register_blueprint(team_bp)
     app.register_blueprint(scorm_bp)
+    app.register_blueprint(notifications_bp)

@@ -206,6 +206,9 @@ def validate(config: dict[str, Any]) -> None:
     days = config["APPROVAL_REQUEST_DAYS"]
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 365:
         raise ConfigError(f"LMS_APPROVAL_REQUEST_DAYS must be a whole number of days from 1 to 365, not {days!r}")
+    days = config["NOTIFICATION_RETENTION_DAYS"]
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 3650:
+        raise ConfigError(f"LMS_NOTIFICATION_RETENTION_DAYS must be a whole number from 1 to 3650, not {days!r}")
     _validate_xapi(config)
     from limits import parse_many  # Flask-Limiter's parser, imported only when an app's settings are checked
 

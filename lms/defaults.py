@@ -89,6 +89,9 @@ DEFAULTS: dict[str, Any] = {
     # the snapshot counted them; smaller ones count fast and are counted when the page opens. 0: every scope.
     "REPORT_SNAPSHOT_MIN_ENROLMENTS": 50_000,
     "API_RATE_LIMIT": "120 per minute",  # per API token
+    # Notifications (lms/notifications, README "Notifications"): read ones are deleted after this many days by the
+    # worker (unread ones stay).
+    "NOTIFICATION_RETENTION_DAYS": 90,
     # xAPI statements of learning events, kept in an outbox (lms.xapi) and sent by the task worker to a Learning
     # Record Store. Off: nothing is recorded for the LRS (`lms xapi replay --since` builds what was missed).
     "XAPI_ENABLED": False,

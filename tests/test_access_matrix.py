@@ -26,10 +26,15 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from sqlalchemy import select
 
+from lms import events
 from lms.accounts import services
 from lms.accounts.models import Role
+from lms.db import utcnow
+from lms.events import Notice
 from lms.extensions import db
+from lms.notifications.models import Notification
 from tests import factories
 from tests.conftest import post_form
 
@@ -130,6 +135,19 @@ CASES = [
     Case("calendar.create", "POST", "/account/calendar-feed", signed_in(200)),  # the page that shows it once
     Case("calendar.rotate", "POST", "/account/calendar-feed/rotate", signed_in(404)),  # no feed to rotate
     Case("calendar.revoke", "POST", "/account/calendar-feed/revoke", signed_in(404)),
+    # --- notifications: everyone signed in has an inbox; the notification in the data is the learner's, so
+    # everyone else is told it does not exist ---
+    Case("notifications.index", "GET", "/notifications/", signed_in(200)),
+    Case("notifications.index", "GET", "/notifications/?page=9", signed_in(200)),
+    Case("notifications.read_all", "POST", "/notifications/read-all", signed_in(Redirect("/notifications/"))),
+    Case("notifications.read", "POST", "/notifications/{notice}/read",
+         (LOGIN, Redirect("/notifications/"), 404, 404, 404, 404)),
+    Case("notifications.read", "POST", "/notifications/{missing}/read", signed_in(404)),
+    Case("notifications.open_item", "POST", "/notifications/{notice}/open",
+         (LOGIN, Redirect("/certificates/"), 404, 404, 404, 404)),
+    Case("notifications.open_item", "POST", "/notifications/{missing}/open", signed_in(404)),
+    Case("notifications.settings", "GET", "/notifications/settings", signed_in(200)),
+    Case("notifications.settings", "POST", "/notifications/settings", signed_in(400)),  # empty form
     # --- password reset: public, the link is what grants access ---
     Case("accounts.forgot_password", "GET", "/password/forgot", everyone(200)),
     Case("accounts.forgot_password", "POST", "/password/forgot", everyone(400)),  # no email
@@ -317,6 +335,9 @@ PROGRAMME = {
     "GET /reports/api-tokens": 200,
     "POST /reports/api-tokens": 400,
     "POST /reports/api-tokens/999999/revoke": 404,
+    # the learner's notification is not theirs
+    "POST /notifications/{notice}/read": 404,
+    "POST /notifications/{notice}/open": 404,
 }
 
 
@@ -378,6 +399,11 @@ def build_world(app) -> dict:
         people["peer"].manager_id = people["manager"].id
         db.session.commit()
         ids = {name: person.id for name, person in people.items()}
+        # One notification, the learner's (it leads to My certificates).
+        events.publish(events.NOTICE, Notice(kind="certificate_issued", recipient_ids=(ids["learner"],),
+                                             at=utcnow(), key="matrix"))
+        db.session.commit()
+        ids["notice"] = db.session.scalar(select(Notification.id))
         emails = {name: person.email for name, person in people.items()}
         tokens: list[str] = []
         services.request_password_reset(

@@ -37,6 +37,9 @@ LAYERS = {
     "admin": 8,
     # calendar feeds: each person's due dates (assignments' standing) as iCalendar; the account page links to it.
     "calendar": 8,
+    # notifications deliver lms.events.Notice: they read users, courses, certificates and assignments (for the
+    # texts and links); the domains that publish reach them only through lms.events, never by import.
+    "notifications": 8,
     # exports and api read the reports' queries, rows and filters (and certificates, learning below them).
     "reports": 9, "exports": 9, "api": 9,
     # line managers' "My team": reads assignments, certificates and the reports' tree and labels, as reports do;

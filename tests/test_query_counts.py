@@ -14,11 +14,15 @@ The calendar feed, fetched with no session, reads FEED_BUDGET statements whether
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from sqlalchemy import event, select
 
-from lms.accounts.models import Role
-from lms.courses.models import Lesson
+from lms import events
+from lms.accounts.models import Role, User
+from lms.courses.models import Course, Lesson
+from lms.events import Notice
 from lms.extensions import db
 from tests.courses.builders import write_course
 from tests.courses.conftest import courses_root  # noqa: F401 - fixture used below
@@ -31,7 +35,7 @@ LEARNER_PAGES = ("/my-learning", "/courses/", "/courses/ai-basics", "/courses/ai
 PAGES = {
     "learner@demo.lms.kz": ["/my-learning", "/courses/", "/courses/ai-basics", "/courses/ai-basics/lessons/{lesson}",
                             "/courses/ai-basics/quiz", "/certificates/", "/courses/ai-basics/ask", "/ai/notice",
-                            "/ai/systems"],
+                            "/ai/systems", "/notifications/", "/notifications/settings"],
     "hr@demo.lms.kz": ["/reports/", "/reports/learners", "/reports/overdue", "/reports/exports", "/reports/api-tokens",
                        "/agencies/", "/approvals/"],
     "admin@demo.lms.kz": ["/reports/", "/reports/?agency=MDAI", "/admin/users/", "/admin/content/", "/admin/ai-log/"],
@@ -57,6 +61,7 @@ def _statements_per_page(app, make_client, courses_root, learners: int,  # noqa:
     assert result.exit_code == 0, result.output
     with app.app_context():
         lesson = db.session.scalar(select(Lesson.key).order_by(Lesson.position).limit(1))
+        _notify_learner(learners // 20)  # the inbox grows with the data too: 3 and 30 notifications
     counts: dict[str, int] = {}
     seen = [0]
 
@@ -90,6 +95,17 @@ def _statements_per_page(app, make_client, courses_root, learners: int,  # noqa:
             if queries is not None:
                 queries[f"{email} {template}"] = seen[0] - begins[0]
     return counts
+
+
+def _notify_learner(count: int) -> None:
+    """Deliver `count` notices about the course to the demo learner (through lms.events, as the domains do)."""
+    learner = db.session.scalar(select(User.id).where(User.email == "learner@demo.lms.kz"))
+    course = db.session.scalar(select(Course.id).where(Course.key == "ai-basics"))
+    for n in range(count):
+        events.publish(events.NOTICE, Notice(kind="assigned", recipient_ids=(learner,), course_id=course,
+                                             at=datetime(2026, 2, 1, tzinfo=UTC) + timedelta(hours=n),
+                                             params={"due_at": "2026-03-31"}, key=f"counts:{n}"))
+    db.session.commit()
 
 
 @pytest.fixture

@@ -17,7 +17,8 @@ def test_the_exports_reports_and_ai_tasks_are_registered_with_the_queue(app):
     assert set(handles) == set(tasks.registered())
     periodic = {name for name, handle in handles.items() if issubclass(handle.task_class, PeriodicTask)}
     assert periodic == {"purge-exports", "report-snapshot", "directory-sync", "xapi-send", "purge-ai-log",
-                        "expire-approval-requests"}
+                        "expire-approval-requests",
+                        "purge-notifications", "certificate-expiry-notices", "send-outbox"}
     # The queue names each task after the module that registered it: the worker's log says whose it is.
     assert handles["export"].task_class.__module__ == "lms.exports.tasks"
 

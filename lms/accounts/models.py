@@ -57,6 +57,9 @@ class User(TimestampMixin, db.Model):
     #: The line manager (from the directory, a provider's claim, the employees CSV or People); never a cycle. People
     #: are deactivated, never deleted, so the reference needs no ON DELETE rule.
     manager_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    #: Unread notifications in the inbox, kept by lms.notifications in the transaction that delivers or reads them,
+    #: so that every page's header shows the count without a statement of its own.
+    unread_notifications: Mapped[int] = mapped_column(default=0, server_default="0")
 
     #: Whether someone active reports directly to this user (not a column): selected with the signed-in user by the
     #: sign-in check, so the "My team" menu item costs no statement; None when the user was loaded another way

@@ -78,6 +78,11 @@ def can_view_user(actor, target: User) -> bool:
     return is_hr(actor) and agencies.is_within(target.agency_id, actor.agency_id)
 
 
+def can_view_notification(user, notification) -> bool:
+    """May the user open this notification (mark it read, follow its link): only its recipient."""
+    return _signed_in(user) and notification.recipient_id == user.id
+
+
 def can_manage_user(actor, target: User) -> bool:
     """May `actor` edit, deactivate or reactivate `target` and send them a password link: admins anyone, HR officers
     the learners of their agency and below (not other HR officers or admins); nobody manages themselves here."""

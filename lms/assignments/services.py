@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, and_, bindparam, exists, func, or_, select
 
+from lms import events
 from lms.accounts import policy
 from lms.accounts.models import User
 from lms.agencies import services as agencies
@@ -21,6 +22,7 @@ from lms.assignments.models import Assignment, AssignmentUser, TargetKind
 from lms.courses.models import Course
 from lms.db import utcnow
 from lms.errors import DomainError
+from lms.events import Notice
 from lms.extensions import db
 from lms.learning.models import CourseCompletion, Enrollment, EnrollmentSource, Verb
 from lms.learning.services import enroll_many, record
@@ -99,8 +101,31 @@ def create_assignment(data: NewAssignment, *, actor: User, now: datetime) -> Ass
                     "include_subagencies": data.include_subagencies, "position": assignment.position,
                     "users": [user.id for user in data.users], "due_at": data.due_at.isoformat(),
                     "recurrence_months": data.recurrence_months})
-    enrol_assignees(assignment, now=now, actor=actor)
+    enrol_assignees(assignment, now=now, actor=actor, notify=False)
+    _tell_assignees(assignment, _assignees_query(assignment, User.id), now=now)
     return assignment
+
+
+def _tell_assignees(assignment: Assignment, people, *, now: datetime) -> None:
+    """Publish the "assigned" notice to those of `people` (a SELECT of user ids, or a list of them) who have not
+    completed the course as the assignment asks, with their own due date (a recurring one: a period after their last
+    completion). One statement per 500 listed ids."""
+    latest = (select(func.max(CourseCompletion.completed_at))
+              .where(CourseCompletion.user_id == User.id, CourseCompletion.course_id == assignment.course_id)
+              .correlate(User).scalar_subquery())
+    groups = [people.correlate(None)] if not isinstance(people, list) \
+        else [people[i:i + 500] for i in range(0, len(people), 500)]
+    rows = [row for group in groups for row in db.session.execute(select(User.id, latest).where(User.id.in_(group)))]
+    by_due: dict[datetime, list[int]] = {}
+    for user_id, completed_at in rows:
+        status = assignment_status(assignment, aware(completed_at), now)
+        if status.completed_at is None:
+            by_due.setdefault(status.due_at, []).append(user_id)
+    for due_at, user_ids in sorted(by_due.items()):
+        events.publish(events.NOTICE, Notice(
+            kind="assigned", recipient_ids=tuple(user_ids), at=now, course_id=assignment.course_id,
+            params={"due_at": due_at.isoformat(), "assignment_id": assignment.id},
+            key=f"assignment:{assignment.id}:assigned"))
 
 
 @functools.cache
@@ -260,21 +285,32 @@ def list_assignees(assignment: Assignment) -> list[User]:
     return list(db.session.scalars(_assignees_query(assignment, User).order_by(User.full_name)))
 
 
-def enrol_assignees(assignment: Assignment, *, now: datetime, actor: User | None = None) -> int:
+def enrol_assignees(assignment: Assignment, *, now: datetime, actor: User | None = None, notify: bool = True) -> int:
     """Enrol everyone the assignment applies to now and who is not enrolled in its course yet (an assignment is the
-    enrolment: the learner starts at the first lesson, and reports count them from today). Returns how many were
-    enrolled; flush only."""
+    enrolment: the learner starts at the first lesson, and reports count them from today), and tell them (the
+    "assigned" notice) unless `notify` is false. Returns how many were enrolled; flush only."""
     missing = _assignees_query(assignment, User.id).where(~exists().where(
         Enrollment.user_id == User.id, Enrollment.course_id == assignment.course_id))
-    return len(enroll_many(list(db.session.scalars(missing)), assignment.course, now=now,
-                           source=EnrollmentSource.ASSIGNMENT, actor=actor))
+    enrolled = enroll_many(list(db.session.scalars(missing)), assignment.course, now=now,
+                           source=EnrollmentSource.ASSIGNMENT, actor=actor)
+    if notify and enrolled:
+        _tell_assignees(assignment, enrolled, now=now)
+    return len(enrolled)
 
 
 def enrol_in_assigned_courses(user: User, *, now: datetime) -> int:
-    """Enrol `user` in every live course assigned to them and not enrolled yet (a person just created or moved);
-    returns how many. Flush only."""
-    return sum(len(enroll_many([user.id], item.course, now=now, source=EnrollmentSource.ASSIGNMENT))
-               for item in list_assigned_courses(user, now=now))
+    """Enrol `user` in every live course assigned to them and not enrolled yet (a person just created or moved),
+    telling them of each (the "assigned" notice); returns how many. Flush only."""
+    count = 0
+    for item in list_assigned_courses(user, now=now):
+        if enroll_many([user.id], item.course, now=now, source=EnrollmentSource.ASSIGNMENT):
+            count += 1
+            if item.completed_at is None:
+                events.publish(events.NOTICE, Notice(
+                    kind="assigned", recipient_ids=(user.id,), at=now, course_id=item.course.id,
+                    params={"due_at": item.due_at.isoformat()},
+                    key=f"course:{item.course.id}:assigned:{item.due_at.date().isoformat()}"))
+    return count
 
 
 def enrol_new_assignees(*, now: datetime) -> int:

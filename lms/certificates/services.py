@@ -11,14 +11,16 @@ import secrets
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 
+from lms import events
 from lms.accounts.models import User
 from lms.agencies.services import list_ancestors
 from lms.certificates import serials
@@ -26,6 +28,7 @@ from lms.certificates.document import CertificateData
 from lms.certificates.models import Certificate
 from lms.courses.models import Course
 from lms.errors import DomainError
+from lms.events import Notice
 from lms.extensions import db
 from lms.i18n import localized
 from lms.learning import standing
@@ -87,6 +90,9 @@ def _new_certificate(user: User, course: Course, completion: CourseCompletion, *
                              expires_at=certificate.expires_at)
     record(Verb.CERTIFICATE_ISSUED, user_id=user.id, at=now, course=course, content_version=completion.course_version,
            details={"serial": certificate.serial})
+    events.publish(events.NOTICE, Notice(
+        kind="certificate_issued", recipient_ids=(user.id,), at=now, course_id=course.id,
+        params={"serial": certificate.serial}, key=f"certificate:{certificate.id}:issued"))
     return certificate
 
 
@@ -105,6 +111,31 @@ def _draw_status_index() -> int:
     from lms.certificates.status_list import LIST_LENGTH
 
     return secrets.randbelow(LIST_LENGTH)
+
+
+#: Holders are told this long before a certificate expires.
+EXPIRY_NOTICE = timedelta(days=30)
+
+
+def notify_expiring(*, now: datetime) -> int:
+    """Tell the holder of each valid certificate that expires within EXPIRY_NOTICE (and that no later certificate of
+    theirs for the same course outlasts) that it expires soon, once per certificate; return how many. Flush only."""
+    later = aliased(Certificate)
+    outlasted = exists().where(later.user_id == Certificate.user_id, later.course_id == Certificate.course_id,
+                               later.id != Certificate.id, later.revoked_at.is_(None),
+                               or_(later.expires_at.is_(None), later.expires_at > Certificate.expires_at))
+    due = db.session.scalars(select(Certificate).where(
+        Certificate.revoked_at.is_(None), Certificate.expiry_notified_at.is_(None),
+        Certificate.expires_at > now, Certificate.expires_at <= now + EXPIRY_NOTICE, ~outlasted)
+        .order_by(Certificate.id)).all()
+    for certificate in due:
+        certificate.expiry_notified_at = now
+        events.publish(events.NOTICE, Notice(
+            kind="certificate_expiring", recipient_ids=(certificate.user_id,), at=now, course_id=certificate.course_id,
+            params={"serial": certificate.serial, "expires_at": certificate.expires_at.isoformat()},
+            key=f"certificate:{certificate.id}:expiring"))
+    db.session.flush()
+    return len(due)
 
 
 def get_by_serial(text: str) -> Certificate | None:

@@ -17,8 +17,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 
 from lms.accounts import policy
+from lms import events
 from lms.accounts.models import User
 from lms.audit.services import audit
+from lms.db import begin_write
+from lms.events import Notice
 from lms.exports.files import write_csv, write_xlsx
 from lms.exports.models import ExportFormat, ExportJob, ExportStatus
 from lms.exports.team_files import write_team_csv, write_team_xlsx
@@ -115,6 +118,7 @@ def run_export(job_id: int, *, export_dir: Path, hours: int, now: Callable[[], d
     if job is None or job.status != ExportStatus.QUEUED:
         return None if job is None else job.status
     user, token, fmt, params = db.session.get(User, job.user_id), job.token, job.format, dict(job.filters)
+    requested_at = job.created_at
 
     def set_state(**values) -> None:
         with db.engine.begin() as connection:
@@ -150,12 +154,28 @@ def run_export(job_id: int, *, export_dir: Path, hours: int, now: Callable[[], d
         finished = now()
         set_state(status=ExportStatus.DONE, rows_done=count, rows_total=count, file_name=name, finished_at=finished,
                   expires_at=finished + timedelta(hours=hours))
+        _tell_requester(job_id, user, token, fmt, requested_at, status=ExportStatus.DONE, at=finished,
+                        expires_at=finished + timedelta(hours=hours))
         return ExportStatus.DONE
     except Exception as exc:  # a failed export is reported to its requester, never lost silently
         log.exception("export %s failed", job_id)
         db.session.rollback()
-        set_state(status=ExportStatus.FAILED, error=type(exc).__name__, finished_at=now())
+        finished = now()
+        set_state(status=ExportStatus.FAILED, error=type(exc).__name__, finished_at=finished)
+        _tell_requester(job_id, user, token, fmt, requested_at, status=ExportStatus.FAILED, at=finished)
         return ExportStatus.FAILED
+
+
+def _tell_requester(job_id: int, user: User | None, token: str, fmt: str, requested_at: datetime, *, status: str,
+                    at: datetime, expires_at: datetime | None = None) -> None:
+    """Publish the "export_ready" notice of a finished job to whoever asked for it (in the task's transaction)."""
+    if user is None:
+        return
+    begin_write(db.session)
+    events.publish(events.NOTICE, Notice(
+        kind="export_ready", recipient_ids=(user.id,), at=at, key=f"export:{job_id}",
+        params={"token": token, "format": fmt, "status": str(status), "requested_at": requested_at.isoformat(),
+                "expires_at": expires_at.isoformat() if expires_at else None}))
 
 
 def download_name(job: ExportJob, *, timezone: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from email.message import EmailMessage
 from typing import Any
 
@@ -23,6 +23,14 @@ def queue_email(recipient: str, subject: str, body: str) -> OutboxMessage:
     db.session.add(message)
     db.session.flush()
     return message
+
+
+def queue_emails(messages: Iterable[tuple[str, str, str]]) -> int:
+    """Add pending messages, each (recipient, subject, body), to the outbox in one flush; return how many."""
+    rows = [OutboxMessage(recipient=recipient, subject=subject, body=body) for recipient, subject, body in messages]
+    db.session.add_all(rows)
+    db.session.flush()
+    return len(rows)
 
 
 def deliver(message: OutboxMessage, config: Mapping[str, Any]) -> bool:

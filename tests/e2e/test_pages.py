@@ -69,6 +69,7 @@ def test_learner_pages(server, as_role, checker):
         "dashboard": "/my-learning", "catalogue": "/courses/", "course": f"/courses/{COURSE}", "lesson": lesson,
         "lesson-scorm": f"/courses/{SCORM_COURSE}/lessons/error-hunt",
         "quiz": f"/courses/{COURSE}/quiz", "quiz-attempt": attempt, "account": "/account",
+        "notifications": "/notifications/", "notification-settings": "/notifications/settings",
     })
     page.goto(attempt)
     fill_quiz(page, page.locator("html").get_attribute("lang"), right=True)

@@ -16,6 +16,8 @@ from lms.exports import jobs
 from lms.exports.files import export_dir
 from lms.exports.models import ExportJob
 from lms.extensions import db
+from lms.mail.models import OutboxMessage
+from lms.notifications.models import Notification
 from lms.reports.filters import parse_filters
 from tests.conftest import csrf_token
 from tests.reports import builders as b
@@ -286,3 +288,36 @@ def test_the_download_is_named_for_when_it_was_requested_in_the_platform_time_zo
         assert jobs.download_name(job, timezone="UTC") == "report-20250106-2030.xlsx"
     response = download(client, token)
     assert 'filename=report-20250107-0130.xlsx' in response.headers["Content-Disposition"]
+
+
+def test_a_finished_export_is_in_the_requesters_inbox_and_leads_to_its_page(world, app):
+    client = b.signed_in(app, "hr-root@example.kz")
+    token = exported(client)
+    with app.app_context():
+        [notice] = db.session.scalars(select(Notification).where(Notification.kind == "export_ready"))
+        assert notice.params["token"] == token and notice.params["status"] == "done"
+        assert notice.recipient_id == b.person("hr-root@example.kz").id
+        # In the app only by default: the requester is usually on the export page already.
+        assert db.session.scalars(select(OutboxMessage.subject).where(
+            OutboxMessage.subject.contains("export"))).all() == []
+        notice_id = notice.id
+    html = client.get("/notifications/").get_data(as_text=True)
+    assert "Your report export is ready" in html
+    opened = client.post(f"/notifications/{notice_id}/open", data={"csrf_token": csrf_token(client, "/notifications/")})
+    assert (opened.status_code, opened.headers["Location"]) == (303, f"/reports/exports/{token}")
+
+
+def test_a_failed_export_is_told_of_too(offices, app, tmp_path):
+    with app.app_context():
+        hr = b.person("hr-root@example.kz")
+        job = jobs.request_export(hr, parse_filters({"agency": "MID"}, actor=hr), "csv", locale="en", now=utcnow())
+        db.session.commit()
+        job_id = job.id
+        hr.agency = b.agency("OTHER")  # out of scope when the job runs
+        db.session.commit()
+    with app.app_context():
+        assert jobs.run_export(job_id, export_dir=tmp_path / "exports", hours=24, now=utcnow) == "failed"
+        db.session.commit()
+    with app.app_context():
+        [notice] = db.session.scalars(select(Notification).where(Notification.kind == "export_ready"))
+        assert notice.params["status"] == "failed"
