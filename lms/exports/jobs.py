@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 
-from lms.accounts import policy
 from lms import events
+from lms.accounts import policy
 from lms.accounts.models import User
 from lms.audit.services import audit
 from lms.db import begin_write
