@@ -57,10 +57,15 @@ def _open_lesson(context, course: str, lesson: str):
     """A new tab on the lesson page, with the package's frame (content origin) ready; returns (page, frame)."""
     page = context.new_page()
     page.goto(f"/courses/{course}/lessons/{lesson}")
+    return (page, *_ready(page))
+
+
+def _ready(page):
+    """The package's frame on `page` (content origin) once it says it is ready: (frame locator, frame)."""
     sco = page.frame_locator("iframe.scorm-frame").frame_locator("iframe")
     sco.locator("#state").filter(has_text="ready").wait_for()
     frame = next(f for f in page.frames if "/scorm-content/files/" in f.url)
-    return page, sco, frame
+    return sco, frame
 
 
 def _attempt(srv: Server, course: str):
@@ -96,10 +101,11 @@ def test_a_package_plays_resumes_after_the_tab_is_closed_and_completes_the_cours
     page.goto(f"/courses/{course}")
     page.locator(f"form[action$='/courses/{course}/enroll'] button").click()
     page.wait_for_url(f"**/courses/{course}/lessons/{lesson}")
-    page.close()
 
-    # First visit: a fresh start, from the content origin, with none of the site's cookies.
-    page, sco, frame = _open_lesson(context, course, lesson)
+    # First visit (enrolling opens the lesson): a fresh start, from the content origin, with none of the site's
+    # cookies. (Closing this tab before the package is ready would already make an attempt: the next launch would
+    # then rightly say entry "" instead of ab-initio.)
+    sco, frame = _ready(page)
     content_origin = scorm_server.env["LMS_SCORM_CONTENT_ORIGIN"]
     assert frame.url.startswith(content_origin + "/scorm-content/files/")
     assert urlsplit(page.url).netloc != urlsplit(frame.url).netloc
