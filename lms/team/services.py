@@ -211,8 +211,8 @@ def get_team_page(filters: TeamFilters, *, now: datetime, page: int = 1, page_si
     rows = _rows(queries.enrolments(ids, course_id=query.course_id), queries.due_rows(query.due, ids), catalogue,
                  now=now)
     return TeamPage(filters=filters, people=people, overdue=overdue, expiring=expiring,
-                    members=_members(shown, rows, query.tree, _pending(ids, now=now)), page=page, has_next=len(found) > page_size,
-                    courses=catalogue.choices())
+                    members=_members(shown, rows, query.tree, _pending(ids, now=now)), page=page,
+                    has_next=len(found) > page_size, courses=catalogue.choices())
 
 
 @dataclass(frozen=True)

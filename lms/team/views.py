@@ -59,8 +59,8 @@ def index():
     team = services.get_team_page(filters, now=now, page=page)
     waiting = approval_queries.count_open_for(current_user, now=now)
     return render_template("team/index.html", team=team, filters=filters, params=filters.to_params(), now=now,
-                           waiting=waiting, expiring_days=queries.EXPIRING_DAYS, export_form=TeamExportForm.for_filters(filters),
-                           **_labels())
+                           waiting=waiting, expiring_days=queries.EXPIRING_DAYS,
+                           export_form=TeamExportForm.for_filters(filters), **_labels())
 
 
 @bp.get("/people/<int:user_id>")
