@@ -112,3 +112,18 @@ def test_the_request_marks_are_translated(app, requests, locale, mark, count):
     html = get(client, "/team/")
     assert mark in member(html, "Yerlan Late")
     assert waiting(html) == f"/approvals/|{count}"
+
+
+def test_an_hr_officer_with_a_team_finds_my_team_and_requests_in_one_menu(app, requests):
+    with app.app_context():
+        b.person("outsider@example.kz").manager_id = b.person("hr-root@example.kz").id
+        db.session.commit()
+    nav = get(b.signed_in(app, "hr-root@example.kz"), "/team/").split('<nav class="site-nav"', 1)[1]
+    nav = nav.split("</nav>", 1)[0]
+    menu = nav.split('<li class="nav-menu">', 1)[1].split("</details>", 1)[0]
+    assert '<summary aria-current="true">My team</summary>' in menu
+    assert re.findall(r'<a href="([^"]+)"', menu) == ["/team/", "/approvals/"]
+    assert nav.count('href="/approvals/"') == 1 and nav.count('href="/team/"') == 1
+    # A manager without HR tools keeps the two plain links.
+    nav = get(b.signed_in(app, "boss@example.kz"), "/team/").split('<nav class="site-nav"', 1)[1].split("</nav>")[0]
+    assert "nav-menu" not in nav and 'href="/team/"' in nav and 'href="/approvals/"' in nav
