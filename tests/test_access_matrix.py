@@ -356,7 +356,7 @@ MANAGER = {
     "GET /reports/exports": 200,
     "GET /reports/exports/0123456789abcdef": 404,
     "GET /reports/exports/0123456789abcdef/download": 404,
-    # the learner's notification is not theirs either
+    # someone else's (the learner's) notification
     "POST /notifications/{notice}/read": 404,
     "POST /notifications/{notice}/open": 404,
 }
