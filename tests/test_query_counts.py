@@ -204,9 +204,11 @@ TEAM_BUDGET = 12
 
 def _build_team(reports: int) -> None:
     """A manager with `reports` direct reports, each with a report of their own, enrolled in three courses in mixed
-    states, two assignments by name (one overdue) over all of them."""
+    states, two assignments by name (one overdue) over all of them, and enrolment requests for team-d (which needs
+    approval): each report's waits for the manager, each deep report's was declined by their own manager."""
     from datetime import timedelta
 
+    from lms.approvals import services as approvals
     from lms.db import utcnow
     from tests.reports import builders as b
 
@@ -225,6 +227,11 @@ def _build_team(reports: int) -> None:
         b.enrol(deep, "team-c", at=start, lessons=1, commit=False)
     b.assign("team-b", by=hr, users=tuple(people), due=now - timedelta(days=3), created=start, commit=False)
     b.assign("team-c", by=hr, users=tuple(people), due=now + timedelta(days=20), created=start, commit=False)
+    course = b.course("team-d")
+    for person in people:
+        request, _made = approvals.request_enrollment(person, course, now=now - timedelta(days=1), days=14)
+        if person.email.startswith("deep"):
+            approvals.decline_request(request, actor=person.manager, now=now - timedelta(hours=1), reason="Later")
     db.session.commit()
 
 
@@ -262,6 +269,7 @@ def _team_statements(app, courses_root, reports: int) -> dict[str, int]:  # noqa
 def test_team_pages_take_the_same_statements_for_3_and_30_reports(app, courses_root):  # noqa: F811
     for key in ("team-a", "team-b", "team-c"):
         write_course(courses_root / key, course_id=key, quiz=key == "team-c")
+    write_course(courses_root / "team-d", course_id="team-d", quiz=False, enrollment_approval=True)
     small = _team_statements(app, courses_root, 3)
     large = _team_statements(app, courses_root, 30)
     assert large == small

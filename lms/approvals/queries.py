@@ -131,3 +131,23 @@ def count_by_course(agency_ids: list[int] | None, *, now: datetime, course_id: i
                               .join(counts, counts.c.course_id == Course.id)
                               .where(or_(counts.c.pending > 0, counts.c.declined > 0)).order_by(Course.key))
     return [CourseRequestCounts(course, pending or 0, declined or 0) for course, pending, declined in rows]
+
+
+def count_open_for(actor: User, *, now: datetime) -> int:
+    """How many open requests `actor` may decide (as on their Requests page). One statement."""
+    learner = aliased(User)
+    query = (select(func.count()).select_from(EnrollmentRequest)
+             .join(learner, learner.id == EnrollmentRequest.user_id)
+             .where(_decidable_by(actor, learner), _open(now)))
+    return db.session.scalar(query) or 0
+
+
+def list_open_of_people(user_ids: list[int], *, now: datetime) -> list[tuple[int, Course]]:
+    """(user_id, course) of the open requests of `user_ids`, by course key: what My team marks as waiting for a
+    decision. One statement (none without people)."""
+    if not user_ids:
+        return []
+    query = (select(EnrollmentRequest.user_id, Course).join(Course, Course.id == EnrollmentRequest.course_id)
+             .where(EnrollmentRequest.user_id.in_(list(user_ids)), _open(now))
+             .order_by(EnrollmentRequest.user_id, Course.key))
+    return [(user_id, course) for user_id, course in db.session.execute(query)]

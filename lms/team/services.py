@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from lms.accounts.models import User
+from lms.approvals import queries as approval_queries
 from lms.certificates.models import CertificateStatus
 from lms.courses.models import Course, Lesson
 from lms.extensions import db
@@ -94,6 +95,8 @@ class TeamMember:
     agency: Node | None
     manager_name: str | None
     rows: list[TeamRow] = field(default_factory=list)
+    #: Courses they asked to enrol in whose request waits for a decision (lms.approvals).
+    pending_requests: list[Course] = field(default_factory=list)
 
     @property
     def overdue(self) -> int:
@@ -166,9 +169,19 @@ def _row(catalogue: Catalogue, course_id: int, assigned, *, now: datetime, enrol
                    certificate_expires_at=expires_at)
 
 
-def _members(people_rows, rows: dict[int, list[TeamRow]], tree: AgencyTree) -> list[TeamMember]:
+def _members(people_rows, rows: dict[int, list[TeamRow]], tree: AgencyTree,
+             pending: dict[int, list[Course]] | None = None) -> list[TeamMember]:
+    pending = pending or {}
     return [TeamMember(r.id, r.full_name, r.email, r.position or "", tree.nodes.get(r.agency_id), r.manager_name,
-                       rows.get(r.id, [])) for r in people_rows]
+                       rows.get(r.id, []), pending.get(r.id, [])) for r in people_rows]
+
+
+def _pending(user_ids: list[int], *, now: datetime) -> dict[int, list[Course]]:
+    """The courses each of `user_ids` waits to be approved for; one statement (none without people)."""
+    pending: dict[int, list[Course]] = {}
+    for user_id, course in approval_queries.list_open_of_people(user_ids, now=now):
+        pending.setdefault(user_id, []).append(course)
+    return pending
 
 
 @dataclass
@@ -198,8 +211,8 @@ def get_team_page(filters: TeamFilters, *, now: datetime, page: int = 1, page_si
     rows = _rows(queries.enrolments(ids, course_id=query.course_id), queries.due_rows(query.due, ids), catalogue,
                  now=now)
     return TeamPage(filters=filters, people=people, overdue=overdue, expiring=expiring,
-                    members=_members(shown, rows, query.tree), page=page, has_next=len(found) > page_size,
-                    courses=catalogue.choices())
+                    members=_members(shown, rows, query.tree, _pending(ids, now=now)), page=page,
+                    has_next=len(found) > page_size, courses=catalogue.choices())
 
 
 @dataclass(frozen=True)
@@ -221,6 +234,8 @@ class MemberRecord:
 
     person: TeamMember
     attempts: list[QuizResult]
+    #: Their enrolment requests, newest first, whatever their status (lms.approvals.queries.RequestRow).
+    requests: list[approval_queries.RequestRow] = field(default_factory=list)
 
     @property
     def overdue_rows(self) -> list[TeamRow]:
@@ -229,8 +244,8 @@ class MemberRecord:
 
 
 def get_member_record(target: User, *, manager_id: int, now: datetime) -> MemberRecord:
-    """`target`'s courses (as on My team, every course) and quiz results, for their manager `manager_id` (whose
-    right to see them the caller has checked); a fixed number of statements."""
+    """`target`'s courses (as on My team, every course), quiz results and enrolment requests, for their manager
+    `manager_id` (whose right to see them the caller has checked); a fixed number of statements."""
     catalogue = Catalogue.load()
     query = _Query(TeamFilters(manager_id=manager_id, chain=True), now)
     found = queries.people_page(query.people.where(User.id == target.id), limit=1)
@@ -247,7 +262,8 @@ def get_member_record(target: User, *, manager_id: int, now: datetime) -> Member
         person=person[0] if person else TeamMember(target.id, target.full_name, target.email, target.position or "",
                                                    query.tree.nodes.get(target.agency_id), None),
         attempts=[QuizResult(catalogue.courses[a.course_id], a.number, aware(a.submitted_at), a.score_percent,
-                             bool(a.passed), a.status == AttemptStatus.EXPIRED) for a in attempts])
+                             bool(a.passed), a.status == AttemptStatus.EXPIRED) for a in attempts],
+        requests=approval_queries.list_requests_of(target))
 
 
 @dataclass

@@ -11,6 +11,7 @@ from sqlalchemy.orm import lazyload
 
 from lms.accounts import policy
 from lms.accounts.models import User
+from lms.approvals import queries as approval_queries
 from lms.db import utcnow
 from lms.errors import render_error
 from lms.exports import jobs
@@ -56,9 +57,10 @@ def index():
     page = max(1, request.args.get("page", 1, type=int))
     now = utcnow()
     team = services.get_team_page(filters, now=now, page=page)
+    waiting = approval_queries.count_open_for(current_user, now=now)
     return render_template("team/index.html", team=team, filters=filters, params=filters.to_params(), now=now,
-                           expiring_days=queries.EXPIRING_DAYS, export_form=TeamExportForm.for_filters(filters),
-                           **_labels())
+                           waiting=waiting, expiring_days=queries.EXPIRING_DAYS,
+                           export_form=TeamExportForm.for_filters(filters), **_labels())
 
 
 @bp.get("/people/<int:user_id>")
@@ -68,8 +70,9 @@ def person(user_id: int):
     target = db.session.get(User, user_id, options=[lazyload(User.role_rows)])
     if target is None or not policy.can_view_team_member(current_user, target):
         abort(404)
-    record = services.get_member_record(target, manager_id=current_user.id, now=utcnow())
-    return render_template("team/person.html", record=record, **_labels())
+    now = utcnow()
+    record = services.get_member_record(target, manager_id=current_user.id, now=now)
+    return render_template("team/person.html", record=record, now=now, **_labels())
 
 
 @bp.post("/export")

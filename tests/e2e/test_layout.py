@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import LOCALES, log_in, switch_language
+from tests.e2e.conftest import LOCALES, PASSWORD, log_in, switch_language
 from tests.e2e.helpers import COURSE, start_quiz
+from tests.e2e.test_pages import _assert_clean
 
 pytestmark = pytest.mark.e2e
 
@@ -90,12 +91,70 @@ def test_filter_controls_have_one_height_and_share_rows(at_1280, role, path, row
 @pytest.mark.parametrize("role", [None, "learner", "hr", "admin"])
 def test_header_and_navigation_each_fit_on_one_line(at_1280, role, locale):
     page = at_1280(role, locale, "/my-learning" if role else "/verify")
+    _assert_header_and_navigation_on_one_line(page, f"{locale} {role}")
+
+
+def _assert_header_and_navigation_on_one_line(page, label: str) -> None:
     items = boxes(page, ".site-nav .container > ul > li")
     assert len(items) >= 2
-    assert len({round(i["top"]) for i in items}) == 1, f"{locale} {role}: navigation on several lines: {items}"
+    assert len({round(i["top"]) for i in items}) == 1, f"{label}: navigation on several lines: {items}"
     assert all(i["lines"] == 1 for i in boxes(page, ".site-nav .container > ul > li > :is(a, details > summary)"))
     header = boxes(page, ".header-row > *")
-    assert len({round(h["top"] + h["height"] / 2) for h in header}) == 1, f"{locale} {role}: header wraps: {header}"
+    assert len({round(h["top"] + h["height"] / 2) for h in header}) == 1, f"{label}: header wraps: {header}"
+
+
+HR_MANAGER = ("layout-hr-manager@e2e.lms.kz", "Гүлжан Бақытжанқызы Сәрсенбаева")
+
+
+def _hr_officer_with_a_team(server) -> tuple[str, str]:
+    """An HR officer of MDAI who is also someone's line manager (made once per session), with an unread notice."""
+    from sqlalchemy import select
+
+    from lms.accounts.managers import set_manager
+    from lms.accounts.models import User
+    from lms.db import utcnow
+    from lms.extensions import db
+
+    email, name = HR_MANAGER
+    if email not in server.made:
+        server.lms("users", "create", "--email", email, "--name", name, "--agency", "MDAI-IT", "--position",
+                   "Руководитель управления персоналом", "--password", PASSWORD, "--role", "learner", "--role", "hr")
+        server.made.add(email)
+        report, _password = server.new_learner("layout-hr-report@e2e.lms.kz", "Ерболат Қайратұлы Нұрмағамбетов")
+        with server.app.app_context():
+            person = db.session.scalar(select(User).where(User.email == report))
+            boss = db.session.scalar(select(User).where(User.email == email))
+            set_manager(person, boss, actor=None, now=utcnow())
+            db.session.commit()
+    return email, PASSWORD
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_the_menu_of_an_hr_officer_who_is_also_a_line_manager_fits_on_one_line(server, new_context, checker, locale):
+    page = new_context(viewport=SIZE).new_page()
+    log_in(page, *_hr_officer_with_a_team(server))
+    switch_language(page, locale)
+    page.goto("/my-learning")
+    page.wait_for_load_state("load")
+    links = page.locator(".site-nav .container > ul > li > a")
+    hrefs = {links.nth(i).get_attribute("href") for i in range(links.count())}
+    assert {"/reports/", "/admin/users/", "/assignments/"} <= hrefs, hrefs
+    assert page.locator(".header-row .inbox-link .inbox-count").count() == 1  # the bell, with its unread count
+    _assert_header_and_navigation_on_one_line(page, f"{locale} hr+manager")
+    # My team and Requests share a disclosure menu, which opens from the keyboard without JavaScript.
+    menu = page.locator(".site-nav details", has=page.locator("a[href='/team/']"))
+    assert not menu.locator("ul").is_visible()
+    menu.locator("summary").focus()
+    page.keyboard.press("Enter")
+    team = menu.locator("ul a")
+    assert [team.nth(i).get_attribute("href") for i in range(team.count())] == ["/team/", "/approvals/"]
+    assert all(team.nth(i).is_visible() for i in range(team.count()))
+    team.first.click()
+    page.wait_for_url("**/team/")
+    assert menu.locator("summary[aria-current=true]").count() == 1
+    _assert_header_and_navigation_on_one_line(page, f"{locale} hr+manager on My team")
+    checker.check(page, "hr-manager-team", locale)
+    _assert_clean(checker)
 
 
 @pytest.mark.parametrize("locale", LOCALES)
