@@ -2,6 +2,8 @@
 
 Ceiling        GET /ceiling/<id> on the minimal Flask app (the framework ceiling)
 Reader         a signed-in learner reading: course page and lesson page
+FastCeiling, FastReader   the same two on locust's FastHttpUser (geventhttpclient): the same requests for a fraction
+               of the generator's CPU, so that on a 2-core machine more of it is left to the servers measured
 Learner        the learner mix: My learning, catalogue, course page, lesson page, mark complete, quiz start and submit
 SpikeLearner   quiz-deadline spike: each user takes accounts from a shared list and starts and submits the final
                quiz once per account; a user that finds the list empty stops (the others carry on), and the run
@@ -25,11 +27,12 @@ import os
 import random
 import re
 import time
+from http.cookiejar import Cookie
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import gevent
-from locust import HttpUser, between, constant, events, task
+from locust import FastHttpUser, HttpUser, between, constant, events, task
 from locust.exception import StopUser
 
 SESSIONS = json.loads(Path(os.environ["LOAD_SESSIONS"]).read_text()) if os.environ.get("LOAD_SESSIONS") else {}
@@ -46,6 +49,15 @@ def _signed_in(user: HttpUser, session: dict) -> None:
     user.client.cookies.clear()
     # The same domain and path as the server's Set-Cookie, so that a refreshed cookie replaces this one.
     user.client.cookies.set("lms_session", session["cookie"], domain=urlsplit(user.host).hostname, path="/")
+
+
+def _fast_signed_in(user: FastHttpUser, session: dict) -> None:
+    """The same cookie in a FastHttpUser's jar (a host-only cookie for path /, as the server sets it)."""
+    user.client.cookiejar.clear()
+    user.client.cookiejar.set_cookie(Cookie(
+        version=0, name="lms_session", value=session["cookie"], port=None, port_specified=False,
+        domain=urlsplit(user.host).hostname, domain_specified=False, domain_initial_dot=False, path="/",
+        path_specified=True, secure=False, expires=None, discard=True, comment=None, comment_url=None, rest={}))
 
 
 def _token(response) -> str | None:
@@ -78,6 +90,39 @@ class Reader(HttpUser):
     @task
     def lesson(self):
         self.client.get(f"/courses/{COURSE}/lessons/{random.choice(LESSONS)}", name="lesson page")
+
+
+class FastCeiling(FastHttpUser):
+    """The framework ceiling, driven by the lighter client."""
+
+    wait_time = constant(0)
+
+    @task
+    def page(self):
+        self.client.get(f"/ceiling/{random.randint(1, MAX_ID)}", name="ceiling")
+
+
+class FastReader(FastHttpUser):
+    """Course and lesson pages, driven by the lighter client."""
+
+    wait_time = constant(0)
+
+    def on_start(self):
+        _fast_signed_in(self, next(_learners))
+
+    def _page(self, path: str, name: str) -> None:
+        # A refused cookie would redirect to the sign-in page: count anything but 200 as an error.
+        with self.client.get(path, name=name, allow_redirects=False, catch_response=True) as response:
+            if response.status_code != 200:
+                response.failure(f"{response.status_code} {response.headers.get('Location', '')}")
+
+    @task
+    def course(self):
+        self._page(f"/courses/{COURSE}", "course page")
+
+    @task
+    def lesson(self):
+        self._page(f"/courses/{COURSE}/lessons/{random.choice(LESSONS)}", "lesson page")
 
 
 class Learner(HttpUser):

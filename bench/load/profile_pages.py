@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT / "bench" / "load"))
 from dataset import prepare  # noqa: E402
-from run import SECRET_KEY, prepare_accounts  # noqa: E402
+from run import NAME, SECRET_KEY, prepare_accounts  # noqa: E402
 
 
 def per_request(client, path: str, n: int, **kwargs) -> float:
@@ -43,7 +43,7 @@ def main() -> None:
     parser.add_argument("--course", default="ai-foundations")
     parser.add_argument("--profile", action="store_true")
     args = parser.parse_args()
-    url, _seconds = prepare(args.engine, args.learners, name="lms_bench_profile")
+    url, _seconds = prepare(args.engine, args.learners, name=f"{NAME}_profile")
     accounts = prepare_accounts(url, args.course)
     os.environ["LMS_DATABASE_URL"] = url
 
