@@ -9,7 +9,7 @@ LMS_BASE_URL ?= http://127.0.0.1:$(LMS_PORT)
 # loopback name, so that the browser keeps the site's cookies from it.
 LMS_CONTENT_PORT ?= $(shell expr $(LMS_PORT) + 1)
 LMS_SCORM_CONTENT_ORIGIN ?= http://localhost:$(LMS_CONTENT_PORT)
-export LMS_PORT LMS_BASE_URL LMS_SCORM_CONTENT_ORIGIN
+export LMS_PORT LMS_BASE_URL
 CONTENT_APP := $(BIN)/flask --app 'lms:create_content_app()' run --host 127.0.0.1 --port $(LMS_CONTENT_PORT) --no-reload
 # The programme-sized demo of `make run`: learners with months of history across a tree of agencies, added once
 # (a second run adds nothing); DEMO_LEARNERS=0 for the demo accounts alone.
@@ -51,6 +51,7 @@ run: install
 	$(LMS) $(DEMO_DATA)
 	@echo "Serving on http://127.0.0.1:$(LMS_PORT) (with a background worker for report exports and dashboard counts,"
 	@echo "and SCORM package content on $(LMS_SCORM_CONTENT_ORIGIN))"
+	export LMS_SCORM_CONTENT_ORIGIN='$(LMS_SCORM_CONTENT_ORIGIN)'; \
 	$(BIN)/huey_consumer lms.worker.huey --workers 2 --worker-type thread --quiet & worker=$$!; \
 	$(CONTENT_APP) & content=$$!; \
 	trap 'kill $$worker $$content 2>/dev/null' EXIT INT TERM; \
@@ -65,6 +66,7 @@ dev: install
 	$(LMS) db upgrade
 	$(LMS) courses sync
 	$(LMS) $(DEMO_DATA)
+	export LMS_SCORM_CONTENT_ORIGIN='$(LMS_SCORM_CONTENT_ORIGIN)'; \
 	$(BIN)/huey_consumer lms.worker.huey --workers 1 --worker-type thread --quiet & worker=$$!; \
 	$(CONTENT_APP) & content=$$!; \
 	trap 'kill $$worker $$content 2>/dev/null' EXIT INT TERM; \

@@ -26,6 +26,8 @@ from tests import factories
 #: Apps built by the tests, and the `lms` processes they start, read no instance/lms.toml of the checkout (a
 #: developer's own settings, e.g. from the README's sign-in walk-throughs): their instance folder is an empty one.
 os.environ["LMS_INSTANCE_PATH"] = tempfile.mkdtemp(prefix="lms-test-instance-")
+#: Nor the developer's shell settings of the dev server (make run's SCORM content origin): tests set what they need.
+os.environ.pop("LMS_SCORM_CONTENT_ORIGIN", None)
 lms.INSTANCE_PATH = Path(os.environ["LMS_INSTANCE_PATH"])
 atexit.register(shutil.rmtree, lms.INSTANCE_PATH, ignore_errors=True)
 
