@@ -43,6 +43,13 @@ def _page(status: int = 200, decline_errors: dict[int, list[str]] | None = None)
                            decline_errors=decline_errors or {}), status
 
 
+def _refused(exc):
+    """The Requests page again with the reason a closed request (or a retired course) cannot be decided: 409."""
+    db.session.rollback()
+    flash(str(exc.message), "error")
+    return _page(409)
+
+
 @bp.get("/approvals/")
 @login_required
 def index():
@@ -59,9 +66,7 @@ def approve(request_id: int):
     try:
         services.approve_request(found, actor=current_user, now=utcnow(), ip=request.remote_addr or "")
     except (services.RequestClosed, services.CourseRetired) as exc:
-        db.session.rollback()
-        flash(str(exc.message), "error")
-        return _page(409)
+        return _refused(exc)
     db.session.commit()
     flash(_("Approved: %(name)s is enrolled in the course.", name=name), "success")
     return redirect(url_for("approvals.index"), 303)
@@ -81,9 +86,7 @@ def decline(request_id: int):
         services.decline_request(found, actor=current_user, now=utcnow(), reason=form.reason.data or "",
                                  ip=request.remote_addr or "")
     except services.RequestClosed as exc:
-        db.session.rollback()
-        flash(str(exc.message), "error")
-        return _page(409)
+        return _refused(exc)
     db.session.commit()
     flash(_("Declined: %(name)s has been told.", name=name), "success")
     return redirect(url_for("approvals.index"), 303)
