@@ -726,3 +726,15 @@ def test_submitting_someone_elses_attempt_is_not_found_and_changes_nothing(app, 
     assert response.status_code == 404
     attempt = _attempt(app, attempt_id)
     assert (attempt.status, attempt.answers) == ("open", {})
+
+
+def test_a_score_just_under_the_pass_mark_is_not_shown_rounded_up_to_it(app, login_as, make_quiz_course):
+    key = make_quiz_course()
+    client, attempt_id = _learner_with_attempt(app, login_as, key)
+    _answer(client, attempt_id, WRONG)
+    with app.app_context():
+        db.session.get(QuizAttempt, attempt_id).score_percent = 69.5
+        db.session.commit()
+    html = _result_page(client, attempt_id)
+    assert "Score: 69% (pass mark 70%)." in html
+    assert "70% (pass mark" not in html
