@@ -158,6 +158,12 @@ def can_sign_in_with_password(user: User | None, *, email: str, password_sign_in
     return user is None or user.has_role(Role.ADMIN)
 
 
+def is_registration_open(*, self_registration: bool, password_sign_in: bool, has_domains: bool) -> bool:
+    """May people register themselves: self-registration is on, it has email domains, and password sign-in is on
+    (a registered account signs in with the password it chose, so it would have no way in otherwise)."""
+    return self_registration and password_sign_in and has_domains
+
+
 def can_unlink_identity(actor, target: User) -> bool:
     """May `actor` remove a link between `target` and an identity provider account: administrators only."""
     return is_admin(actor)

@@ -294,7 +294,9 @@ def reset_password(token: str):
 
 def _registration_open() -> dict[str, str]:
     domains = registration_domains(current_app.config)
-    if not current_app.config["SELF_REGISTRATION"] or not domains:
+    config = current_app.config
+    if not policy.is_registration_open(self_registration=config["SELF_REGISTRATION"],
+                                       password_sign_in=config["PASSWORD_SIGN_IN"], has_domains=bool(domains)):
         abort(404)
     return domains
 

@@ -181,3 +181,10 @@ def test_garbage_registration_link_redirects_to_the_registration_page(reg_client
     response = reg_client.get("/register/not-a-real-token")
     assert response.status_code == 302
     assert _location(response) == "/register"
+
+
+def test_registration_is_closed_while_password_sign_in_is_off(reg_app, reg_client, gov, monkeypatch):
+    monkeypatch.setitem(reg_app.config, "PASSWORD_SIGN_IN", False)
+    assert reg_client.get("/register").status_code == 404
+    assert "/register" not in reg_client.get("/login").get_data(as_text=True)
+    assert _outbox(reg_app) == []
