@@ -1,8 +1,8 @@
 """A course folder's files as found on disk: regular files only, read without following links.
 
 Every course file the loader reads (manifest, lessons, quiz, media) comes through a CourseFolder. Scanning it
-refuses symbolic links (wherever they point, used or not), devices, pipes and sockets, and folders on another
-file system (a mount point), so no path inside a course folder can lead out of it. Each file is then opened
+refuses symbolic links (wherever they point, used or not), hard links, devices, pipes and sockets, and folders on
+another file system (a mount point), so no path inside a course folder can lead out of it. Each file is then opened
 with O_NOFOLLOW and must still be the file the scan saw (same device and inode); a file swapped for a link or
 another file between the scan and the read is refused instead of read.
 """
@@ -132,6 +132,12 @@ class CourseFolder:
                                            "folder may not reach outside itself")
                     else:
                         pending.append((relative + "/", path))
+                elif stat.S_ISREG(info.st_mode) and info.st_nlink > 1:
+                    # A hard link is the same file under a second name, which may be anywhere on the file system
+                    # (the database, a key): like a symbolic link, it could lead out of the course folder.
+                    found.refused.add(relative)
+                    out.error(path, 1, f"{relative} is a hard link ({info.st_nlink} names for one file); a course "
+                                       "folder may hold only files of its own (copy the file instead)")
                 elif stat.S_ISREG(info.st_mode):
                     found.files[relative] = FileEntry(relative, path, info.st_size, info.st_dev, info.st_ino)
                 else:

@@ -100,6 +100,14 @@ def test_symlink_to_etc_passwd_used_by_a_lesson_is_refused(runner, courses_root,
     assert_error(runner, courses_root, link, 1, "is a symbolic link (to /etc/passwd)")
 
 
+def test_hard_link_to_a_file_outside_the_course_is_refused_even_when_unused(runner, tmp_path, courses_root, course_dir):
+    outside = tmp_path / "secret.pdf"
+    outside.write_bytes(b"%PDF-1.4 not for learners")
+    link = course_dir / "media" / "secret.pdf"
+    os.link(outside, link)
+    assert_error(runner, courses_root, link, 1, "media/secret.pdf is a hard link (2 names for one file)")
+
+
 def test_symlink_pointing_inside_the_course_is_refused_too(runner, courses_root, course_dir):
     link = course_dir / "media" / "copy.svg"
     link.symlink_to("diagram.svg")
@@ -147,12 +155,13 @@ def test_pipe_in_a_course_folder_is_refused_without_reading_it(runner, courses_r
     assert_error(runner, courses_root, pipe, 1, "is not a regular file")
 
 
-def test_hard_link_to_the_database_named_pdf_is_refused_by_its_content(runner, courses_root, course_dir,
-                                                                       database_file):
+def test_hard_link_to_the_database_listed_in_the_manifest_is_refused_once_at_the_link(runner, courses_root,
+                                                                                      course_dir, database_file):
     target = course_dir / "media" / "db.pdf"
     os.link(database_file, target)
     list_media(course_dir, "media/db.pdf")
-    assert_error(runner, courses_root, target, 1, "db.pdf is not a PDF file")
+    assert_error(runner, courses_root, target, 1, "db.pdf is a hard link")
+    assert [p.path for p in load_courses(courses_root).errors] == [target]  # neither "not a PDF" nor "missing"
 
 
 @pytest.mark.parametrize(("name", "kind"), [("photo.png", "PNG"), ("photo.jpg", "JPEG"), ("anim.gif", "GIF"),
