@@ -72,6 +72,8 @@ class SyncReport:
     updated: list[tuple[str, list[str]]] = field(default_factory=list)
     deactivated: list[str] = field(default_factory=list)
     reactivated: list[str] = field(default_factory=list)
+    #: Active in the directory but deactivated on the platform by a person: left deactivated.
+    kept_deactivated: list[str] = field(default_factory=list)
     managers_changed: int = 0
     problems: list[str] = field(default_factory=list)
     refused: MassDeactivationRefused | None = None
@@ -80,6 +82,7 @@ class SyncReport:
         """The figures the run's audit entry records."""
         return {"seen": self.seen, "created": len(self.created), "updated": len(self.updated),
                 "deactivated": len(self.deactivated), "reactivated": len(self.reactivated),
+                "kept_deactivated": len(self.kept_deactivated),
                 "managers_changed": self.managers_changed, "problems": len(self.problems)}
 
 
@@ -267,8 +270,11 @@ def sync_directory(settings: DirectorySettings, *, force: bool = False, now: dat
             set_user_active(user, False, actor=None, now=now, ip=ip)
             report.deactivated.append(user.email)
         elif not entry.disabled and not user.is_active:
-            set_user_active(user, True, actor=None, now=now, ip=ip)
-            report.reactivated.append(user.email)
+            if user.is_deactivated_by_hand:  # a person's decision outranks the directory's "active"
+                report.kept_deactivated.append(user.email)
+            else:
+                set_user_active(user, True, actor=None, now=now, ip=ip)
+                report.reactivated.append(user.email)
     for user in leaving:
         set_user_active(user, False, actor=None, now=now, ip=ip)
         report.deactivated.append(user.email)

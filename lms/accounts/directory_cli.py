@@ -40,7 +40,8 @@ def sync_command(dry_run: bool, force: bool, verbose: bool):
     prefix = "Would change" if dry_run else "Changed"
     counts = report.counts()
     click.echo(f"{prefix}: {counts['created']} created, {counts['updated']} updated, {counts['deactivated']} "
-               f"deactivated, {counts['reactivated']} reactivated, {counts['managers_changed']} managers; "
+               f"deactivated, {counts['reactivated']} reactivated, {counts['managers_changed']} managers, "
+               f"{counts['kept_deactivated']} kept deactivated; "
                f"{counts['seen']} directory entries read.")
     if verbose:
         for email in report.created:
@@ -51,6 +52,8 @@ def sync_command(dry_run: bool, force: bool, verbose: bool):
             click.echo(f"  deactivated {email}")
         for email in report.reactivated:
             click.echo(f"  reactivated {email}")
+    for email in report.kept_deactivated:
+        click.echo(f"  kept deactivated (a person deactivated the account; reactivate it on People): {email}")
     for problem in report.problems:
         click.echo(f"  skipped: {problem}", err=True)
     if dry_run:

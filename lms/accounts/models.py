@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from lms.agencies.models import Agency
@@ -48,6 +48,9 @@ class User(TimestampMixin, db.Model):
     #: Preferred UI language (kk, ru, en); None means "decide from the browser".
     locale: Mapped[str | None] = mapped_column(String(5))
     is_active: Mapped[bool] = mapped_column(default=True)
+    #: Deactivated by a person (an administrator or HR officer), not by the directory sync or the system: the
+    #: directory then never reactivates the account; only a person does. Who did it is in the audit log.
+    is_deactivated_by_hand: Mapped[bool] = mapped_column(default=False, server_default=false())
     #: argon2id hash; None for accounts created by import that have not chosen a password yet.
     password_hash: Mapped[str | None] = mapped_column(String(255))
     last_login_at: Mapped[datetime | None]

@@ -127,6 +127,7 @@ def set_user_active(user: User, active: bool, *, actor: User | None, now: dateti
         user.is_active = True
     else:
         deactivate_user(user)
+    user.is_deactivated_by_hand = not active and actor is not None
     audit("user.reactivated" if active else "user.deactivated", actor=actor, now=now, ip=ip, object_type="user",
           object_id=user.id, before={"active": not active}, after={"active": active})
     return True

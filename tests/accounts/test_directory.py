@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import func, select
 
 from lms.accounts.directory import DirectoryUnavailable, sync_directory
-from lms.accounts.models import LoginSession, User
+from lms.accounts.models import LoginSession, Role, User
+from lms.accounts.people import set_user_active
 from lms.accounts.services import start_session
 from lms.audit.models import AuditEntry
 from lms.config_directory import DirectorySettingsError, parse_directory
@@ -162,6 +163,33 @@ def test_an_account_disabled_in_active_directory_is_deactivated_and_reactivated_
     server.ldap("ldapmodify", f"dn: {person.dn}\nchangetype: modify\nreplace: userAccountControl\n"
                               f"userAccountControl: 512\n")
     assert sync_directory(settings, now=NOW).reactivated == [person.email]
+
+
+def test_an_account_an_administrator_deactivated_stays_deactivated_until_a_person_reactivates_it(
+        slapd_factory, agencies, tmp_path):
+    server, people = slapd_factory(10, seed=5)
+    settings = settings_for(server, tmp_path)
+    sync_directory(settings, now=NOW)
+    db.session.commit()
+    person = next(p for p in people if not p.disabled)
+    admin = factories.user("admin-by-hand@example.kz", roles={Role.ADMIN})
+    set_user_active(_user(person.email), False, actor=admin, now=NOW)
+    db.session.commit()
+
+    report = sync_directory(settings, now=NOW)
+    db.session.commit()
+    assert (report.reactivated, report.kept_deactivated) == ([], [person.email])
+    assert _user(person.email).is_active is False
+
+    set_user_active(_user(person.email), True, actor=admin, now=NOW)
+    db.session.commit()
+    server.ldap("ldapmodify", f"dn: {person.dn}\nchangetype: modify\nreplace: userAccountControl\n"
+                              f"userAccountControl: 514\n")
+    assert sync_directory(settings, now=NOW).deactivated == [person.email]  # the directory's own deactivation
+    db.session.commit()
+    server.ldap("ldapmodify", f"dn: {person.dn}\nchangetype: modify\nreplace: userAccountControl\n"
+                              f"userAccountControl: 512\n")
+    assert sync_directory(settings, now=NOW).reactivated == [person.email]  # ... which the directory may undo
 
 
 def test_the_mass_deactivation_guard_refuses_and_force_overrides(slapd_factory, agencies, tmp_path):
