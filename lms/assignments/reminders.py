@@ -51,11 +51,7 @@ def send_reminders(*, now: datetime, default_locale: str) -> dict[str, int]:
         if assignment.course.is_retired:
             continue
         assignees = list_assignees(assignment)
-        latest = dict(db.session.execute(
-            select(CourseCompletion.user_id, func.max(CourseCompletion.completed_at))
-            .where(CourseCompletion.course_id == assignment.course_id,
-                   CourseCompletion.user_id.in_([user.id for user in assignees]))
-            .group_by(CourseCompletion.user_id)).all())
+        latest = _latest_completions(assignment.course_id, [user.id for user in assignees])
         for user in assignees:
             # Each learner's own due date: recurring training is due again a period after their last completion.
             status = assignment_status(assignment, aware(latest.get(user.id)), now)
@@ -78,6 +74,21 @@ def send_reminders(*, now: datetime, default_locale: str) -> dict[str, int]:
         _publish_reminder(assignment_id, courses[assignment_id], stage, user_ids, due_at=due_at, now=now)
     counts["digests"] = _queue_digests(newly_overdue, default_locale=default_locale)
     return counts
+
+
+#: Learner ids per IN list: PostgreSQL takes at most 65,535 parameters in one statement, a national assignment more.
+ID_CHUNK = 5000
+
+
+def _latest_completions(course_id: int, user_ids: list[int]) -> dict[int, datetime]:
+    latest: dict[int, datetime] = {}
+    for start in range(0, len(user_ids), ID_CHUNK):
+        latest.update(db.session.execute(
+            select(CourseCompletion.user_id, func.max(CourseCompletion.completed_at))
+            .where(CourseCompletion.course_id == course_id,
+                   CourseCompletion.user_id.in_(user_ids[start:start + ID_CHUNK]))
+            .group_by(CourseCompletion.user_id)).all())
+    return latest
 
 
 def _publish_reminder(assignment_id: int, course_id: int, stage: str, user_ids: list[int], *, due_at: datetime,

@@ -9,10 +9,12 @@ from sqlalchemy import delete, select
 
 from lms.accounts.models import Role, User
 from lms.accounts.services import deactivate_user
+from lms.assignments import reminders
 from lms.assignments.reminders import send_reminders, stage_for
 from lms.assignments.services import NewAssignment, create_assignment
 from lms.courses.models import Course
 from lms.extensions import db
+from lms.learning.models import CourseCompletion
 from lms.mail.models import OutboxMessage
 from tests import factories
 
@@ -86,6 +88,18 @@ def test_deactivated_and_completed_learners_get_nothing(app, assigned, test_requ
     db.session.commit()
     _send(DUE - timedelta(days=6))
     assert _mail_to("kz@example.kz") == []
+
+
+def test_learners_who_completed_get_nothing_however_many_id_lists_the_assignees_take(app, assigned, test_request,
+                                                                                     monkeypatch):
+    monkeypatch.setattr(reminders, "ID_CHUNK", 1)  # one learner per IN list, as 65,536 learners would need
+    done = db.session.scalar(select(User).where(User.email == "kz@example.kz"))
+    db.session.add(CourseCompletion(user_id=done.id, course_id=assigned.id, completed_at=DUE - timedelta(days=10),
+                                    course_version="v", language="kk"))
+    db.session.commit()
+    _send(DUE - timedelta(days=6))
+    assert _mail_to("kz@example.kz") == []
+    assert len(_mail_to("en@example.kz")) == 1
 
 
 def test_hr_officers_get_one_overdue_digest(app, assigned, test_request):
