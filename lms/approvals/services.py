@@ -130,13 +130,21 @@ def list_hr_officer_ids(agency_id: int | None, *, exclude: int | None = None) ->
     return [officer_id for officer_id in db.session.scalars(query) if officer_id != exclude]
 
 
+def list_admin_ids(*, exclude: int | None = None) -> list[int]:
+    """The active administrators, who decide a request nobody else can (no line manager, no HR officer above)."""
+    query = (select(User.id).join(UserRole, UserRole.user_id == User.id)
+             .where(UserRole.role == Role.ADMIN.value, User.is_active.is_(True)).order_by(User.id))
+    return [admin_id for admin_id in db.session.scalars(query) if admin_id != exclude]
+
+
 def request_enrollment(user: User, course: Course, *, now: datetime, days: int,
                        ip: str = "") -> tuple[EnrollmentRequest, bool]:
     """Ask `user`'s approver to let them enrol in `course`; return (the request, True when made now).
 
     A request already pending changes nothing (returned with False); one pending past its expiry is marked expired
     first. The approver is the line manager at this moment (line_manager); without one, the agency's HR officers
-    decide. Audits `approval.requested` and publishes an "approval_requested" Notice to the approvers. Flush only.
+    decide, and without those the administrators. Audits `approval.requested` and publishes an "approval_requested"
+    Notice to the approvers. Flush only.
     """
     pending = get_pending_request(user, course)
     if pending is not None:
@@ -160,7 +168,8 @@ def request_enrollment(user: User, course: Course, *, now: datetime, days: int,
     audit("approval.requested", actor=user, now=now, ip=ip, object_type="enrollment_request", object_id=request.id,
           details={"course": course.key, "learner": user.email, "approver": manager.email if manager else None,
                    "expires_at": request.expires_at.isoformat()})
-    recipients = (manager.id,) if manager else tuple(list_hr_officer_ids(user.agency_id, exclude=user.id))
+    recipients = (manager.id,) if manager else tuple(list_hr_officer_ids(user.agency_id, exclude=user.id)
+                                                     or list_admin_ids(exclude=user.id))
     if recipients:
         events.publish(events.NOTICE, events.Notice(
             kind=REQUESTED, recipient_ids=recipients, at=now, course_id=course.id, subject_user_id=user.id,

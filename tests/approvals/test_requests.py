@@ -18,6 +18,7 @@ from lms.db import utcnow
 from lms.extensions import db
 from lms.learning import services as learning
 from lms.learning.models import Activity, EnrollmentSource, Verb
+from tests import factories
 
 DAYS = 14
 
@@ -80,6 +81,14 @@ def test_without_a_line_manager_the_request_goes_to_the_hr_officers_of_the_agenc
     assert request.approver_id is None
     [notice] = notices
     assert set(notice.recipient_ids) == {_user(people.hr).id, _user(people.hr_child).id}
+
+
+def test_without_a_manager_or_an_hr_officer_above_the_administrators_hear_of_the_request(
+        app, ctx, people, approval_course, notices):
+    alone = factories.user("alone@example.kz", agency=factories.agency("ALONE"), full_name="Alone Learner")
+    _request(people, approval_course, alone.email)
+    [notice] = notices
+    assert set(notice.recipient_ids) == {_user(people.admin).id}
 
 
 def test_a_deactivated_line_manager_hands_the_request_to_hr(app, ctx, people, approval_course, notices):
