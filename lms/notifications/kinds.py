@@ -15,6 +15,7 @@ from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from lms.accounts import policy
 from lms.certificates.serials import display as display_serial
 from lms.i18n import format_day, format_moment, localized
 from lms.notifications.models import Channel
@@ -59,6 +60,13 @@ class Kind:
     locked: bool = False
     #: Endpoints the link may name that another package provides, with the link to use while it is not installed.
     fallback: Callable[[Facts], Link | None] | None = None
+    #: Whom the kind concerns (a policy function of the user), for the preferences page; None: everyone. Notices are
+    #: delivered to their recipients whatever this says.
+    audience: Callable[[Any], bool] | None = None
+
+    def concerns(self, user) -> bool:
+        """Does the preferences page ask `user` about this kind."""
+        return self.audience is None or self.audience(user)
 
 
 def _course(facts: Facts) -> Link | None:
@@ -138,12 +146,13 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
                            date=format_day(f.param("expires_at")))],
          link=_course),
     Kind("export_ready", _l("A report export you asked for is finished"),
-         title=_export_title, body=_export_body, link=_export_link, default=Channel.IN_APP),
+         title=_export_title, body=_export_body, link=_export_link, default=Channel.IN_APP,
+         audience=policy.can_use_exports),
     Kind("approval_requested", _l("Someone asks you to approve their enrolment"),
          title=lambda f: _("Enrolment request from %(name)s", name=f.subject_name),
          body=lambda f: [_("%(name)s asks to enrol in “%(title)s”. Please approve or decline the request.",
                            name=f.subject_name, title=f.title)],
-         link=lambda f: ("approvals.index", {}), fallback=_course),
+         link=lambda f: ("approvals.index", {}), fallback=_course, audience=policy.may_decide_requests),
     Kind("approval_decided", _l("Your enrolment request is approved or declined"),
          title=lambda f: (_("Enrolment approved: %(title)s", title=f.title) if _approved(f)
                           else _("Enrolment declined: %(title)s", title=f.title)),

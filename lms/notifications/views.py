@@ -63,7 +63,7 @@ def open_item(notification_id: int):
 @login_required
 def settings():
     current = preferences.get_preferences(current_user)
-    form = PreferencesForm.for_channels(current)
+    form = PreferencesForm.for_channels(current, user=current_user)
     if request.method == "POST":
         if not form.validate_on_submit():
             return _settings_page(form, current), 400
@@ -82,6 +82,6 @@ def settings():
 
 
 def _settings_page(form: PreferencesForm, current: dict[str, Channel]):
-    locked = [kind for kind in kinds.KINDS.values() if kind.locked]
+    locked = [kind for kind in kinds.KINDS.values() if kind.locked and kind.concerns(current_user)]
     return render_template("notifications/settings.html", form=form, locked=locked, current=current,
                            channel_labels=CHANNEL_LABELS, channels=list(Channel))

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from lms import events
-from lms.accounts.models import User
+from lms.accounts.models import Role, User
 from lms.courses.models import Course
 from lms.db import utcnow
 from lms.events import Notice
@@ -19,7 +19,7 @@ from lms.extensions import db
 from lms.notifications.models import Channel, Notification, NotificationPreference
 from lms.notifications.services import purge_read
 from tests import factories
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, post_form
 from tests.notifications.conftest import unread
 
 AT = datetime(2027, 1, 10, 9, 0, tzinfo=UTC)
@@ -171,7 +171,7 @@ def test_texts_are_escaped(app, login_as, learner):
 def _choices() -> list[str]:
     from lms.notifications.forms import PreferencesForm
 
-    return PreferencesForm.kind_names()
+    return PreferencesForm.all_kind_names()
 
 
 def test_the_settings_page_shows_the_mandatory_kind_fixed_and_explained(app, login_as, learner):
@@ -233,3 +233,16 @@ def test_the_retention_task_reads_the_setting(app, learner):
     app.extensions["lms.tasks"]["purge-notifications"].call_local()  # NOTIFICATION_RETENTION_DAYS: 90
     with app.app_context():
         assert old not in _ids(learner) and recent in _ids(learner) and len(_ids(learner)) == 2
+
+
+def test_the_settings_page_asks_each_person_only_about_the_kinds_that_concern_them(app, login_as, learner):
+    with app.app_context():
+        factories.user("hr-settings@example.kz", roles={Role.LEARNER, Role.HR}, agency=factories.agency("HRS"))
+    mine = login_as(learner).get("/notifications/settings").get_data(as_text=True)
+    assert 'name="assigned"' in mine
+    assert 'name="export_ready"' not in mine and 'name="approval_requested"' not in mine
+    officer = app.test_client()
+    assert post_form(officer, "/login", {"email": "hr-settings@example.kz", "password": factories.PASSWORD}
+                     ).status_code == 302
+    officers = officer.get("/notifications/settings").get_data(as_text=True)
+    assert 'name="export_ready"' in officers and 'name="approval_requested"' in officers
