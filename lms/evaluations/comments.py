@@ -69,12 +69,12 @@ def list_comment_periods(course: Course, nodes: dict[int, Node], *, minimum: int
     minimum = max(1, minimum)
     months = list(db.session.execute(
         select(EvaluationResponse.month, func.count()).where(EvaluationResponse.course_id == course.id)
-        .group_by(EvaluationResponse.month).order_by(EvaluationResponse.month.desc())).tuples())
+        .group_by(EvaluationResponse.month).order_by(EvaluationResponse.month.desc())).all())
     if sum(count for _, count in months) < minimum:
         return None
     per_agency = dict(db.session.execute(
         select(EvaluationResponse.agency_id, func.count()).where(EvaluationResponse.course_id == course.id)
-        .group_by(EvaluationResponse.agency_id)).tuples())
+        .group_by(EvaluationResponse.agency_id)).all())
     shown_agencies = {agency_id for agency_id, count in per_agency.items()
                       if agency_id is not None and count >= minimum}
     periods = group_months(months, minimum)
