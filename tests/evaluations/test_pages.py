@@ -189,3 +189,15 @@ def test_the_export_writes_the_figures_with_the_threshold(app, login_as, people,
     assert plain[7:] == ["5", "4.0", "100.0"]
     own = next(row for row in rows if row[1] == "own-questions" and row[0] == "Course")
     assert own[7:] == ["<5", "", ""]
+
+
+def test_the_threshold_is_a_setting(app, login_as, people, evaluation_courses):
+    with app.app_context():
+        respondents(get_course("plain"), _agency("C"), 2, score=3)
+    previous = app.config["EVALUATION_MIN_RESPONDENTS"]
+    app.config["EVALUATION_MIN_RESPONDENTS"] = 2
+    try:
+        page = login_as(people.hr).get("/reports/satisfaction").get_data(as_text=True)
+    finally:
+        app.config["EVALUATION_MIN_RESPONDENTS"] = previous
+    assert ">3.0<" in page and "fewer than" not in page
