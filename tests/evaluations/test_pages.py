@@ -201,3 +201,13 @@ def test_the_threshold_is_a_setting(app, login_as, people, evaluation_courses):
     finally:
         app.config["EVALUATION_MIN_RESPONDENTS"] = previous
     assert ">3.0<" in page and "fewer than 2 responses" not in page.lower()
+
+
+def test_the_course_page_links_authors_to_the_comments(login_as, people, evaluation_courses):
+    page = login_as(people.author).get("/courses/plain").get_data(as_text=True)
+    assert 'href="/courses/plain/evaluation/comments"' in page
+
+
+def test_the_course_page_does_not_link_learners_to_the_comments(login_as, people, evaluation_courses):
+    page = login_as(people.learner).get("/courses/plain").get_data(as_text=True)
+    assert "/evaluation/comments" not in page
