@@ -211,3 +211,9 @@ def test_the_course_page_links_authors_to_the_comments(login_as, people, evaluat
 def test_the_course_page_does_not_link_learners_to_the_comments(login_as, people, evaluation_courses):
     page = login_as(people.learner).get("/courses/plain").get_data(as_text=True)
     assert "/evaluation/comments" not in page
+
+
+def test_the_error_summary_links_to_the_unanswered_question(login_as, people, done):
+    response = post_form(login_as(people.learner), "/courses/plain/evaluation", {"q_overall": "5"})
+    page = response.get_data(as_text=True)
+    assert 'href="#q_relevance"' in page and 'id="q_relevance"' in page
