@@ -166,6 +166,7 @@ def _import_models() -> None:
     from lms.calendar import models as _calendar  # noqa: F401
     from lms.certificates import models as _certificates  # noqa: F401
     from lms.courses import models as _courses  # noqa: F401
+    from lms.evaluations import models as _evaluations  # noqa: F401
     from lms.exports import models as _exports  # noqa: F401
     from lms.learning import models as _learning  # noqa: F401
     from lms.mail import models as _mail  # noqa: F401
@@ -224,6 +225,8 @@ def _register_blueprints(app: Flask) -> None:
     from lms.certificates import views as _certificates_views  # noqa: F401
     from lms.courses import bp as courses_bp
     from lms.courses import views as _courses_views  # noqa: F401
+    from lms.evaluations import bp as evaluations_bp
+    from lms.evaluations import views as _evaluations_views  # noqa: F401
     from lms.exports import bp as exports_bp
     from lms.exports import views as _exports_views  # noqa: F401
     from lms.learning import bp as learning_bp
@@ -260,3 +263,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(team_bp)
     app.register_blueprint(scorm_bp)
     app.register_blueprint(notifications_bp)
+    app.register_blueprint(evaluations_bp)

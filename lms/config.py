@@ -206,6 +206,9 @@ def validate(config: dict[str, Any]) -> None:
     days = config["APPROVAL_REQUEST_DAYS"]
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 365:
         raise ConfigError(f"LMS_APPROVAL_REQUEST_DAYS must be a whole number of days from 1 to 365, not {days!r}")
+    minimum = config["EVALUATION_MIN_RESPONDENTS"]
+    if isinstance(minimum, bool) or not isinstance(minimum, int) or not 1 <= minimum <= 1000:
+        raise ConfigError(f"LMS_EVALUATION_MIN_RESPONDENTS must be a whole number from 1 to 1000, not {minimum!r}")
     days = config["NOTIFICATION_RETENTION_DAYS"]
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 3650:
         raise ConfigError(f"LMS_NOTIFICATION_RETENTION_DAYS must be a whole number from 1 to 3650, not {days!r}")

@@ -132,7 +132,9 @@ def insert_if_absent(session: Session | scoped_session, model, values: dict, *, 
         raise NotImplementedError(dialect)
     statement = insert(model).values(**values).on_conflict_do_nothing(index_elements=unique)
     # RETURNING tells reliably whether a row was written (rowcount is not dependable for ORM-level inserts).
-    return session.execute(statement.returning(model.__table__.c.id)).first() is not None
+    # (The first primary-key column: a table keyed by its unique columns has no `id`.)
+    key = next(iter(model.__table__.primary_key.columns))
+    return session.execute(statement.returning(key)).first() is not None
 
 
 class json_pairs(FunctionElement):

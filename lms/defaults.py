@@ -81,6 +81,9 @@ DEFAULTS: dict[str, Any] = {
     "EXPORT_HOURS": 24,  # how long an export file can be downloaded
     # Days a learner's request to enrol in a course that needs approval waits for a decision before it expires.
     "APPROVAL_REQUEST_DAYS": 14,
+    # Course evaluations (lms/evaluations): a group (course, agency, period of comments) with fewer respondents than
+    # this shows no figures, so that nobody's answers can be told apart.
+    "EVALUATION_MIN_RESPONDENTS": 5,
     "NATIONAL_TARGET": 2000,  # people to train nationally (holding at least one valid certificate)
     # Dashboards that select agencies only read the worker's snapshot of the country's figures (refreshed every
     # 5 minutes) while it is at most this old; 0: always count now.

@@ -284,6 +284,21 @@ CASES = [
     Case("exports.index", "GET", "/reports/exports", (LOGIN, 403, 403, 200, 200, 200)),
     Case("exports.export", "GET", "/reports/exports/0123456789abcdef", (LOGIN, 403, 403, 404, 404, 404)),
     Case("exports.download", "GET", "/reports/exports/0123456789abcdef/download", (LOGIN, 403, 403, 404, 404, 404)),
+    # --- course evaluations (tests/evaluations with real courses and answers): the questionnaire is a completed
+    # course's (an unknown course is not found); satisfaction follows the report scope; comments for authors/admins ---
+    Case("evaluations.answer", "GET", "/courses/no-such-course/evaluation", signed_in(404)),
+    Case("evaluations.answer", "POST", "/courses/no-such-course/evaluation", signed_in(404)),
+    Case("evaluations.dismiss", "POST", "/courses/no-such-course/evaluation/dismiss", signed_in(404)),
+    Case("evaluations.course_comments", "GET", "/courses/no-such-course/evaluation/comments",
+         (LOGIN, 403, 404, 403, 403, 404)),
+    Case("evaluations.satisfaction", "GET", "/reports/satisfaction", (LOGIN, 403, 403, 200, 200, 200)),
+    Case("evaluations.satisfaction", "GET", "/reports/satisfaction?agency=P", (LOGIN, 403, 403, 404, 200, 200)),
+    Case("evaluations.satisfaction", "GET", "/reports/satisfaction?agency=U", (LOGIN, 403, 403, 200, 404, 200)),
+    Case("evaluations.satisfaction", "GET", "/reports/satisfaction?course=nope", (LOGIN, 403, 403, 400, 400, 400)),
+    Case("evaluations.export", "POST", "/reports/satisfaction/export", (LOGIN, 403, 403, 400, 400, 400),
+         data={"format": "pdf"}),
+    Case("evaluations.export", "POST", "/reports/satisfaction/export", (LOGIN, 403, 403, 400, 404, 400),
+         data={"format": "pdf", "agency": "U"}),
     # --- API tokens: a signed-in page for whoever may see reports ---
     Case("api_tokens.index", "GET", "/reports/api-tokens", (LOGIN, 403, 403, 200, 200, 200)),
     Case("api_tokens.index", "POST", "/reports/api-tokens", (LOGIN, 403, 403, 400, 400, 400)),  # no name
@@ -335,6 +350,12 @@ PROGRAMME = {
     "GET /reports/api-tokens": 200,
     "POST /reports/api-tokens": 400,
     "POST /reports/api-tokens/999999/revoke": 404,
+    "GET /reports/satisfaction": 200,
+    "GET /reports/satisfaction?agency=P": 200,
+    "GET /reports/satisfaction?agency=U": 200,
+    "GET /reports/satisfaction?course=nope": 400,
+    "POST /reports/satisfaction/export [format=pdf]": 400,
+    "POST /reports/satisfaction/export [format=pdf,agency=U]": 400,
     # the learner's notification is not theirs
     "POST /notifications/{notice}/read": 404,
     "POST /notifications/{notice}/open": 404,

@@ -45,6 +45,9 @@ LAYERS = {
     # line managers' "My team": reads assignments, certificates and the reports' tree and labels, as reports do;
     # exports write its files (exports imports team, never the other way round but for the export form's formats).
     "team": 9,
+    # course evaluations: the questionnaire after completion (reads learning) and the satisfaction figures, rolled
+    # up through the reports' tree; exports write its files (exports imports evaluations, never the other way).
+    "evaluations": 9,
     "demo": 10,  # demo and benchmark data generators: the top, they may use any domain
 }
 #: Outer modules may import anything: views and commands call any service.

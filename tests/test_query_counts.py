@@ -37,8 +37,9 @@ PAGES = {
                             "/courses/ai-basics/quiz", "/certificates/", "/courses/ai-basics/ask", "/ai/notice",
                             "/ai/systems", "/notifications/", "/notifications/settings"],
     "hr@demo.lms.kz": ["/reports/", "/reports/learners", "/reports/overdue", "/reports/exports", "/reports/api-tokens",
-                       "/agencies/", "/approvals/"],
-    "admin@demo.lms.kz": ["/reports/", "/reports/?agency=MDAI", "/admin/users/", "/admin/content/", "/admin/ai-log/"],
+                       "/agencies/", "/approvals/", "/reports/satisfaction", "/reports/satisfaction?course=ai-basics"],
+    "admin@demo.lms.kz": ["/reports/", "/reports/?agency=MDAI", "/admin/users/", "/admin/content/", "/admin/ai-log/",
+                          "/reports/satisfaction", "/courses/ai-basics/evaluation/comments"],
     "manager@demo.lms.kz": ["/team/", "/team/?scope=all", "/reports/exports"],
 }
 PASSWORDS = {"learner@demo.lms.kz": "learner-demo-2026", "hr@demo.lms.kz": "hr-demo-2026",

@@ -6,6 +6,8 @@ Rules:
 - programme (the national programme office): every agency's reports, read-only; no people management.
 - author: the course authoring pages (added with courses).
 - learner (everyone signed in): their own account and their own records.
+- evaluations: answers are anonymous; satisfaction figures follow the report scope; authors and admins read the
+  comments (no names).
 - line manager (anyone with an active direct report; not a role): the training records of the people who report to
   them, directly or down the chain ("My team"), and exports of them; nothing of their accounts.
   They also decide the enrolment requests that name them as approver.
@@ -266,3 +268,14 @@ def can_record_learning_of(user, learner_id: int) -> bool:
     """May `user` send learning data (a SCORM package's commits) recorded as learner `learner_id`'s: their own only,
     whatever their role (nobody records learning in someone else's name)."""
     return _signed_in(user) and user.id == learner_id
+
+
+def can_view_satisfaction(user) -> bool:
+    """May the user open the satisfaction report (lms.evaluations) and export it: whoever may see reports, each
+    within their report_scope() (HR officers their agency and below)."""
+    return can_view_reports(user)
+
+
+def can_read_evaluation_comments(user) -> bool:
+    """May the user read a course's evaluation comments (without names): course authors and administrators."""
+    return can_manage_courses(user)

@@ -172,6 +172,20 @@ class CourseFile:
 
 
 @dataclass(frozen=True)
+class Evaluation:
+    """A course's own evaluation questionnaire (course.yml `evaluation:`): (question id, texts) 1-5 scales, in order,
+    and whether a free-text comment is asked for."""
+
+    questions: tuple[tuple[str, Texts], ...]
+    comment: bool = True
+
+    def as_dict(self) -> dict:
+        """The stored form (Course.evaluation)."""
+        return {"questions": [{"id": key, "text": dict(text)} for key, text in self.questions],
+                "comment": self.comment}
+
+
+@dataclass(frozen=True)
 class Course:
     """A course as its files describe it."""
 
@@ -197,6 +211,8 @@ class Course:
     version: str = ""
     #: The media files under media/ that the manifest lists or a lesson uses; only these are served.
     files: tuple[CourseFile, ...] = ()
+    #: The course's own evaluation questionnaire (None: the default questions, lms.evaluations.questions).
+    evaluation: Evaluation | None = None
 
     @property
     def languages(self) -> tuple[str, ...]:

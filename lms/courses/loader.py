@@ -112,6 +112,7 @@ def load_course(folder: Path, out: Collector) -> c.Course | None:
                   "themselves; a course open by assignment only has nothing to approve)",
                   code="approval-without-self-enrollment")
 
+    evaluation = _load_evaluation(spec, doc, manifest_path, out)
     media = _check_listed_media(files, spec, doc, manifest_path, out)
     lessons = _load_lessons(files, spec, doc, manifest_path, out)
     quiz = None
@@ -153,7 +154,33 @@ def load_course(folder: Path, out: Collector) -> c.Course | None:
         enrollment_approval=spec.enrollment_approval, certificate=spec.certificate,
         certificate_valid_months=spec.certificate_valid_months,
         ai_content=ai_content(spec.ai_content), quiz=quiz, media=media, version=version, files=served,
+        evaluation=evaluation,
     )
+
+
+def _load_evaluation(spec, doc, manifest_path: Path, out: Collector) -> c.Evaluation | None:
+    """The course's own evaluation questionnaire: ids unique, a text in the default language (a warning for each
+    language the course has titles in but a question lacks)."""
+    if spec.evaluation is None:
+        return None
+    default, seen, questions = spec.default_language, set(), []
+    for i, item in enumerate(spec.evaluation.questions):
+        line = doc.line_of(("evaluation", "questions", i, "id"))
+        if item.id in seen:
+            out.error(manifest_path, line, f"evaluation question {item.id!r} is listed twice",
+                      code="evaluation-duplicate-id")
+            continue
+        seen.add(item.id)
+        text = texts(item.text, default)
+        text_line = doc.line_of(("evaluation", "questions", i, "text"))
+        if default not in text:
+            out.error(manifest_path, text_line,
+                      f"evaluation question {item.id!r} needs a text in the default language ({default})",
+                      code="evaluation-default-text")
+        for lang in sorted(set(texts(spec.title, default)) - set(text)):
+            out.warning(manifest_path, text_line, f"evaluation question {item.id!r} has no {lang} text")
+        questions.append((item.id, text))
+    return c.Evaluation(tuple(questions), spec.evaluation.comment)
 
 
 def _check_listed_media(files: CourseFolder, spec, doc, manifest_path: Path, out: Collector) -> tuple[c.Media, ...]:

@@ -51,6 +51,20 @@ LessonItem = Annotated[
 ]
 
 
+class EvaluationQuestionSpec(Strict):
+    """One 1-5 scale question of a course's own evaluation questionnaire (lms.evaluations)."""
+
+    id: Id
+    text: Texts
+
+
+class EvaluationSpec(Strict):
+    """A course's own evaluation questionnaire: its scale questions and whether a free-text comment is asked for."""
+
+    questions: Annotated[list[EvaluationQuestionSpec], Field(min_length=1, max_length=10)]
+    comment: bool = True
+
+
 class CourseSpec(Strict):
     id: Id
     default_language: Lang
@@ -68,6 +82,8 @@ class CourseSpec(Strict):
     lessons: Annotated[list[LessonItem], Field(min_length=1, max_length=200)]
     quiz: Annotated[str, StringConstraints(min_length=1, max_length=300)] | None = None
     media: list[MediaSpec] = []
+    #: The course's own evaluation questionnaire; without one, learners get the default questions.
+    evaluation: EvaluationSpec | None = None
 
 
 class LessonFrontMatter(Strict):

@@ -148,6 +148,7 @@ def _sync_course(course: Course | None, content: c.Course, *, root: Path, now: d
         "certificate_valid_months": content.certificate_valid_months,
         "ai_content": _ai(content.ai_content),
         "media": {m.file: _ai(m.ai_content) for m in content.media if m.ai_content},
+        "evaluation": content.evaluation.as_dict() if content.evaluation else None,
         "search_text": " ".join(content.title.values()).lower(), "is_retired": False,
     }
     if course is None:

@@ -24,6 +24,7 @@ from lms.db import begin_write
 from lms.events import Notice
 from lms.exports.files import write_csv, write_xlsx
 from lms.exports.models import ExportFormat, ExportJob, ExportStatus
+from lms.exports.satisfaction_files import write_satisfaction_csv, write_satisfaction_xlsx
 from lms.exports.team_files import write_team_csv, write_team_xlsx
 from lms.extensions import db
 from lms.reports import queries
@@ -38,6 +39,8 @@ FORMATS = tuple(ExportFormat)
 PENDING = (ExportStatus.QUEUED, ExportStatus.RUNNING)
 #: ExportJob.filters["kind"] of a team export (a report's export has no kind).
 TEAM = "team"
+#: ExportJob.filters["kind"] of a satisfaction export (lms.evaluations; the report filters, and the threshold).
+SATISFACTION = "satisfaction"
 MEDIA_TYPES = {ExportFormat.CSV: "text/csv",
                ExportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 log = logging.getLogger(__name__)
@@ -75,6 +78,23 @@ def request_team_export(actor: User, filters: TeamFilters, fmt: str, *, locale: 
     db.session.flush()
     audit("export.requested", actor=actor, now=now, ip=ip, object_type="export", object_id=job.id,
           details={"format": fmt, "kind": TEAM, "filters": {"scope": filters.scope, **params}})
+    return job
+
+
+def request_satisfaction_export(actor: User, filters: ReportFilters, fmt: str, *, locale: str, minimum: int,
+                                now: datetime, ip: str = "") -> ExportJob:
+    """Record a queued export of the satisfaction figures of `filters` for `actor` (audited), with the threshold
+    of respondents below which a group shows no figures; the caller commits, then enqueues it."""
+    if fmt not in FORMATS:
+        raise ValueError(fmt)
+    job = ExportJob(token=secrets.token_hex(16), user_id=actor.id, format=fmt, created_at=now,
+                    filters={**filters.to_params(), "include_sub": "1" if filters.include_sub else "0",
+                             "kind": SATISFACTION, "minimum": minimum, "locale": locale,
+                             "timezone": filters.timezone})
+    db.session.add(job)
+    db.session.flush()
+    audit("export.requested", actor=actor, now=now, ip=ip, object_type="export", object_id=job.id,
+          details={"format": fmt, "kind": SATISFACTION, "filters": filters.to_params()})
     return job
 
 
@@ -143,6 +163,12 @@ def run_export(job_id: int, *, export_dir: Path, hours: int, now: Callable[[], d
             writer = write_team_csv if fmt == ExportFormat.CSV else write_team_xlsx
             count = writer(partial, export, locale=params.get("locale", "en"), timezone=params.get("timezone", "UTC"),
                            progress=progress)
+        elif params.get("kind") == SATISFACTION:
+            filters = parse_filters(params, actor=user, timezone=params.get("timezone", "UTC"))
+            set_state(status=ExportStatus.RUNNING)
+            writer = write_satisfaction_csv if fmt == ExportFormat.CSV else write_satisfaction_xlsx
+            count = writer(partial, filters, locale=params.get("locale", "en"), minimum=int(params["minimum"]),
+                           progress=progress)
         else:
             filters = parse_filters(params, actor=user, timezone=params.get("timezone", "UTC"))
             total = queries.count_detail_rows(filters, queries.agency_ids(filters, AgencyTree.load()), now=started)
@@ -182,7 +208,9 @@ def download_name(job: ExportJob, *, timezone: str) -> str:
     """The file name offered for download: report-YYYYMMDD-HHMM.<format> (team-… for a team export), when it was
     requested, in `timezone` (the platform's, LMS_TIMEZONE)."""
     requested = job.created_at.astimezone(ZoneInfo(timezone))
-    return f"{'team' if is_team_job(job) else 'report'}-{requested:%Y%m%d-%H%M}.{job.format}"
+    kind = "team" if is_team_job(job) else "satisfaction" if (job.filters or {}).get("kind") == SATISFACTION \
+        else "report"
+    return f"{kind}-{requested:%Y%m%d-%H%M}.{job.format}"
 
 
 def get_job_for(user: User, token: str) -> ExportJob | None:

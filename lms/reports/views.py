@@ -16,6 +16,7 @@ from lms.agencies import services as agencies
 from lms.approvals import queries as approval_queries
 from lms.courses.models import Course
 from lms.db import utcnow
+from lms.evaluations import queries as evaluation_queries
 from lms.exports.forms import ExportForm
 from lms.extensions import db
 from lms.i18n import LANGUAGE_NAMES, format_day
@@ -73,6 +74,10 @@ def index():
         "reports/dashboard.html", board=board, national=national, filters=filters, params=filters.to_params(),
         choices=_filter_choices(tree), ancestors=visible_ancestors, export_form=ExportForm.for_filters(filters),
         now=now, charts=_charts(board, national), request_counts=request_counts,
+        # Satisfaction per course in the same scope (lms.evaluations; two statements).
+        satisfaction=evaluation_queries.course_tallies(queries.agency_ids(filters, tree),
+                                                       course_id=filters.course.id if filters.course else None),
+        satisfaction_minimum=current_app.config["EVALUATION_MIN_RESPONDENTS"],
         can_set_target=filters.agency is not None and policy.can_set_agency_target(current_user, filters.agency),
     )
 
