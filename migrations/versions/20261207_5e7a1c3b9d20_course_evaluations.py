@@ -2,7 +2,7 @@
 who has answered or declined (to ask once), and a course's own questionnaire from its manifest.
 
 Revision ID: 5e7a1c3b9d20
-Revises: cca005437fb0
+Revises: d3a8f61c2b95
 Create Date: 2026-12-07 01:00:00.000000
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5e7a1c3b9d20'
-down_revision = 'cca005437fb0'
+down_revision = 'd3a8f61c2b95'
 branch_labels = None
 depends_on = None
 
