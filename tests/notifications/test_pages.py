@@ -246,3 +246,14 @@ def test_the_settings_page_asks_each_person_only_about_the_kinds_that_concern_th
                      ).status_code == 302
     officers = officer.get("/notifications/settings").get_data(as_text=True)
     assert 'name="export_ready"' in officers and 'name="approval_requested"' in officers
+
+
+def test_the_error_summary_links_a_radio_group_to_its_first_option(app, login_as, learner):
+    client = login_as(learner)
+    choices = dict.fromkeys(_choices(), "both")
+    del choices["assigned"]
+    response = _post(client, "/notifications/settings", choices)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert '<a href="#assigned-0">' in html
+    assert 'id="assigned-0"' in html
