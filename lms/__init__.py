@@ -236,6 +236,7 @@ def _register_blueprints(app: Flask) -> None:
     from lms.quizzes import bp as quizzes_bp
     from lms.quizzes import views as _quizzes_views  # noqa: F401
     from lms.reports import bp as reports_bp
+    from lms.reports import gain_views as _gain_views  # noqa: F401
     from lms.reports import views as _reports_views  # noqa: F401
     from lms.scorm import bp as scorm_bp
     from lms.scorm import views as _scorm_views  # noqa: F401
