@@ -13,6 +13,7 @@ from sqlalchemy import select
 from lms.accounts.models import User
 from lms.db import begin_write, utcnow
 from lms.demo.accounts import DEMO_ACCOUNTS, DEMO_AGENCIES, login_label, seed_demo
+from lms.demo.pretests import seed_pretests
 from lms.extensions import db
 
 
@@ -43,6 +44,8 @@ def demo_data(force: bool, learners: int | None, agencies: int, seed: int, today
         begin_write(db.session)
         logins = seed_demo(min_length=current_app.config["PASSWORD_MIN_LENGTH"], now=utcnow(),
                            approval_days=current_app.config["APPROVAL_REQUEST_DAYS"])
+        if logins:
+            seed_pretests()
         db.session.commit()
         _print_logins(logins)
         return
@@ -66,6 +69,7 @@ def demo_data(force: bool, learners: int | None, agencies: int, seed: int, today
                                approval_days=current_app.config["APPROVAL_REQUEST_DAYS"])
             national.generate(options, demo_agency_codes=[row[0] for row in DEMO_AGENCIES],
                               admin_email="admin@demo.lms.kz", echo=click.echo)
+            click.echo(f"pre-tests: {seed_pretests(seed=seed)}")
             db.session.commit()
         except national.NationalDataError as exc:
             raise click.ClickException(str(exc)) from None
