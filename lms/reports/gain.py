@@ -159,8 +159,9 @@ def build_gain_report(filters: ReportFilters, tree: AgencyTree) -> GainReport:
         total.add(gain)
         per_agency.setdefault(agency_id, Gain()).add(gain)
         per_course.setdefault(course_id, Gain()).add(gain)
+    # Always one query, data or none: the page's statements do not depend on what it finds.
     courses = {course.id: course for course in db.session.scalars(select(Course).where(
-        Course.id.in_(list(per_course))))} if per_course else {}
+        Course.id.in_(list(per_course))))}
     course_rows = sorted((CourseGain(courses[cid], gain) for cid, gain in per_course.items() if cid in courses),
                          key=lambda row: (row.course.is_retired, row.course.key))
     agency_id = filters.agency.id if filters.agency else None

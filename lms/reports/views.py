@@ -140,7 +140,7 @@ def learner(user_id: int):
     items = dashboard.find_overdue(filters, tree, now=now, user_id=person.id)
     gains = gain.learner_gains(person.id)
     courses = {course.id: course for course in db.session.scalars(select(Course).where(
-        Course.id.in_(list(gains))))} if gains else {}
+        Course.id.in_(list(gains))))}
     return render_template("reports/learner.html", person=person, rows=rows, overdue=items,
                            agency=tree.nodes.get(person.agency_id), now=now,
                            requests=approval_queries.list_requests_of(person),
