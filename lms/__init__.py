@@ -171,6 +171,7 @@ def _import_models() -> None:
     from lms.learning import models as _learning  # noqa: F401
     from lms.mail import models as _mail  # noqa: F401
     from lms.notifications import models as _notifications  # noqa: F401
+    from lms.pretests import models as _pretests  # noqa: F401
     from lms.quizzes import models as _quizzes  # noqa: F401
     from lms.reports import models as _reports  # noqa: F401
     from lms.scorm import models as _scorm  # noqa: F401
@@ -233,9 +234,12 @@ def _register_blueprints(app: Flask) -> None:
     from lms.learning import views as _learning_views  # noqa: F401
     from lms.notifications import bp as notifications_bp
     from lms.notifications import views as _notifications_views  # noqa: F401
+    from lms.pretests import bp as pretests_bp
+    from lms.pretests import views as _pretests_views  # noqa: F401
     from lms.quizzes import bp as quizzes_bp
     from lms.quizzes import views as _quizzes_views  # noqa: F401
     from lms.reports import bp as reports_bp
+    from lms.reports import gain_views as _gain_views  # noqa: F401
     from lms.reports import views as _reports_views  # noqa: F401
     from lms.scorm import bp as scorm_bp
     from lms.scorm import views as _scorm_views  # noqa: F401
@@ -253,6 +257,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(calendar_bp)
     app.register_blueprint(approvals_bp)
     app.register_blueprint(quizzes_bp)
+    app.register_blueprint(pretests_bp)
     app.register_blueprint(certificates_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(exports_bp)

@@ -195,6 +195,12 @@ CASES = [
     Case("quizzes.start", "POST", "/courses/no-such-course/quiz/start", signed_in(404)),
     Case("quizzes.attempt", "GET", "/quiz/attempts/999999", signed_in(404)),
     Case("quizzes.submit", "POST", "/quiz/attempts/999999/submit", signed_in(404)),
+    # --- pre-tests: keyed by course and the signed-in learner, so nobody can address someone else's
+    # (tests/pretests/test_pages.py takes one in a real course) ---
+    Case("pretests.pretest", "GET", "/courses/no-such-course/pretest", signed_in(404)),
+    Case("pretests.start", "POST", "/courses/no-such-course/pretest/start", signed_in(404)),
+    Case("pretests.skip", "POST", "/courses/no-such-course/pretest/skip", signed_in(404)),
+    Case("pretests.submit", "POST", "/courses/no-such-course/pretest/submit", signed_in(404)),
     # --- enrolment requests (lms.approvals): the page lists what each person may decide (often nothing); a request
     # is someone else's (404) unless it is one's own or one may decide it (tests/approvals with real requests) ---
     Case("approvals.index", "GET", "/approvals/", signed_in(200)),
@@ -271,6 +277,10 @@ CASES = [
     Case("reports.learner", "GET", "/reports/learners/{missing}", (LOGIN, 403, 403, 404, 404, 404)),
     Case("reports.overdue", "GET", "/reports/overdue", (LOGIN, 403, 403, 200, 200, 200)),
     Case("reports.overdue", "GET", "/reports/overdue?agency=U", (LOGIN, 403, 403, 200, 404, 200)),
+    Case("reports.gain", "GET", "/reports/gain", (LOGIN, 403, 403, 200, 200, 200)),
+    Case("reports.gain", "GET", "/reports/gain?agency=P", (LOGIN, 403, 403, 404, 200, 200)),
+    Case("reports.gain", "GET", "/reports/gain?agency=U", (LOGIN, 403, 403, 200, 404, 200)),
+    Case("reports.gain", "GET", "/reports/gain?from=31.12.2026", (LOGIN, 403, 403, 400, 400, 400)),
     Case("reports.target", "GET", "/reports/agencies/P/target", (LOGIN, 403, 403, 404, 200, 200)),
     Case("reports.target", "GET", "/reports/agencies/U/target", (LOGIN, 403, 403, 200, 404, 200)),
     Case("reports.target", "POST", "/reports/agencies/P/target", (LOGIN, 403, 403, 404, 400, 400)),  # empty form
@@ -281,6 +291,8 @@ CASES = [
          data={"format": "pdf"}),
     Case("exports.request_export", "POST", "/reports/exports", (LOGIN, 403, 403, 400, 404, 400),
          data={"format": "pdf", "agency": "U"}),  # scope is checked first (404), then the format (400)
+    Case("exports.request_export", "POST", "/reports/exports", (LOGIN, 403, 403, 400, 400, 400),
+         data={"format": "csv", "kind": "lost"}),  # an unknown report kind
     Case("exports.index", "GET", "/reports/exports", (LOGIN, 403, 403, 200, 200, 200)),
     Case("exports.export", "GET", "/reports/exports/0123456789abcdef", (LOGIN, 403, 403, 404, 404, 404)),
     Case("exports.download", "GET", "/reports/exports/0123456789abcdef/download", (LOGIN, 403, 403, 404, 404, 404)),
@@ -338,12 +350,17 @@ PROGRAMME = {
     "GET /reports/learners/{missing}": 404,
     "GET /reports/overdue": 200,
     "GET /reports/overdue?agency=U": 200,
+    "GET /reports/gain": 200,
+    "GET /reports/gain?agency=P": 200,
+    "GET /reports/gain?agency=U": 200,
+    "GET /reports/gain?from=31.12.2026": 400,
     "GET /reports/agencies/P/target": 403,
     "GET /reports/agencies/U/target": 403,
     "POST /reports/agencies/P/target": 403,
     "POST /reports/agencies/C/target/clear": 403,
     "POST /reports/exports [format=pdf]": 400,
     "POST /reports/exports [format=pdf,agency=U]": 400,
+    "POST /reports/exports [format=csv,kind=lost]": 400,
     "GET /reports/exports": 200,
     "GET /reports/exports/0123456789abcdef": 404,
     "GET /reports/exports/0123456789abcdef/download": 404,

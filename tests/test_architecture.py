@@ -24,6 +24,8 @@ LAYERS = {
     "learning": 4,
     "quizzes": 5,
     "certificates": 6,
+    # pre-tests: drawn and graded by the quiz machinery, stored apart from quiz attempts (reports read them).
+    "pretests": 6,
     "ai": 6,  # the course tutor and question drafts: reads courses and quiz attempts (the refusal during one)
     "assignments": 7,  # mandatory training, reminders, and the outcome of learning (it sees certificates)
     "approvals": 7,  # manager approval of self-enrolment: beside assignments, whose assigned courses need none

@@ -24,6 +24,7 @@ from lms.accounts.models import Role, User
 from lms.courses.models import Course, Lesson
 from lms.events import Notice
 from lms.extensions import db
+from lms.pretests.models import PretestAttempt
 from tests.courses.builders import write_course
 from tests.courses.conftest import courses_root  # noqa: F401 - fixture used below
 from tests.learning.conftest import sync
@@ -35,11 +36,14 @@ LEARNER_PAGES = ("/my-learning", "/courses/", "/courses/ai-basics", "/courses/ai
 PAGES = {
     "learner@demo.lms.kz": ["/my-learning", "/courses/", "/courses/ai-basics", "/courses/ai-basics/lessons/{lesson}",
                             "/courses/ai-basics/quiz", "/certificates/", "/courses/ai-basics/ask", "/ai/notice",
-                            "/ai/systems", "/notifications/", "/notifications/settings"],
+                            "/ai/systems", "/notifications/", "/notifications/settings", "/courses/with-pretest",
+                            "/courses/with-pretest/pretest"],
     "hr@demo.lms.kz": ["/reports/", "/reports/learners", "/reports/overdue", "/reports/exports", "/reports/api-tokens",
-                       "/agencies/", "/approvals/", "/reports/satisfaction", "/reports/satisfaction?course=ai-basics"],
+                       "/agencies/", "/approvals/", "/reports/satisfaction", "/reports/satisfaction?course=ai-basics",
+                       "/reports/gain"],
     "admin@demo.lms.kz": ["/reports/", "/reports/?agency=MDAI", "/admin/users/", "/admin/content/", "/admin/ai-log/",
-                          "/reports/satisfaction", "/courses/ai-basics/evaluation/comments"],
+                          "/reports/satisfaction", "/courses/ai-basics/evaluation/comments",
+                          "/reports/gain", "/reports/gain?agency=MDAI", "/reports/learners/{gain_learner}"],
     "manager@demo.lms.kz": ["/team/", "/team/?scope=all", "/reports/exports"],
 }
 PASSWORDS = {"learner@demo.lms.kz": "learner-demo-2026", "hr@demo.lms.kz": "hr-demo-2026",
@@ -62,6 +66,8 @@ def _statements_per_page(app, make_client, courses_root, learners: int,  # noqa:
     assert result.exit_code == 0, result.output
     with app.app_context():
         lesson = db.session.scalar(select(Lesson.key).order_by(Lesson.position).limit(1))
+        # A learner with a pre-test, for the learner report's gain table (the administrator's page).
+        gain_learner = db.session.scalar(select(PretestAttempt.user_id).order_by(PretestAttempt.user_id).limit(1))
         _notify_learner(learners // 20)  # the inbox grows with the data too: 3 and 30 notifications
     counts: dict[str, int] = {}
     seen = [0]
@@ -83,7 +89,7 @@ def _statements_per_page(app, make_client, courses_root, learners: int,  # noqa:
             assert client.post("/courses/ai-basics/enroll").status_code == 303
             assert client.post(f"/courses/ai-basics/lessons/{lesson}/complete").status_code == 303
         for template in paths:
-            path = template.format(lesson=lesson)
+            path = template.format(lesson=lesson, gain_learner=gain_learner)
             client.get(path)  # warm caches (rendered lessons, compiled statements)
             event.listen(engine, "before_cursor_execute", count)
             try:
@@ -92,7 +98,7 @@ def _statements_per_page(app, make_client, courses_root, learners: int,  # noqa:
             finally:
                 event.remove(engine, "before_cursor_execute", count)
             assert response.status_code == 200, (path, response.status_code)
-            counts[f"{email} {path}"] = seen[0]
+            counts[f"{email} {template}"] = seen[0]
             if queries is not None:
                 queries[f"{email} {template}"] = seen[0] - begins[0]
     return counts
@@ -121,6 +127,10 @@ def test_statements_per_page_do_not_grow_with_the_number_of_learners(app, make_c
     app.config["WTF_CSRF_ENABLED"] = False
     try:
         write_course(courses_root / "ai-basics", course_id="ai-basics", languages=("en", "ru", "kk"))
+        pretest = write_course(courses_root / "with-pretest", course_id="with-pretest")  # the learning gain's data
+        quiz = (pretest / "quiz.yml").read_text(encoding="utf-8")
+        (pretest / "quiz.yml").write_text(quiz.replace("questions:\n", "pretest: {questions: 3}\nquestions:\n", 1),
+                                          encoding="utf-8")
         queries: dict[str, int] = {}
         small = _statements_per_page(app, make_client, courses_root, SMALL)
         large = _statements_per_page(app, make_client, courses_root, LARGE, queries)

@@ -149,6 +149,8 @@ class Quiz:
     shuffle_options: bool = True
     #: When learners see right answers and explanations: always | after_passing | after_last_attempt | never.
     review: str = "after_passing"
+    #: Questions of the ungraded pre-test drawn from the pool before the first lesson (None: no pre-test).
+    pretest_questions: int | None = None
 
 
 @dataclass(frozen=True)

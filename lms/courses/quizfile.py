@@ -46,12 +46,15 @@ def load_quiz(path: Path, default: str, out: Collector, *, text: str | None = No
         if topics.get(topic, 0) < count:
             out.error(path, doc.line_of(("draw_per_topic", topic)),
                       f"topic {topic!r} has {topics.get(topic, 0)} questions, fewer than {count}")
+    if spec.pretest and spec.pretest.questions > len(spec.questions):
+        out.error(path, doc.line_of(("pretest", "questions")),
+                  f"pretest questions {spec.pretest.questions} is more than the {len(spec.questions)} questions")
     if any(p.is_error for p in out.problems[errors_before:]):
         return None
     return c.Quiz(id=spec.id, pass_mark=spec.pass_mark, questions=tuple(questions), max_attempts=spec.max_attempts,
                   wait_minutes=spec.wait_minutes, time_limit_minutes=spec.time_limit_minutes, draw=spec.draw,
                   draw_per_topic=dict(spec.draw_per_topic or {}), shuffle_options=spec.shuffle_options,
-                  review=spec.review)
+                  review=spec.review, pretest_questions=spec.pretest.questions if spec.pretest else None)
 
 
 def _choices(q: c.Question, where: tuple) -> list[tuple[str, dict, tuple]]:

@@ -92,6 +92,13 @@ class LessonFrontMatter(Strict):
     ai_content: AIContentSpec | None = None
 
 
+class PretestSpec(Strict):
+    """`pretest: {questions: N}` in quiz.yml: before the first lesson, offer an ungraded pre-test of N questions
+    drawn from the quiz's pool (lms.pretests; its score against the final quiz's is the learning gain)."""
+
+    questions: Annotated[int, Field(ge=1, le=100)]
+
+
 class QuizSpec(Strict):
     id: Id
     pass_mark: Annotated[int, Field(ge=1, le=100)]
@@ -102,4 +109,5 @@ class QuizSpec(Strict):
     draw_per_topic: dict[Id, Annotated[int, Field(ge=1)]] | None = None
     shuffle_options: bool = True
     review: Literal["always", "after_passing", "after_last_attempt", "never"] = "after_passing"
+    pretest: PretestSpec | None = None
     questions: Annotated[list[QuestionSpec], Field(min_length=1, max_length=1_000)]

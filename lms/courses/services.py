@@ -94,6 +94,8 @@ def quiz_snapshot(quiz: c.Quiz) -> tuple[dict, list]:
                 "time_limit_minutes": quiz.time_limit_minutes, "draw": quiz.draw,
                 "draw_per_topic": dict(quiz.draw_per_topic), "shuffle_options": quiz.shuffle_options,
                 "review": quiz.review}
+    if quiz.pretest_questions:  # only when set: the settings (and version digest) of other quizzes stay as they were
+        settings["pretest"] = {"questions": quiz.pretest_questions}
     questions = [asdict(q) for q in quiz.questions]
     return settings, questions
 

@@ -21,6 +21,7 @@ from lms.courses.markdown import CALLOUTS, lesson_images, render_lesson
 from lms.db import utcnow
 from lms.extensions import db
 from lms.i18n import LANGUAGE_NAMES, LANGUAGE_NAMES_TRANSLATED
+from lms.pretests import services as pretests
 from lms.quizzes import services as quizzes
 from lms.scorm import services as scorm
 from lms.site.headers import csp_with_frames
@@ -88,7 +89,9 @@ def course(key: str):
                            enrollment=state.enrollment, progress=progress, assignment=state.assignment,
                            attempts=attempts, locale=str(get_locale()), now=now,
                            enrollment_request=enrollment_request,
-                           passed_attempt=quizzes.first_passed(attempts, since=state.since))
+                           passed_attempt=quizzes.first_passed(attempts, since=state.since),
+                           pretest_offer=pretests.get_offer(current_user, course, quiz, state.enrollment,
+                                                            has_attempts=any(not a.is_preview for a in attempts)))
 
 
 @bp.get("/<key>/lessons/<lesson_key>")
@@ -115,6 +118,9 @@ def lesson(key: str, lesson_key: str):
         )
         labelled_images = [course.media[path] for path in lesson_images(variant["body"]) if path in course.media]
     state = get_course_state(current_user, course)
+    # The first lesson leads to a pre-test not taken nor skipped yet (the learner may go on without it).
+    pretest_offer = pretests.get_offer(current_user, course, services.get_current_quiz(course), state.enrollment) \
+        if index == 0 and state.enrollment is not None else None
     session = None
     if current.package is not None and state.enrollment is not None and current_app.config["SCORM_CONTENT_ORIGIN"]:
         session = scorm.start_session(current_user, current, now=utcnow(), locale=locale, title=variant["title"],
@@ -127,6 +133,7 @@ def lesson(key: str, lesson_key: str):
         previous=lessons[index - 1] if index > 0 else None,
         next=lessons[index + 1] if index + 1 < len(lessons) else None,
         enrollment=state.enrollment, assignment=state.assignment, is_done=state.is_done(current),
+        pretest_offer=pretest_offer if pretest_offer is not None and pretest_offer.is_pending else None,
         lesson_template=template_of(current.kind), scorm=session,
         # Built here, not in the template: it goes into JSON, where an escaped title would show its entities.
         scorm_frame_title=_("Activity: %(title)s", title=variant["title"]) if session is not None else "",

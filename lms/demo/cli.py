@@ -14,6 +14,7 @@ from lms.accounts.models import User
 from lms.db import begin_write, utcnow
 from lms.demo.accounts import DEMO_ACCOUNTS, DEMO_AGENCIES, login_label, seed_demo
 from lms.demo.evaluations import seed_evaluations
+from lms.demo.pretests import seed_pretests
 from lms.extensions import db
 
 
@@ -44,8 +45,10 @@ def demo_data(force: bool, learners: int | None, agencies: int, seed: int, today
         begin_write(db.session)
         logins = seed_demo(min_length=current_app.config["PASSWORD_MIN_LENGTH"], now=utcnow(),
                            approval_days=current_app.config["APPROVAL_REQUEST_DAYS"])
-        if logins:  # the demo team's completions (too few for figures: the report says so)
+        if logins:
+            # The demo team's completions (too few for evaluation figures: the report says so), and pre-tests.
             seed_evaluations(exclude_emails=[row[0] for row in DEMO_ACCOUNTS], now=utcnow())
+            seed_pretests()
         db.session.commit()
         _print_logins(logins)
         return
@@ -71,6 +74,7 @@ def demo_data(force: bool, learners: int | None, agencies: int, seed: int, today
                               admin_email="admin@demo.lms.kz", echo=click.echo)
             made = seed_evaluations(exclude_emails=[row[0] for row in DEMO_ACCOUNTS], seed=seed, now=utcnow())
             click.echo(f"course evaluations: {made} anonymous answers")
+            click.echo(f"pre-tests: {seed_pretests(seed=seed)}")
             db.session.commit()
         except national.NationalDataError as exc:
             raise click.ClickException(str(exc)) from None

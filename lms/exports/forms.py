@@ -25,6 +25,8 @@ class ExportForm(FlaskForm):
     date_from = HiddenField()
     date_to = HiddenField()
     language = HiddenField()
+    #: Which report: "" the enrolment rows, "gain" the learning-gain rows (lms.exports.jobs.KINDS).
+    kind = HiddenField()
     submit = SubmitField(_l("Export"))
 
     def filter_args(self) -> dict[str, str]:
@@ -34,10 +36,10 @@ class ExportForm(FlaskForm):
                 "to": self.date_to.data or "", "language": self.language.data or ""}
 
     @classmethod
-    def for_filters(cls, filters: ReportFilters) -> ExportForm:
-        """The form offered on a report page: `filters` carried in its hidden fields."""
+    def for_filters(cls, filters: ReportFilters, *, kind: str = "") -> ExportForm:
+        """The form offered on a report page: `filters` (and the report's `kind`) carried in its hidden fields."""
         params = filters.to_params()
         return cls(formdata=None, agency=params.get("agency", ""), include_sub=params.get("include_sub", "1"),
-                   course=params.get("course", ""), status=params.get("status", ""),
+                   kind=kind, course=params.get("course", ""), status=params.get("status", ""),
                    date_from=params.get("from", ""), date_to=params.get("to", ""),
                    language=params.get("language", ""))

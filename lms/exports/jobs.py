@@ -23,12 +23,14 @@ from lms.audit.services import audit
 from lms.db import begin_write
 from lms.events import Notice
 from lms.exports.files import write_csv, write_xlsx
+from lms.exports.gain_files import write_gain_csv, write_gain_xlsx
 from lms.exports.models import ExportFormat, ExportJob, ExportStatus
 from lms.exports.satisfaction_files import write_satisfaction_csv, write_satisfaction_xlsx
 from lms.exports.team_files import write_team_csv, write_team_xlsx
 from lms.extensions import db
 from lms.reports import queries
 from lms.reports.filters import ReportFilters, parse_filters
+from lms.reports.gain import count_gain_rows
 from lms.reports.rows import RowContext
 from lms.reports.tree import AgencyTree
 from lms.team import services as team
@@ -41,23 +43,30 @@ PENDING = (ExportStatus.QUEUED, ExportStatus.RUNNING)
 TEAM = "team"
 #: ExportJob.filters["kind"] of a satisfaction export (lms.evaluations; the report filters, and the threshold).
 SATISFACTION = "satisfaction"
+#: ExportJob.filters["kind"] of the learning-gain report's export (the report filters, rows of lms.reports.gain).
+GAIN = "gain"
+#: The kinds a report page may ask for ("" the enrolment rows).
+REPORT_KINDS = ("", GAIN)
 MEDIA_TYPES = {ExportFormat.CSV: "text/csv",
                ExportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 log = logging.getLogger(__name__)
 
 
 def request_export(actor: User, filters: ReportFilters, fmt: str, *, locale: str, now: datetime,
-                   ip: str = "") -> ExportJob:
-    """Record a queued export of `filters` for `actor` (audited); the caller commits, then enqueues it."""
+                   ip: str = "", kind: str = "") -> ExportJob:
+    """Record a queued export of `filters` for `actor` (audited); the caller commits, then enqueues it.
+    `kind`: one of REPORT_KINDS ("" the enrolment rows, GAIN the learning-gain rows)."""
     if fmt not in FORMATS:
         raise ValueError(fmt)
+    if kind not in REPORT_KINDS:
+        raise ValueError(kind)
     job = ExportJob(token=secrets.token_hex(16), user_id=actor.id, format=fmt, created_at=now,
                     filters={**filters.to_params(), "include_sub": "1" if filters.include_sub else "0",
-                             "locale": locale, "timezone": filters.timezone})
+                             "locale": locale, "timezone": filters.timezone, **({"kind": kind} if kind else {})})
     db.session.add(job)
     db.session.flush()
     audit("export.requested", actor=actor, now=now, ip=ip, object_type="export", object_id=job.id,
-          details={"format": fmt, "filters": filters.to_params()})
+          details={"format": fmt, "filters": filters.to_params(), **({"kind": kind} if kind else {})})
     return job
 
 
@@ -169,6 +178,13 @@ def run_export(job_id: int, *, export_dir: Path, hours: int, now: Callable[[], d
             writer = write_satisfaction_csv if fmt == ExportFormat.CSV else write_satisfaction_xlsx
             count = writer(partial, filters, locale=params.get("locale", "en"), minimum=int(params["minimum"]),
                            progress=progress)
+        elif params.get("kind") == GAIN:
+            filters = parse_filters(params, actor=user, timezone=params.get("timezone", "UTC"))
+            set_state(status=ExportStatus.RUNNING, rows_total=count_gain_rows(
+                filters, queries.agency_ids(filters, AgencyTree.load())))
+            context = RowContext.load(locale=params.get("locale", "en"), timezone=filters.timezone, now=started)
+            writer = write_gain_csv if fmt == ExportFormat.CSV else write_gain_xlsx
+            count = writer(partial, filters, context, progress=progress)
         else:
             filters = parse_filters(params, actor=user, timezone=params.get("timezone", "UTC"))
             total = queries.count_detail_rows(filters, queries.agency_ids(filters, AgencyTree.load()), now=started)
@@ -205,12 +221,12 @@ def _tell_requester(job_id: int, user: User | None, token: str, fmt: str, reques
 
 
 def download_name(job: ExportJob, *, timezone: str) -> str:
-    """The file name offered for download: report-YYYYMMDD-HHMM.<format> (team-… for a team export), when it was
-    requested, in `timezone` (the platform's, LMS_TIMEZONE)."""
+    """The file name offered for download: report-YYYYMMDD-HHMM.<format> (team-… for a team export, gain-… for the
+    learning gain's), when it was requested, in `timezone` (the platform's, LMS_TIMEZONE)."""
     requested = job.created_at.astimezone(ZoneInfo(timezone))
-    kind = "team" if is_team_job(job) else "satisfaction" if (job.filters or {}).get("kind") == SATISFACTION \
-        else "report"
-    return f"{kind}-{requested:%Y%m%d-%H%M}.{job.format}"
+    kind = (job.filters or {}).get("kind")
+    prefix = "team" if is_team_job(job) else kind if kind in (SATISFACTION, GAIN) else "report"
+    return f"{prefix}-{requested:%Y%m%d-%H%M}.{job.format}"
 
 
 def get_job_for(user: User, token: str) -> ExportJob | None:

@@ -17,6 +17,7 @@ from lms.courses.lookups import live_course_or_404
 from lms.db import utcnow
 from lms.extensions import db
 from lms.learning import bp, services
+from lms.pretests.services import get_offer
 
 
 @bp.get("/my-learning")
@@ -65,6 +66,11 @@ def enroll(key: str):
     progress = services.get_progress(current_user, course, since=renewal_since_for(current_user, result.assigned))
     target = url_for("courses.lesson", key=key, lesson_key=progress.next_lesson.key) \
         if progress.next_lesson is not None else url_for("courses.course", key=key)
+    # A course with a pre-test offers it before the first lesson (take or skip: nobody is locked out).
+    offer = get_offer(current_user, course, courses.get_current_quiz(course), services.get_enrollment(current_user,
+                                                                                                    course))
+    if offer is not None and offer.is_pending and progress.done == 0:
+        target = url_for("pretests.pretest", key=key)
     db.session.commit()
     if result.newly_enrolled and result.assigned is None:
         flash(_("You are enrolled. Your progress is saved as you go."), "success")

@@ -59,7 +59,8 @@ SUMMARY_COLUMNS = [
 OVERDUE_COLUMNS = [("agency_code", _l("Agency code")), ("learner", _l("Learner")), ("email", _l("Email")),
                    ("course_id", _l("Course ID")), ("due_on", _l("Due date"))]
 #: Columns holding days (YYYY-MM-DD text in CSV and JSON, date cells in XLSX).
-DATE_KEYS = frozenset({"enrolled_on", "completed_on", "certificate_expires_on", "due_on"})
+DATE_KEYS = frozenset({"enrolled_on", "completed_on", "certificate_expires_on", "due_on",
+                       "pretest_on", "final_quiz_on"})  # the last two: the learning gain's (lms.exports.gain_files)
 
 
 @dataclass(frozen=True)

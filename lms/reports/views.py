@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from types import SimpleNamespace
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_decimal, get_locale
@@ -20,7 +21,7 @@ from lms.evaluations import queries as evaluation_queries
 from lms.exports.forms import ExportForm
 from lms.extensions import db
 from lms.i18n import LANGUAGE_NAMES, format_day
-from lms.reports import bp, charts, dashboard, queries, snapshots, targets
+from lms.reports import bp, charts, dashboard, gain, queries, snapshots, targets
 from lms.reports.filters import STATUS_NAMES, ReportFilters
 from lms.reports.forms import ClearTargetForm, TargetForm
 from lms.reports.lookups import current_filters, require_reports
@@ -142,9 +143,14 @@ def learner(user_id: int):
     filters = ReportFilters(timezone=current_app.config["TIMEZONE"])
     tree = context.tree
     items = dashboard.find_overdue(filters, tree, now=now, user_id=person.id)
+    gains = gain.learner_gains(person.id)
+    courses = {course.id: course for course in db.session.scalars(select(Course).where(
+        Course.id.in_(list(gains))))}
     return render_template("reports/learner.html", person=person, rows=rows, overdue=items,
                            agency=tree.nodes.get(person.agency_id), now=now,
-                           requests=approval_queries.list_requests_of(person))
+                           requests=approval_queries.list_requests_of(person),
+                           gains=[SimpleNamespace(course=courses[cid], gain=g) for cid, g in gains.items()
+                                  if cid in courses])
 
 
 @bp.get("/overdue")
