@@ -216,4 +216,4 @@ def test_the_course_page_does_not_link_learners_to_the_comments(login_as, people
 def test_the_error_summary_links_to_the_unanswered_question(login_as, people, done):
     response = post_form(login_as(people.learner), "/courses/plain/evaluation", {"q_overall": "5"})
     page = response.get_data(as_text=True)
-    assert 'href="#q_relevance"' in page and 'id="q_relevance"' in page
+    assert 'href="#q_relevance-0"' in page and 'id="q_relevance-0"' in page
