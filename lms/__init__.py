@@ -230,6 +230,7 @@ def _register_blueprints(app: Flask) -> None:
     from lms.learning import views as _learning_views  # noqa: F401
     from lms.notifications import bp as notifications_bp
     from lms.notifications import views as _notifications_views  # noqa: F401
+    from lms.programmes import bp as programmes_bp
     from lms.quizzes import bp as quizzes_bp
     from lms.quizzes import views as _quizzes_views  # noqa: F401
     from lms.reports import bp as reports_bp
@@ -250,6 +251,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(calendar_bp)
     app.register_blueprint(approvals_bp)
     app.register_blueprint(quizzes_bp)
+    app.register_blueprint(programmes_bp)
     app.register_blueprint(certificates_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(exports_bp)
