@@ -231,6 +231,7 @@ def _register_blueprints(app: Flask) -> None:
     from lms.notifications import bp as notifications_bp
     from lms.notifications import views as _notifications_views  # noqa: F401
     from lms.programmes import bp as programmes_bp
+    from lms.programmes import views as _programmes_views  # noqa: F401
     from lms.quizzes import bp as quizzes_bp
     from lms.quizzes import views as _quizzes_views  # noqa: F401
     from lms.reports import bp as reports_bp
