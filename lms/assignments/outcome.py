@@ -1,7 +1,7 @@
 """The outcome of learning, one use case for every step that may finish a course: a lesson marked as finished or a
 final quiz submitted. It works out the study period (recurring training due again counts only what was done since the
-completion it renews), asks whether the final quiz is passed, completes the course and issues its certificate, and the certificate of any
-programme that completes with it.
+completion it renews), asks whether the final quiz is passed, completes the course and issues its certificate (and
+the certificate of any programme that completes with it).
 
 It lives here because it needs all of that: the renewal period of recurring assignments, quizzes, learning and
 certificates; this is the lowest package that sees them all. Request-free; flush only.

@@ -17,8 +17,8 @@ from lms.courses.lessoncheck import lesson_findings
 from lms.courses.lessontypes.markdown import FRONT_MATTER, LESSON_FILE
 from lms.courses.markdown import LESSON_LINK, UNSAFE_SCHEME, find_references, resolve_media
 from lms.courses.media import MEDIA_MAX_BYTES, MEDIA_TYPES, content_problems
-from lms.courses.programmes import PROGRAMMES_DIR, Programme, load_programmes
 from lms.courses.problems import Collector, Problem, ai_content, load_yaml, parse, texts
+from lms.courses.programmes import PROGRAMMES_DIR, Programme, load_programmes
 from lms.courses.quizfile import load_quiz
 
 MANIFEST = "course.yml"
