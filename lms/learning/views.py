@@ -10,6 +10,7 @@ from flask_wtf import FlaskForm
 
 from lms.approvals.services import start_course
 from lms.assignments.outcome import record_course_outcome
+from lms.assignments.programmes import list_assigned_programmes
 from lms.assignments.services import list_assigned_courses, renewal_since_for
 from lms.certificates.services import list_for_user as list_certificates
 from lms.courses import services as courses
@@ -17,6 +18,7 @@ from lms.courses.lookups import live_course_or_404
 from lms.db import utcnow
 from lms.extensions import db
 from lms.learning import bp, services
+from lms.programmes.services import get_courses_by_key, list_live_programmes, list_standings
 
 
 @bp.get("/my-learning")
@@ -39,9 +41,15 @@ def dashboard():
     # Courses whose lessons are all done but not completed yet lead to their final quiz.
     quiz_course_ids = courses.list_quiz_course_ids(
         [course_id for course_id, p in progress.items() if p.next_lesson is None and p.completion is None])
+    # Programmes: those assigned, started or complete (the others are on the programmes page).
+    programme_due = list_assigned_programmes(current_user)
+    programmes = [standing for standing in list_standings(current_user, list_live_programmes(), now=now)
+                  if standing.progress.is_started or standing.certificate or standing.programme.id in programme_due]
     return render_template("learning/dashboard.html", assigned=[a for a in assigned if a.completed_at is None],
                            certificates=certificates, quiz_course_ids=quiz_course_ids,
-                           progress_by_course=progress, in_progress=in_progress, completed=completed, now=now)
+                           progress_by_course=progress, in_progress=in_progress, completed=completed, now=now,
+                           programmes=programmes, programme_due=programme_due,
+                           programme_courses=get_courses_by_key([s.programme for s in programmes]))
 
 
 @bp.post("/courses/<key>/enroll")
