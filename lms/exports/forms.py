@@ -25,6 +25,8 @@ class ExportForm(FlaskForm):
     date_from = HiddenField()
     date_to = HiddenField()
     language = HiddenField()
+    #: A programme's key: export the programme report (lms.reports.programmes) instead of the learner rows.
+    programme = HiddenField()
     submit = SubmitField(_l("Export"))
 
     def filter_args(self) -> dict[str, str]:

@@ -38,6 +38,8 @@ FORMATS = tuple(ExportFormat)
 PENDING = (ExportStatus.QUEUED, ExportStatus.RUNNING)
 #: ExportJob.filters["kind"] of a team export (a report's export has no kind).
 TEAM = "team"
+#: ExportJob.filters["kind"] of a programme report's export (request_programme_export).
+PROGRAMME = "programme"
 MEDIA_TYPES = {ExportFormat.CSV: "text/csv",
                ExportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 log = logging.getLogger(__name__)
@@ -75,6 +77,23 @@ def request_team_export(actor: User, filters: TeamFilters, fmt: str, *, locale: 
     db.session.flush()
     audit("export.requested", actor=actor, now=now, ip=ip, object_type="export", object_id=job.id,
           details={"format": fmt, "kind": TEAM, "filters": {"scope": filters.scope, **params}})
+    return job
+
+
+def request_programme_export(actor: User, filters: ReportFilters, programme, fmt: str, *, locale: str,
+                             now: datetime, ip: str = "") -> ExportJob:
+    """Record a queued export of the programme report (lms.reports.programmes) of `filters`' agencies for `actor`
+    (audited); the caller commits, then enqueues it."""
+    if fmt not in FORMATS:
+        raise ValueError(fmt)
+    job = ExportJob(token=secrets.token_hex(16), user_id=actor.id, format=fmt, created_at=now,
+                    filters={**filters.to_params(), "include_sub": "1" if filters.include_sub else "0",
+                             "kind": PROGRAMME, "programme": programme.key, "locale": locale,
+                             "timezone": filters.timezone})
+    db.session.add(job)
+    db.session.flush()
+    audit("export.requested", actor=actor, now=now, ip=ip, object_type="export", object_id=job.id,
+          details={"format": fmt, "kind": PROGRAMME, "programme": programme.key, "filters": filters.to_params()})
     return job
 
 
@@ -143,6 +162,13 @@ def run_export(job_id: int, *, export_dir: Path, hours: int, now: Callable[[], d
             writer = write_team_csv if fmt == ExportFormat.CSV else write_team_xlsx
             count = writer(partial, export, locale=params.get("locale", "en"), timezone=params.get("timezone", "UTC"),
                            progress=progress)
+        elif params.get("kind") == PROGRAMME:
+            from lms.exports.programme_files import write_programme_file
+
+            filters = parse_filters(params, actor=user, timezone=params.get("timezone", "UTC"))
+            set_state(status=ExportStatus.RUNNING)
+            count = write_programme_file(partial, fmt, filters, params["programme"],
+                                         locale=params.get("locale", "en"), now=started)
         else:
             filters = parse_filters(params, actor=user, timezone=params.get("timezone", "UTC"))
             total = queries.count_detail_rows(filters, queries.agency_ids(filters, AgencyTree.load()), now=started)
@@ -182,7 +208,8 @@ def download_name(job: ExportJob, *, timezone: str) -> str:
     """The file name offered for download: report-YYYYMMDD-HHMM.<format> (team-… for a team export), when it was
     requested, in `timezone` (the platform's, LMS_TIMEZONE)."""
     requested = job.created_at.astimezone(ZoneInfo(timezone))
-    return f"{'team' if is_team_job(job) else 'report'}-{requested:%Y%m%d-%H%M}.{job.format}"
+    kind = (job.filters or {}).get("kind") or "report"
+    return f"{kind}-{requested:%Y%m%d-%H%M}.{job.format}"
 
 
 def get_job_for(user: User, token: str) -> ExportJob | None:
