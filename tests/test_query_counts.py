@@ -27,6 +27,8 @@ from lms.extensions import db
 from tests.courses.builders import write_course
 from tests.courses.conftest import courses_root  # noqa: F401 - fixture used below
 from tests.learning.conftest import sync
+from tests.programmes.builders import write_programme
+from tests.programmes.conftest import sync_all
 
 SMALL, LARGE = 60, 600
 LEARNER_BUDGET = 4
@@ -35,9 +37,10 @@ LEARNER_PAGES = ("/my-learning", "/courses/", "/courses/ai-basics", "/courses/ai
 PAGES = {
     "learner@demo.lms.kz": ["/my-learning", "/courses/", "/courses/ai-basics", "/courses/ai-basics/lessons/{lesson}",
                             "/courses/ai-basics/quiz", "/certificates/", "/courses/ai-basics/ask", "/ai/notice",
-                            "/ai/systems", "/notifications/", "/notifications/settings"],
+                            "/ai/systems", "/notifications/", "/notifications/settings", "/programmes/",
+                            "/programmes/demo-path"],
     "hr@demo.lms.kz": ["/reports/", "/reports/learners", "/reports/overdue", "/reports/exports", "/reports/api-tokens",
-                       "/agencies/", "/approvals/"],
+                       "/agencies/", "/approvals/", "/reports/programmes"],
     "admin@demo.lms.kz": ["/reports/", "/reports/?agency=MDAI", "/admin/users/", "/admin/content/", "/admin/ai-log/"],
     "manager@demo.lms.kz": ["/team/", "/team/?scope=all", "/reports/exports"],
 }
@@ -55,7 +58,7 @@ def _statements_per_page(app, make_client, courses_root, learners: int,  # noqa:
                          queries: dict[str, int] | None = None) -> dict[str, int]:
     with app.app_context():
         _wipe()
-        sync(courses_root)
+        sync_all(courses_root) if (courses_root / "programmes").is_dir() else sync(courses_root)
     result = app.test_cli_runner().invoke(args=["demo-data", "--learners", str(learners), "--agencies", "20",
                                                 "--today", "2026-03-01"])
     assert result.exit_code == 0, result.output
@@ -120,6 +123,7 @@ def test_statements_per_page_do_not_grow_with_the_number_of_learners(app, make_c
     app.config["WTF_CSRF_ENABLED"] = False
     try:
         write_course(courses_root / "ai-basics", course_id="ai-basics", languages=("en", "ru", "kk"))
+        write_programme(courses_root, "demo-path", courses=("ai-basics",))
         queries: dict[str, int] = {}
         small = _statements_per_page(app, make_client, courses_root, SMALL)
         large = _statements_per_page(app, make_client, courses_root, LARGE, queries)

@@ -183,7 +183,6 @@ class CourseFile(db.Model):
     synced_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-content_version.watch(Course, Lesson, QuizVersion, CourseFile, FileBlob)
 
 
 class Programme(db.Model):
@@ -223,3 +222,6 @@ class Programme(db.Model):
         """Every course the programme names: the required ones in order, then each group's."""
         return [*self.structure.get("courses", []),
                 *(key for group in self.structure.get("groups", []) for key in group["courses"])]
+
+
+content_version.watch(Course, Lesson, QuizVersion, CourseFile, FileBlob, Programme)

@@ -10,7 +10,6 @@ from flask_wtf import FlaskForm
 
 from lms.approvals.services import start_course
 from lms.assignments.outcome import record_course_outcome
-from lms.assignments.programmes import list_assigned_programmes
 from lms.assignments.services import list_assigned_courses, renewal_since_for
 from lms.certificates.services import list_for_user as list_certificates
 from lms.courses import services as courses
@@ -18,7 +17,7 @@ from lms.courses.lookups import live_course_or_404
 from lms.db import utcnow
 from lms.extensions import db
 from lms.learning import bp, services
-from lms.programmes.services import get_courses_by_key, list_live_programmes, list_standings
+from lms.programmes.services import get_courses_by_key, list_live_programmes, standings_from
 
 
 @bp.get("/my-learning")
@@ -35,15 +34,23 @@ def dashboard():
     in_progress = [(e, p) for e, p in enrollments if p.completion is None and e.course_id not in assigned_ids]
     completed = [(e, p) for e, p in enrollments if p.completion is not None]
     certificates = {}
-    for certificate in list_certificates(current_user):
+    mine = list_certificates(current_user)
+    for certificate in mine:
         if certificate.revoked_at is None:
             certificates.setdefault(certificate.course_id, certificate)
     # Courses whose lessons are all done but not completed yet lead to their final quiz.
     quiz_course_ids = courses.list_quiz_course_ids(
         [course_id for course_id, p in progress.items() if p.next_lesson is None and p.completion is None])
-    # Programmes: those assigned, started or complete (the others are on the programmes page).
-    programme_due = list_assigned_programmes(current_user)
-    programmes = [standing for standing in list_standings(current_user, list_live_programmes(), now=now)
+    # Programmes: those assigned (a required course is), started or complete (the others are on the programmes
+    # page), from what this page has read already.
+    due_by_key = {item.course.key: item.due_at for item in assigned if item.completed_at is None}
+    programme_due = {}
+    for programme in (live_programmes := list_live_programmes()):
+        dues = [due_by_key[key] for key in programme.structure.get("courses", []) if key in due_by_key]
+        if dues:
+            programme_due[programme.id] = min(dues)
+    programmes = [standing for standing in standings_from(live_programmes, [e for e, _p in enrollments], mine,
+                                                          now=now)
                   if standing.progress.is_started or standing.certificate or standing.programme.id in programme_due]
     return render_template("learning/dashboard.html", assigned=[a for a in assigned if a.completed_at is None],
                            certificates=certificates, quiz_course_ids=quiz_course_ids,

@@ -11,6 +11,7 @@ from sqlalchemy import or_, select
 from lms.accounts.models import User
 from lms.certificates.models import Certificate
 from lms.certificates.services import issue_programme_certificate
+from lms.courses import cache
 from lms.courses.models import Course, Programme
 from lms.extensions import db
 from lms.learning.models import Enrollment
@@ -28,7 +29,10 @@ class ProgrammeStanding:
 
 
 def list_live_programmes() -> list[Programme]:
-    """The programmes not retired, by key."""
+    """The programmes not retired, by key (from the content cache when it can serve)."""
+    live = cache.live_content()
+    if live is not None:
+        return [cache.attach(programme) for programme in live.programmes]
     return list(db.session.scalars(select(Programme).where(Programme.is_retired.is_(False)).order_by(Programme.key)))
 
 
@@ -38,10 +42,14 @@ def get_live_programme(key: str) -> Programme | None:
 
 
 def get_courses_by_key(programmes: list[Programme]) -> dict[str, Course]:
-    """The courses the programmes name, by key (retired ones included, so a page can say so). One statement."""
+    """The courses the programmes name, by key (retired ones included, so a page can say so). One statement, or
+    none when the content cache holds them all (live)."""
     keys = sorted({key for programme in programmes for key in programme.course_keys})
     if not keys:
         return {}
+    live = cache.live_content()
+    if live is not None and all(key in live.by_key for key in keys):
+        return {key: cache.attach(live.by_key[key]) for key in keys}
     return {course.key: course for course in db.session.scalars(select(Course).where(Course.key.in_(keys)))}
 
 
@@ -78,6 +86,30 @@ def list_standings(user: User, programmes: list[Programme], *, now: datetime) ->
     done = list_courses_done(user, now=now)
     certificates = _valid_certificates(user, now=now) if programmes else {}
     return [ProgrammeStanding(p, programme_progress(p.structure, done), certificates.get(p.id)) for p in programmes]
+
+
+def standings_from(programmes: list[Programme], enrollments: list, certificates: list[Certificate], *,
+                   now: datetime) -> list[ProgrammeStanding]:
+    """list_standings() from what a page has read already: the user's enrolments (with their courses) and
+    certificates (lms.certificates.services.list_for_user). No statement."""
+    serials = {c.id: c.serial for c in certificates}
+    done = {}
+    for enrollment in enrollments:
+        course = enrollment.course
+        if enrollment.completed_at is None:
+            continue
+        if course.has_certificate:
+            expires = aware(enrollment.certificate_expires_at) if enrollment.certificate_expires_at else None
+            if enrollment.certified_at is None or (expires is not None and expires <= now):
+                continue
+        done[course.key] = CourseDone(course.key, aware(enrollment.completed_at),
+                                      serials.get(enrollment.certificate_id) if course.has_certificate else None,
+                                      course.estimated_minutes)
+    valid = {}
+    for certificate in sorted(certificates, key=lambda c: c.issued_at):
+        if certificate.programme_id is not None and certificate.status(now) == "valid":
+            valid[certificate.programme_id] = certificate
+    return [ProgrammeStanding(p, programme_progress(p.structure, done), valid.get(p.id)) for p in programmes]
 
 
 def award_programme_certificates(user: User, *, now: datetime, language: str) -> list[Certificate]:
