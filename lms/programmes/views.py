@@ -19,10 +19,10 @@ def index():
                            standings=services.list_standings(current_user, programmes, now=utcnow()))
 
 
-@bp.get("/programmes/<key>")
+@bp.get("/programmes/<programme_key>")
 @login_required
-def programme(key: str):
-    found = services.get_live_programme(key)
+def programme(programme_key: str):
+    found = services.get_live_programme(programme_key)
     if found is None:
         abort(404)
     [standing] = services.list_standings(current_user, [found], now=utcnow())
