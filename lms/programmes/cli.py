@@ -11,7 +11,7 @@ from lms.extensions import db
 
 @click.group()
 def programmes():
-    """Programmes (paths through several courses) and their certificates."""
+    """Programmes and their certificates."""
 
 
 @programmes.command("award")

@@ -79,3 +79,18 @@ def test_a_programme_outside_the_catalogue_is_refused(app, login_as, people, pro
     assert response.status_code == 400
     with app.app_context():
         assert db.session.scalar(select(Assignment.id)) is None
+
+
+def test_the_command_assigns_a_programme(app, runner, people, programme_root):
+    result = runner.invoke(args=["assignments", "create", "--programme", "basics", "--due", "2099-01-31",
+                                 "--agency", "P", "--by", "hr@example.kz"])
+    assert result.exit_code == 0, result.output
+    assert "Assigned programme basics (1 course(s)) to 2 people now" in result.output
+    with app.app_context():
+        assert db.session.scalar(select(Assignment.programme_batch)) is not None
+
+
+def test_the_command_wants_a_course_or_a_programme(app, runner, people, programme_root):
+    result = runner.invoke(args=["assignments", "create", "--due", "2099-01-31", "--agency", "P",
+                                 "--by", "hr@example.kz"])
+    assert result.exit_code != 0 and "either --course or --programme" in result.output
