@@ -41,14 +41,16 @@ def dashboard():
     # Courses whose lessons are all done but not completed yet lead to their final quiz.
     quiz_course_ids = courses.list_quiz_course_ids(
         [course_id for course_id, p in progress.items() if p.next_lesson is None and p.completion is None])
-    # Programmes: those assigned (a required course is), started or complete (the others are on the programmes
-    # page), from what this page has read already.
-    due_by_key = {item.course.key: item.due_at for item in assigned if item.completed_at is None}
+    # Programmes: those assigned (every required course is: a programme's assignment assigns them all), started or
+    # complete (the others are on the programmes page), from what this page has read already.
+    due_by_key = {item.course.key: item.due_at for item in assigned}
+    open_keys = {item.course.key for item in assigned if item.completed_at is None}
     programme_due = {}
     for programme in (live_programmes := list_live_programmes()):
-        dues = [due_by_key[key] for key in programme.structure.get("courses", []) if key in due_by_key]
-        if dues:
-            programme_due[programme.id] = min(dues)
+        required = programme.structure.get("courses", [])
+        if required and all(key in due_by_key for key in required):
+            dues = [due_by_key[key] for key in required if key in open_keys]
+            programme_due[programme.id] = min(dues) if dues else max(due_by_key[key] for key in required)
     programmes = [standing for standing in standings_from(live_programmes, [e for e, _p in enrollments], mine,
                                                           now=now)
                   if standing.progress.is_started or standing.certificate or standing.programme.id in programme_due]

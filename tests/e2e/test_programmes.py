@@ -9,7 +9,7 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from tests.e2e.conftest import OUT, log_in, switch_language
+from tests.e2e.conftest import LOCALES, OUT, html_errors, log_in, switch_language
 from tests.e2e.helpers import COURSE, complete_all_lessons, fill_quiz, start_quiz, submit_quiz, t
 
 pytestmark = pytest.mark.e2e
@@ -87,3 +87,27 @@ def test_learner_finishes_a_programme_and_opens_its_certificate(server, new_cont
     page.wait_for_url("**/verify/**")
     assert t(LOCALE, "Valid certificate") in page.locator("main").inner_text()
     assert t(LOCALE, "Programme") in page.locator("main dl").inner_text()
+
+
+def test_programme_pages_are_valid_and_accessible(server, new_context, as_role, checker):
+    """The programme pages of a learner (in progress and complete) and the HR officer's programme report, in every
+    language: axe-core finds no serious or critical problem, the Nu HTML Checker no error."""
+    email, password = server.new_learner("programme-pages@e2e.lms.kz", "Айжан Ерланқызы Төлеуова")
+    _complete_before(server, email)
+    learner = new_context().new_page()
+    log_in(learner, email, password)
+    hr = as_role("hr")
+    tours = [(learner, {"programmes": "/programmes/", "programme": f"/programmes/{PROGRAMME}",
+                        "programme-dashboard": "/my-learning"}),
+             (hr, {"programme-report": "/reports/programmes",
+                   "programme-report-agency": f"/reports/programmes?programme={PROGRAMME}&agency=MDAI-IT"})]
+    for page, pages in tours:
+        for locale in LOCALES:
+            page.goto("/account")
+            switch_language(page, locale)
+            for name, path in pages.items():
+                assert page.goto(path).status == 200, path
+                checker.check(page, name, locale)
+    errors = html_errors(checker.saved)
+    assert checker.problems == [], "axe-core and page width:\n" + "\n".join(checker.problems)
+    assert errors == [], "Nu HTML Checker:\n" + "\n".join(errors)
