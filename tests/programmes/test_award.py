@@ -126,3 +126,37 @@ def test_the_backfill_issues_certificates_due(app, runner, login_as, programme_r
     assert "1 programme certificate(s) issued." in result.output
     again = runner.invoke(args=["programmes", "award"])
     assert "0 programme certificate(s) issued." in again.output
+
+
+def test_reissue_keeps_the_programme_and_its_evidence(app, login_as, programme_root):
+    from lms.accounts.models import Role, User
+    from lms.certificates.services import reissue
+
+    with app.app_context():
+        factories.user("aliya@example.kz")
+        factories.user("admin@example.kz", roles={Role.ADMIN})
+    client = login_as("aliya@example.kz")
+    _finish(client, "plain")
+    _finish(client, "other")
+    with app.app_context():
+        [old] = _programme_certificates()
+        admin = db.session.scalar(select(User).where(User.email == "admin@example.kz"))
+        new = reissue(old, actor=admin, reason="Name corrected", now=utcnow())
+        db.session.commit()
+        assert old.revoked_at is not None and old.replaced_by_id == new.id
+        assert new.programme_id == old.programme_id and new.evidence == old.evidence
+
+
+def test_a_programme_without_certificate_completes_without_one(app, login_as, programme_root):
+    from tests.programmes.builders import write_programme
+    from tests.programmes.conftest import sync_all
+
+    write_programme(programme_root, courses=("plain",), certificate=False)
+    with app.app_context():
+        sync_all(programme_root)
+        factories.user("aliya@example.kz")
+    client = login_as("aliya@example.kz")
+    _finish(client, "plain")
+    with app.app_context():
+        assert _programme_certificates() == []
+    assert "Programme complete" in client.get("/programmes/basics").get_data(as_text=True)

@@ -47,3 +47,11 @@ def test_the_sync_command_syncs_programmes(app, runner, programme_root):
     result = runner.invoke(args=["courses", "sync"])
     assert result.exit_code == 0, result.output
     assert "+ programme second" in result.output
+
+
+def test_syncing_one_course_folder_leaves_the_programmes_alone(app, runner, programme_root):
+    (programme_root / "programmes" / "basics.yml").unlink()
+    result = runner.invoke(args=["courses", "sync", str(programme_root / "plain")])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert db.session.scalar(select(Programme.is_retired)) is False
