@@ -236,6 +236,8 @@ def _register_blueprints(app: Flask) -> None:
     from lms.notifications import views as _notifications_views  # noqa: F401
     from lms.pretests import bp as pretests_bp
     from lms.pretests import views as _pretests_views  # noqa: F401
+    from lms.programmes import bp as programmes_bp
+    from lms.programmes import views as _programmes_views  # noqa: F401
     from lms.quizzes import bp as quizzes_bp
     from lms.quizzes import views as _quizzes_views  # noqa: F401
     from lms.reports import bp as reports_bp
@@ -258,6 +260,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(approvals_bp)
     app.register_blueprint(quizzes_bp)
     app.register_blueprint(pretests_bp)
+    app.register_blueprint(programmes_bp)
     app.register_blueprint(certificates_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(exports_bp)

@@ -33,6 +33,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "demo-data": ("lms.demo.cli:demo_data",
                   "Create demo agencies and one account per role when the database has no users; print the logins."),
     "outbox": ("lms.mail.cli:outbox", "Outgoing email."),
+    "programmes": ("lms.programmes.cli:programmes", "Programmes and their certificates."),
     "reminders": ("lms.assignments.cli:reminders", "Email reminders about due and overdue assignments."),
     "report": ("lms.reports.cli:report", "Training reports."),
     "users": ("lms.accounts.cli:users", "Manage user accounts."),

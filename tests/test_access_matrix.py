@@ -186,6 +186,9 @@ CASES = [
     Case("courses.media", "GET", "/courses/no-such-course/files/media/picture.png", signed_in(404)),
     # --- learning (per-course behaviour with real courses is in tests/learning) ---
     Case("learning.dashboard", "GET", "/my-learning", signed_in(200)),
+    # --- programmes (none in this data; tests/programmes has real ones) ---
+    Case("programmes.index", "GET", "/programmes/", signed_in(200)),
+    Case("programmes.programme", "GET", "/programmes/no-such-programme", signed_in(404)),
     Case("learning.enroll", "POST", "/courses/no-such-course/enroll", signed_in(404)),
     Case("learning.complete_lesson", "POST", "/courses/no-such-course/lessons/intro/complete", signed_in(404)),
     # A SCORM package's commits: JSON for the lesson page's runtime (401 signed out, not a sign-in redirect);
@@ -281,6 +284,9 @@ CASES = [
     Case("reports.gain", "GET", "/reports/gain?agency=P", (LOGIN, 403, 403, 404, 200, 200)),
     Case("reports.gain", "GET", "/reports/gain?agency=U", (LOGIN, 403, 403, 200, 404, 200)),
     Case("reports.gain", "GET", "/reports/gain?from=31.12.2026", (LOGIN, 403, 403, 400, 400, 400)),
+    Case("reports.programmes", "GET", "/reports/programmes", (LOGIN, 403, 403, 200, 200, 200)),
+    Case("reports.programmes", "GET", "/reports/programmes?agency=U", (LOGIN, 403, 403, 200, 404, 200)),
+    Case("reports.programmes", "GET", "/reports/programmes?programme=nope", (LOGIN, 403, 403, 404, 404, 404)),
     Case("reports.target", "GET", "/reports/agencies/P/target", (LOGIN, 403, 403, 404, 200, 200)),
     Case("reports.target", "GET", "/reports/agencies/U/target", (LOGIN, 403, 403, 200, 404, 200)),
     Case("reports.target", "POST", "/reports/agencies/P/target", (LOGIN, 403, 403, 404, 400, 400)),  # empty form
@@ -354,6 +360,9 @@ PROGRAMME = {
     "GET /reports/gain?agency=P": 200,
     "GET /reports/gain?agency=U": 200,
     "GET /reports/gain?from=31.12.2026": 400,
+    "GET /reports/programmes": 200,
+    "GET /reports/programmes?agency=U": 200,
+    "GET /reports/programmes?programme=nope": 404,
     "GET /reports/agencies/P/target": 403,
     "GET /reports/agencies/U/target": 403,
     "POST /reports/agencies/P/target": 403,

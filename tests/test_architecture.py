@@ -28,7 +28,10 @@ LAYERS = {
     "pretests": 6,
     "ai": 6,  # the course tutor and question drafts: reads courses and quiz attempts (the refusal during one)
     "assignments": 7,  # mandatory training, reminders, and the outcome of learning (it sees certificates)
-    "approvals": 7,  # manager approval of self-enrolment: beside assignments, whose assigned courses need none
+    "approvals": 7,
+    # programmes: progress and the programme certificate (certificates below); assignments.outcome calls it when a
+    # course completes, and assignments may name a programme, so it never imports assignments.
+    "programmes": 7,  # manager approval of self-enrolment: beside assignments, whose assigned courses need none
     "site": 7,
     # xAPI statements: reads learning, quizzes and certificates' events; lower layers reach it only through
     # lms.events (it subscribes), never by import.

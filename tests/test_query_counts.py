@@ -28,6 +28,8 @@ from lms.pretests.models import PretestAttempt
 from tests.courses.builders import write_course
 from tests.courses.conftest import courses_root  # noqa: F401 - fixture used below
 from tests.learning.conftest import sync
+from tests.programmes.builders import write_programme
+from tests.programmes.conftest import sync_all
 
 SMALL, LARGE = 60, 600
 LEARNER_BUDGET = 4
@@ -37,10 +39,10 @@ PAGES = {
     "learner@demo.lms.kz": ["/my-learning", "/courses/", "/courses/ai-basics", "/courses/ai-basics/lessons/{lesson}",
                             "/courses/ai-basics/quiz", "/certificates/", "/courses/ai-basics/ask", "/ai/notice",
                             "/ai/systems", "/notifications/", "/notifications/settings", "/courses/with-pretest",
-                            "/courses/with-pretest/pretest"],
+                            "/courses/with-pretest/pretest", "/programmes/", "/programmes/demo-path"],
     "hr@demo.lms.kz": ["/reports/", "/reports/learners", "/reports/overdue", "/reports/exports", "/reports/api-tokens",
                        "/agencies/", "/approvals/", "/reports/satisfaction", "/reports/satisfaction?course=ai-basics",
-                       "/reports/gain"],
+                       "/reports/gain", "/reports/programmes"],
     "admin@demo.lms.kz": ["/reports/", "/reports/?agency=MDAI", "/admin/users/", "/admin/content/", "/admin/ai-log/",
                           "/reports/satisfaction", "/courses/ai-basics/evaluation/comments",
                           "/reports/gain", "/reports/gain?agency=MDAI", "/reports/learners/{gain_learner}"],
@@ -60,7 +62,7 @@ def _statements_per_page(app, make_client, courses_root, learners: int,  # noqa:
                          queries: dict[str, int] | None = None) -> dict[str, int]:
     with app.app_context():
         _wipe()
-        sync(courses_root)
+        sync_all(courses_root) if (courses_root / "programmes").is_dir() else sync(courses_root)
     result = app.test_cli_runner().invoke(args=["demo-data", "--learners", str(learners), "--agencies", "20",
                                                 "--today", "2026-03-01"])
     assert result.exit_code == 0, result.output
@@ -131,6 +133,7 @@ def test_statements_per_page_do_not_grow_with_the_number_of_learners(app, make_c
         quiz = (pretest / "quiz.yml").read_text(encoding="utf-8")
         (pretest / "quiz.yml").write_text(quiz.replace("questions:\n", "pretest: {questions: 3}\nquestions:\n", 1),
                                           encoding="utf-8")
+        write_programme(courses_root, "demo-path", courses=("ai-basics",))
         queries: dict[str, int] = {}
         small = _statements_per_page(app, make_client, courses_root, SMALL)
         large = _statements_per_page(app, make_client, courses_root, LARGE, queries)

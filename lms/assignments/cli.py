@@ -19,7 +19,9 @@ def assignments():
 
 
 @assignments.command("create")
-@click.option("--course", "course_key", required=True, help="Course id (from its course.yml).")
+@click.option("--course", "course_key", help="Course id (from its course.yml).")
+@click.option("--programme", "programme_key",
+              help="Instead of --course: a programme id (courses/programmes/); each required course is assigned.")
 @click.option("--due", "due", required=True, type=click.DateTime(formats=["%Y-%m-%d"]),
               help="Due date, YYYY-MM-DD (by the end of that day, platform time zone).")
 @click.option("--agency", "agency_code", help="Assign to everyone in this agency.")
@@ -30,23 +32,30 @@ def assignments():
               help="Recurring: each completion is valid this many months, then the course is due again.")
 @click.option("--by", "actor_email", required=True, help="Email of the admin or HR officer making the assignment.")
 @with_appcontext
-def create_command(course_key, due: datetime, agency_code, include_subagencies, position, emails, every_months,
-                   actor_email):
-    """Assign a course to an agency, to people holding a position in it, or to named people."""
+def create_command(course_key, programme_key, due: datetime, agency_code, include_subagencies, position, emails,
+                   every_months, actor_email):
+    """Assign a course (or a programme's required courses) to an agency, to people holding a position in it, or to
+    named people."""
     from lms.accounts.services import get_user_by_email
     from lms.agencies.services import get_agency_by_code
     from lms.assignments.services import AssignmentError, NewAssignment, create_assignment, list_assignees
     from lms.audit.services import audit
     from lms.courses.services import get_live_course
+    from lms.programmes.services import get_live_programme
     from lms.timeutil import end_of_day
 
     begin_write(db.session)
     actor = get_user_by_email(actor_email)
-    course = get_live_course(course_key)
+    if bool(course_key) == bool(programme_key):
+        raise click.ClickException("give either --course or --programme")
+    programme = get_live_programme(programme_key) if programme_key else None
+    if programme_key and programme is None:
+        raise click.ClickException(f"no live programme {programme_key!r}")
+    course = get_live_course(course_key or (programme.structure.get("courses") or [""])[0])
     if actor is None:
         raise click.ClickException(f"no user {actor_email}")
     if course is None:
-        raise click.ClickException(f"no live course {course_key!r}")
+        raise click.ClickException(f"no live course {course_key or programme_key!r}")
     if bool(agency_code) == bool(emails):
         raise click.ClickException("give either --agency or --user")
     agency = get_agency_by_code(agency_code) if agency_code else None
@@ -63,11 +72,26 @@ def create_command(course_key, due: datetime, agency_code, include_subagencies, 
                          target_kind=kind, agency=agency, include_subagencies=include_subagencies,
                          position=position, users=tuple(people), recurrence_months=every_months)
     try:
-        assignment = create_assignment(data, actor=actor, now=utcnow())
+        if programme is not None:
+            from lms.assignments.programmes import NewProgrammeAssignment, assign_programme
+
+            made = assign_programme(NewProgrammeAssignment(programme, data), actor=actor, now=utcnow())
+            assignment = made[0]
+        else:
+            assignment = create_assignment(data, actor=actor, now=utcnow())
     except (AssignmentError, PermissionError) as exc:
         db.session.rollback()
         raise click.ClickException(str(exc)) from None
     count = len(list_assignees(assignment))
+    if programme is not None:
+        audit("assignment.created", actor=None, now=utcnow(), object_type="programme", object_id=programme.key,
+              after={"programme": programme.key, "courses": [a.course.key for a in made],
+                     "assignments": [a.id for a in made], "target": kind, "agency": agency_code, "by": actor_email,
+                     "due_at": assignment.due_at.isoformat(), "people_now": count})
+        db.session.commit()
+        click.echo(f"Assigned programme {programme.key} ({len(made)} course(s)) to {count} people now (and to "
+                   f"those who join later), due {due.date()}.")
+        return
     audit("assignment.created", actor=None, now=utcnow(), object_type="assignment", object_id=assignment.id,
           after={"course": course_key, "target": kind, "agency": agency_code, "by": actor_email,
                  "due_at": assignment.due_at.isoformat(), "people_now": count})

@@ -12,7 +12,7 @@ from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.agencies.models import Agency
-from lms.courses.models import Course
+from lms.courses.models import Course, Programme
 from lms.db import utcnow
 from lms.extensions import db
 
@@ -52,8 +52,13 @@ class Assignment(db.Model):
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     cancelled_at: Mapped[datetime | None]
+    #: Part of a programme's assignment (lms.assignments.programmes): one row per required course of the programme,
+    #: sharing `programme_batch`, made, reminded and cancelled together.
+    programme_id: Mapped[int | None] = mapped_column(ForeignKey("programmes.id"), index=True)
+    programme_batch: Mapped[str | None] = mapped_column(String(32), index=True)
 
     course: Mapped[Course] = relationship()
+    programme: Mapped[Programme | None] = relationship()
     agency: Mapped[Agency | None] = relationship()
     people: Mapped[list[AssignmentUser]] = relationship(cascade="all, delete-orphan")
 

@@ -1,6 +1,7 @@
 """The outcome of learning, one use case for every step that may finish a course: a lesson marked as finished or a
 final quiz submitted. It works out the study period (recurring training due again counts only what was done since the
-completion it renews), asks whether the final quiz is passed, completes the course and issues its certificate.
+completion it renews), asks whether the final quiz is passed, completes the course and issues its certificate (and
+the certificate of any programme that completes with it).
 
 It lives here because it needs all of that: the renewal period of recurring assignments, quizzes, learning and
 certificates; this is the lowest package that sees them all. Request-free; flush only.
@@ -18,6 +19,7 @@ from lms.courses import services as courses
 from lms.courses.models import Course, Lesson
 from lms.learning import services as learning
 from lms.learning.models import CourseCompletion
+from lms.programmes.services import award_programme_certificates
 from lms.quizzes import services as quizzes
 
 
@@ -31,6 +33,8 @@ class Outcome:
     certificate: Certificate | None
     #: The first live lesson not finished in the current study period (None once every lesson is done).
     next_lesson: Lesson | None
+    #: Programme certificates issued with it: programmes this step completed.
+    programme_certificates: tuple[Certificate, ...] = ()
 
 
 def record_course_outcome(user: User, course: Course, *, now, language: str, lesson: Lesson | None = None,
@@ -52,5 +56,8 @@ def record_course_outcome(user: User, course: Course, *, now, language: str, les
                                                   quiz_passed=quizzes.has_passed(user, course, since=since),
                                                   lessons=lessons)
     if completion is not None:
-        return Outcome(completion, issue_certificate(completion, user=user, course=course, now=now), None)
+        certificate = issue_certificate(completion, user=user, course=course, now=now)
+        # A completed course may complete a programme: its certificate is issued in the same transaction.
+        programmes = award_programme_certificates(user, now=now, language=language)
+        return Outcome(completion, certificate, None, tuple(programmes))
     return Outcome(None, None, learning.get_progress(user, course, since=since, lessons=lessons).next_lesson)

@@ -15,10 +15,10 @@ from lms.agencies import services as agencies
 from lms.assignments import bp
 from lms.assignments.forms import AssignmentForm
 from lms.assignments.models import TargetKind
+from lms.assignments.programmes import NewProgrammeAssignment, assign_programme, cancel_with_programme
 from lms.assignments.services import (
     AssignmentError,
     NewAssignment,
-    cancel_assignment,
     create_assignment,
     get_assignment_for,
     list_assignees,
@@ -28,7 +28,11 @@ from lms.audit.services import audit
 from lms.courses import services as courses
 from lms.db import utcnow
 from lms.extensions import db
+from lms.programmes.services import get_live_programme, list_live_programmes
 from lms.timeutil import end_of_day
+
+#: The course field's value for a programme: this prefix and the programme's key (course keys never hold a colon).
+PROGRAMME_CHOICE = "programme:"
 
 
 def _require_assigner() -> None:
@@ -41,6 +45,8 @@ def _form() -> AssignmentForm:
     form = AssignmentForm()
     form.course.choices = [SelectChoice(c.key, c.title_in(locale))
                            for c in db.session.scalars(courses.catalogue_query())]
+    form.course.choices += [SelectChoice(PROGRAMME_CHOICE + p.key, _("Programme: %(title)s", title=p.title_in(locale)))
+                            for p in list_live_programmes()]
     root = None if policy.is_admin(current_user) else current_user.agency_id
     form.agency.choices = [SelectChoice(a.code, "\u2003" * depth + a.name_in(locale))
                            for a, depth in agencies.list_tree(root) if a.is_active]
@@ -62,6 +68,8 @@ def new():
     form = _form()
     if form.validate_on_submit():
         data, problem = _to_input(form)
+        if problem is None and form.course.data.startswith(PROGRAMME_CHOICE):
+            return _assign_programme(form, data)
         if problem is None:
             try:
                 assignment = create_assignment(data, actor=current_user, now=utcnow())
@@ -83,8 +91,33 @@ def new():
     return render_template("assignments/new.html", form=form), 400 if form.errors or form.form_errors else 200
 
 
+def _assign_programme(form: AssignmentForm, data: NewAssignment):
+    programme = get_live_programme(form.course.data.removeprefix(PROGRAMME_CHOICE))
+    try:
+        if programme is None:
+            raise AssignmentError(_("Choose a course."))
+        made = assign_programme(NewProgrammeAssignment(programme, data), actor=current_user, now=utcnow())
+    except AssignmentError as exc:
+        db.session.rollback()
+        form.form_errors.append(str(exc.message))
+        return render_template("assignments/new.html", form=form), 400
+    count = len(list_assignees(made[0]))
+    audit("assignment.created", actor=current_user, now=utcnow(), ip=request.remote_addr or "",
+          object_type="programme", object_id=programme.key,
+          after={"programme": programme.key, "courses": [a.course.key for a in made],
+                 "assignments": [a.id for a in made], "target": data.target_kind,
+                 "agency": data.agency.code if data.agency else None, "due_at": data.due_at.isoformat(),
+                 "people_now": count})
+    db.session.commit()
+    flash(_("The programme is assigned to %(count)d people, and to those who join later.", count=count), "success")
+    return redirect(url_for("assignments.index"), 303)
+
+
 def _to_input(form: AssignmentForm) -> tuple[NewAssignment | None, str | None]:
-    course = courses.get_live_course(form.course.data)
+    # A programme's courses are filled in by assign_programme; the first live course stands in until then.
+    is_programme = (form.course.data or "").startswith(PROGRAMME_CHOICE)
+    course = courses.get_live_course(form.course.data) if not is_programme else \
+        db.session.scalar(courses.catalogue_query().limit(1))
     if course is None:
         return None, _("Choose a course.")
     agency = agencies.get_agency_by_code(form.agency.data) if form.agency.data else None
@@ -111,9 +144,11 @@ def cancel(assignment_id: int):
         abort(404)
     if not FlaskForm().validate_on_submit():
         abort(400)
-    cancel_assignment(assignment, now=utcnow())
+    cancelled = cancel_with_programme(assignment, now=utcnow())
     audit("assignment.cancelled", actor=current_user, now=utcnow(), ip=request.remote_addr or "",
-          object_type="assignment", object_id=assignment.id, details={"course": assignment.course.key})
+          object_type="assignment", object_id=assignment.id,
+          details={"course": assignment.course.key, "assignments": [a.id for a in cancelled],
+                   "programme": assignment.programme.key if assignment.programme else None})
     db.session.commit()
     flash(_("The assignment is cancelled."), "success")
     return redirect(url_for("assignments.index"), 303)

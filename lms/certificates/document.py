@@ -22,3 +22,5 @@ class CertificateData:
     expires_at: datetime | None = None
     #: The top of the agency's chain (e.g. the ministry of a department); None when the agency is itself the top.
     top_agency_name: str | None = None
+    #: A programme certificate (the title is the programme's): "has completed the programme".
+    is_programme: bool = False

@@ -47,4 +47,5 @@ def public_urls():
         credential=lambda serial: public_url("certificates.verify", serial=serials.display(serial)),
         issuer=public_url("certificates.issuer"),
         achievement=lambda key: public_url("courses.course", key=key),
+        programme_achievement=lambda key: public_url("programmes.programme", programme_key=key),
     )

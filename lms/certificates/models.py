@@ -9,7 +9,7 @@ from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.accounts.models import User
-from lms.courses.models import Course
+from lms.courses.models import Course, Programme
 from lms.db import utcnow
 from lms.extensions import db
 
@@ -23,7 +23,8 @@ class CertificateStatus(StrEnum):
 
 
 class Certificate(db.Model):
-    """A certificate for one course completion."""
+    """A certificate for one course completion, or for a completed programme (course_id and completion_id empty,
+    programme_id set, `evidence` naming the course certificates it rests on)."""
 
     __tablename__ = "certificates"
     __table_args__ = (UniqueConstraint("status_list", "status_index"),)
@@ -32,11 +33,17 @@ class Certificate(db.Model):
     #: 128 random bits, Crockford base32 plus a check symbol (lms.certificates.serials); never derived from ids.
     serial: Mapped[str] = mapped_column(String(27), unique=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
-    completion_id: Mapped[int] = mapped_column(ForeignKey("course_completions.id"), index=True)
+    #: The course certified; None for a programme certificate.
+    course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id"), index=True)
+    completion_id: Mapped[int | None] = mapped_column(ForeignKey("course_completions.id"), index=True)
+    #: The programme certified (lms.programmes); None for a course certificate.
+    programme_id: Mapped[int | None] = mapped_column(ForeignKey("programmes.id"), index=True)
+    #: A programme certificate's evidence: [{"serial": course certificate serial, "course": course key}, ...], or
+    #: [{"course": key, "completed_at": iso}] for a course that gives no certificate.
+    evidence: Mapped[list | None] = mapped_column(JSON)
     #: The learner's name as it was at issue.
     learner_name: Mapped[str] = mapped_column(String(200))
-    #: {lang: title} of the course at issue, so the certificate can be printed in any of its languages.
+    #: {lang: title} of the course (or programme) at issue, so the certificate can be printed in any of its languages.
     course_titles: Mapped[dict] = mapped_column(JSON)
     #: {lang: name} of the learner's agency at issue (empty when none).
     agency_names: Mapped[dict] = mapped_column(JSON, default=dict)
@@ -66,7 +73,8 @@ class Certificate(db.Model):
     expiry_notified_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
-    course: Mapped[Course] = relationship()
+    course: Mapped[Course | None] = relationship()
+    programme: Mapped[Programme | None] = relationship()
 
     def status(self, now: datetime) -> CertificateStatus:
         """Valid, expired or revoked at `now`."""

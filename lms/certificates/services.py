@@ -26,7 +26,7 @@ from lms.agencies.services import list_ancestors
 from lms.certificates import serials
 from lms.certificates.document import CertificateData
 from lms.certificates.models import Certificate
-from lms.courses.models import Course
+from lms.courses.models import Course, Programme
 from lms.errors import DomainError
 from lms.events import Notice
 from lms.extensions import db
@@ -61,16 +61,49 @@ STATUS_PLACE_TRIES = 20
 
 
 def _new_certificate(user: User, course: Course, completion: CourseCompletion, *, now: datetime) -> Certificate:
-    ancestors = list_ancestors(user.agency) if user.agency else []
     values = {
         "user_id": user.id, "course_id": course.id, "completion_id": completion.id,
-        "learner_name": user.full_name, "course_titles": dict(course.title),
-        "agency_names": user.agency.names if user.agency else {},
-        "top_agency_names": ancestors[0].names if ancestors else {},
-        "hours": round(course.estimated_minutes / 60, 1), "study_minutes": course.estimated_minutes,
-        "content_version": completion.course_version, "language": completion.language, "issued_at": now,
+        "course_titles": dict(course.title), "hours": round(course.estimated_minutes / 60, 1),
+        "study_minutes": course.estimated_minutes, "content_version": completion.course_version,
+        "language": completion.language,
         "expires_at": add_months(now, course.certificate_valid_months) if course.certificate_valid_months else None,
     }
+    certificate = _place_certificate(user, values, now=now)
+    standing.set_certificate(user.id, course.id, certificate_id=certificate.id, issued_at=certificate.issued_at,
+                             expires_at=certificate.expires_at)
+    record(Verb.CERTIFICATE_ISSUED, user_id=user.id, at=now, course=course, content_version=completion.course_version,
+           details={"serial": certificate.serial})
+    events.publish(events.NOTICE, Notice(
+        kind="certificate_issued", recipient_ids=(user.id,), at=now, course_id=course.id,
+        params={"serial": certificate.serial}, key=f"certificate:{certificate.id}:issued"))
+    return certificate
+
+
+def issue_programme_certificate(user: User, programme: Programme, *, evidence: list[dict], study_minutes: int,
+                                language: str, now: datetime) -> Certificate:
+    """Issue a certificate for a completed programme (the caller has checked that it is complete, lms.programmes):
+    `evidence` names the course certificates (or completions) it rests on, `study_minutes` the courses' study time.
+    Returns the new certificate. Flush only."""
+    values = {
+        "user_id": user.id, "programme_id": programme.id, "evidence": evidence,
+        "course_titles": dict(programme.title), "hours": round(study_minutes / 60, 1), "study_minutes": study_minutes,
+        "content_version": programme.version, "language": language,
+        "expires_at": (add_months(now, programme.certificate_valid_months)
+                       if programme.certificate_valid_months else None),
+    }
+    certificate = _place_certificate(user, values, now=now)
+    record(Verb.CERTIFICATE_ISSUED, user_id=user.id, at=now, object_key=programme.key,
+           content_version=programme.version, details={"serial": certificate.serial, "programme": programme.key})
+    return certificate
+
+
+def _place_certificate(user: User, values: dict, *, now: datetime) -> Certificate:
+    """A new certificate with the learner's name and agency as they are now, at a free random place of the open
+    status list."""
+    ancestors = list_ancestors(user.agency) if user.agency else []
+    values = {**values, "learner_name": user.full_name, "issued_at": now,
+              "agency_names": user.agency.names if user.agency else {},
+              "top_agency_names": ancestors[0].names if ancestors else {}}
     number = _open_status_list()
     for attempt in range(STATUS_PLACE_TRIES):
         # A random place, so that a list's indexes tell nothing of the order of issue (the specification's advice);
@@ -86,13 +119,6 @@ def _new_certificate(user: User, course: Course, completion: CourseCompletion, *
         except IntegrityError:
             if attempt == STATUS_PLACE_TRIES - 1:
                 raise
-    standing.set_certificate(user.id, course.id, certificate_id=certificate.id, issued_at=certificate.issued_at,
-                             expires_at=certificate.expires_at)
-    record(Verb.CERTIFICATE_ISSUED, user_id=user.id, at=now, course=course, content_version=completion.course_version,
-           details={"serial": certificate.serial})
-    events.publish(events.NOTICE, Notice(
-        kind="certificate_issued", recipient_ids=(user.id,), at=now, course_id=course.id,
-        params={"serial": certificate.serial}, key=f"certificate:{certificate.id}:issued"))
     return certificate
 
 
@@ -125,7 +151,7 @@ def notify_expiring(*, now: datetime) -> int:
                                later.id != Certificate.id, later.revoked_at.is_(None),
                                or_(later.expires_at.is_(None), later.expires_at > Certificate.expires_at))
     due = db.session.scalars(select(Certificate).where(
-        Certificate.revoked_at.is_(None), Certificate.expiry_notified_at.is_(None),
+        Certificate.revoked_at.is_(None), Certificate.expiry_notified_at.is_(None), Certificate.course_id.is_not(None),
         Certificate.expires_at > now, Certificate.expires_at <= now + EXPIRY_NOTICE, ~outlasted)
         .order_by(Certificate.id)).all()
     for certificate in due:
@@ -178,6 +204,13 @@ def revoke(certificate: Certificate, *, actor: User, reason: str, now: datetime)
 def reissue(certificate: Certificate, *, actor: User, reason: str, now: datetime) -> Certificate:
     """Issue a new certificate for the same completion with the learner's current name; revoke the old one with
     `reason`. Returns the new certificate."""
+    if certificate.programme_id is not None:
+        revoke(certificate, actor=actor, reason=reason, now=now)
+        replacement = issue_programme_certificate(
+            certificate.user, certificate.programme, evidence=list(certificate.evidence or []),
+            study_minutes=certificate.study_minutes, language=certificate.language, now=now)
+        certificate.replaced_by_id = replacement.id
+        return replacement
     completion = db.session.get(CourseCompletion, certificate.completion_id)
     revoke(certificate, actor=actor, reason=reason, now=now)
     replacement = _new_certificate(certificate.user, certificate.course, completion, now=now)
@@ -195,6 +228,8 @@ class Urls:
     credential: Callable[[str], str]  # serial -> credential id
     issuer: str  # issuer profile
     achievement: Callable[[str], str]  # course key -> achievement id
+    #: programme key -> achievement id (the programme's page)
+    programme_achievement: Callable[[str], str] = lambda key: key
 
 
 def certificate_data(certificate: Certificate, language: str, *, urls: Urls, issuer_name: str) -> CertificateData:
@@ -206,6 +241,7 @@ def certificate_data(certificate: Certificate, language: str, *, urls: Urls, iss
         study_minutes=certificate.study_minutes, language=language, issuer_name=issuer_name,
         verify_url=urls.verify(certificate.serial), expires_at=certificate.expires_at,
         top_agency_name=localized(certificate.top_agency_names or {}, language) or None,
+        is_programme=certificate.programme_id is not None,
     )
 
 
@@ -231,7 +267,13 @@ def criteria_narrative(data: CertificateData) -> str:
     with force_locale(data.language):
         time = format_study_time(data.study_minutes)
         agency = _agency_line(data)
-        if agency:
+        if data.is_programme and agency:
+            text = _("Completed the programme “%(programme)s” (estimated study time: %(time)s). Agency: %(agency)s.",
+                     programme=data.course_title, time=time, agency=agency)
+        elif data.is_programme:
+            text = _("Completed the programme “%(programme)s” (estimated study time: %(time)s).",
+                     programme=data.course_title, time=time)
+        elif agency:
             text = _("Completed the course “%(course)s” (estimated study time: %(time)s). Agency: %(agency)s.",
                      course=data.course_title, time=time, agency=agency)
         else:
@@ -246,7 +288,7 @@ def pdf_labels(data: CertificateData) -> dict[str, str]:
         labels = {
             "title": _("Certificate of completion"),
             "certifies": _("This certifies that"),
-            "completed": _("has completed the course"),
+            "completed": _("has completed the programme") if data.is_programme else _("has completed the course"),
             "agency": _("Agency"),
             "department": _("Department"),
             "date": _("Date"),
@@ -298,14 +340,33 @@ def get_credential(certificate: Certificate, *, urls: Urls, issuer_name: str, ke
     from lms.certificates.status_list import status_entry
 
     data = certificate_data(certificate, certificate.language, urls=urls, issuer_name=issuer_name)
+    subject = certificate.programme if certificate.programme_id is not None else certificate.course
+    achievement = (urls.programme_achievement(subject.key) if certificate.programme_id is not None
+                   else urls.achievement(subject.key))
     credential = build_credential(
         data, credential_id=urls.credential(certificate.serial), issuer_id=urls.issuer, issuer_name=issuer_name,
-        achievement_id=urls.achievement(certificate.course.key), achievement_name=data.course_title,
-        achievement_description=localized(certificate.course.summary, certificate.language),
+        achievement_id=achievement, achievement_name=data.course_title,
+        achievement_description=localized(subject.summary, certificate.language),
         criteria_narrative=criteria_narrative(data),
         credential_status=status_entry(urls.status_list(certificate.status_list), certificate.status_index),
     )
+    if certificate.programme_id is not None:
+        credential["evidence"] = programme_evidence(certificate, urls=urls)
     return sign_credential(credential, key)
+
+
+def programme_evidence(certificate: Certificate, *, urls: Urls) -> list[dict]:
+    """A programme credential's Open Badges `evidence`: each course credential (its id and public verification
+    page) the programme certificate rests on, or the course completion where the course gives no certificate."""
+    items = []
+    for entry in certificate.evidence or []:
+        if entry.get("serial"):
+            items.append({"id": urls.credential(entry["serial"]), "type": ["Evidence"],
+                          "name": entry.get("course", ""), "narrative": urls.verify(entry["serial"])})
+        else:
+            items.append({"type": ["Evidence"], "name": entry.get("course", ""),
+                          "narrative": entry.get("completed_at", "")})
+    return items
 
 
 def list_revoked_indexes(number: int) -> list[int]:

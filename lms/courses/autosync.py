@@ -60,7 +60,7 @@ def install_autosync(app: Flask, *, sync: Callable[..., SyncReport]) -> None:
             return
         begin_write(db.session)
         try:
-            report = sync(result.courses, root=root.resolve(), now=utcnow(),
+            report = sync(result.courses, root=root.resolve(), now=utcnow(), programmes=result.programmes,
                           max_retire_share=app.config["SYNC_MAX_RETIRE_SHARE"],
                           package_dir=Path(app.config["SCORM_DIR"]))
         except TooManyRetirements as exc:  # never --allow-retire here: a half-saved checkout must not retire all

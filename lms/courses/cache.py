@@ -2,7 +2,7 @@
 per process and app, keyed by the content version token (lms.content_version).
 
 A request reads the token once (with the sign-in check, or one small SELECT); when it differs from the one the
-cached copy was made under, the copy is dropped and loaded again (three statements, once per process per change).
+cached copy was made under, the copy is dropped and loaded again (four statements, once per process per change).
 So a sync committed on any instance or machine is seen by every other one on its next request, with no timer.
 
 Only content is kept here, never a learner's data. A request gets its own copies, attached to its session
@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, attributes
 
 from lms import content_version
-from lms.courses.models import Course, Lesson, QuizVersion
+from lms.courses.models import Course, Lesson, Programme, QuizVersion
 from lms.extensions import db
 
 _EXTENSION = "lms_content_cache"
@@ -37,6 +37,8 @@ class _Live:
     #: Lesson row id -> its stored content (every language's text). Kept apart: the lessons handed out leave their
     #: `content` unloaded, as lesson lists read from the database do.
     contents: dict[int, dict]
+    #: The live programmes, by key order (lms.programmes).
+    programmes: tuple[Programme, ...] = ()
 
 
 class ContentCache:
@@ -81,8 +83,10 @@ def _load(session: Session) -> _Live:
         quizzes = {quiz.course_id: quiz for quiz in side.scalars(
             select(QuizVersion).join(Course, Course.id == QuizVersion.course_id)
             .where(Course.is_retired.is_(False), QuizVersion.is_current.is_(True)))}
+        programmes = tuple(side.scalars(select(Programme).where(Programme.is_retired.is_(False))
+                                        .order_by(Programme.key)))
     return _Live(by_key={course.key: course for course in courses}, by_id=by_id, lessons=lessons, quizzes=quizzes,
-                 contents=contents)
+                 contents=contents, programmes=programmes)
 
 
 def live_content() -> _Live | None:

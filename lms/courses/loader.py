@@ -18,6 +18,7 @@ from lms.courses.lessontypes.markdown import FRONT_MATTER, LESSON_FILE
 from lms.courses.markdown import LESSON_LINK, UNSAFE_SCHEME, find_references, resolve_media
 from lms.courses.media import MEDIA_MAX_BYTES, MEDIA_TYPES, content_problems
 from lms.courses.problems import Collector, Problem, ai_content, load_yaml, parse, texts
+from lms.courses.programmes import PROGRAMMES_DIR, Programme, load_programmes
 from lms.courses.quizfile import load_quiz
 
 MANIFEST = "course.yml"
@@ -33,6 +34,8 @@ class LoadResult:
 
     courses: list[c.Course] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    #: The programmes in courses/programmes/ (loaded only when the whole courses folder is, never for one course).
+    programmes: list[Programme] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Problem]:
@@ -68,7 +71,7 @@ def load_courses(root: Path) -> LoadResult:
         # A course folder whose manifest is missing (or misnamed) would vanish without a word, and a sync would
         # retire its course.
         for path in sorted(p for p in root.iterdir() if p.is_dir() and not p.is_symlink()
-                           and not p.name.startswith(".")):
+                           and not p.name.startswith(".") and p.name != PROGRAMMES_DIR):
             if path not in folders:
                 out.warning(path / MANIFEST, 1, f"{path.name} has no {MANIFEST}, so it is not loaded as a course")
     seen: dict[str, Path] = {}
@@ -81,6 +84,8 @@ def load_courses(root: Path) -> LoadResult:
             continue
         seen[course.id] = folder / MANIFEST
         result.courses.append(course)
+    if folders != [root]:
+        result.programmes = load_programmes(root / PROGRAMMES_DIR, set(seen), out)
     return result
 
 

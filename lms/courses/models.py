@@ -185,4 +185,45 @@ class CourseFile(db.Model):
     synced_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-content_version.watch(Course, Lesson, QuizVersion, CourseFile, FileBlob)
+
+
+class Programme(db.Model):
+    """A programme (a path through several courses) as synced from courses/programmes/<key>.yml; `key` is its stable
+    id. Never deleted: a programme removed from the files is retired, and the certificates and assignments that name
+    it stay."""
+
+    __tablename__ = "programmes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    #: Hash of the programme's file as loaded; changes with any edit.
+    version: Mapped[str] = mapped_column(String(64))
+    default_language: Mapped[str] = mapped_column(String(2))
+    title: Mapped[dict] = mapped_column(JSON)
+    summary: Mapped[dict] = mapped_column(JSON)
+    #: {"courses": [course key, ...] required in order, "groups": [{"title": {lang: text}, "pick": n,
+    #: "courses": [course key, ...]}]}: courses by their stable keys, never by row id.
+    structure: Mapped[dict] = mapped_column(JSON)
+    has_certificate: Mapped[bool] = mapped_column(default=False)
+    #: Months a programme certificate stays valid; None: no expiry.
+    certificate_valid_months: Mapped[int | None]
+    is_retired: Mapped[bool] = mapped_column(default=False, index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    synced_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def title_in(self, locale: str) -> str:
+        """The title in `locale`, or in another language when that one is missing."""
+        return localized(self.title, locale)
+
+    def summary_in(self, locale: str) -> str:
+        """The summary in `locale`, or in another language when that one is missing."""
+        return localized(self.summary, locale)
+
+    @property
+    def course_keys(self) -> list[str]:
+        """Every course the programme names: the required ones in order, then each group's."""
+        return [*self.structure.get("courses", []),
+                *(key for group in self.structure.get("groups", []) for key in group["courses"])]
+
+
+content_version.watch(Course, Lesson, QuizVersion, CourseFile, FileBlob, Programme)

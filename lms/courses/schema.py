@@ -111,3 +111,25 @@ class QuizSpec(Strict):
     review: Literal["always", "after_passing", "after_last_attempt", "never"] = "after_passing"
     pretest: PretestSpec | None = None
     questions: Annotated[list[QuestionSpec], Field(min_length=1, max_length=1_000)]
+
+
+class ProgrammeGroupSpec(Strict):
+    """Optional courses of a programme: any `pick` of `courses` count."""
+
+    title: Texts
+    pick: Annotated[int, Field(ge=1, le=100)]
+    courses: Annotated[list[Id], Field(min_length=1, max_length=100)]
+
+
+class ProgrammeSpec(Strict):
+    """courses/programmes/<id>.yml: a path through several courses (lms.courses.programmes)."""
+
+    id: Id
+    default_language: Lang
+    title: Texts
+    summary: Texts
+    #: Required courses, in the order learners should take them.
+    courses: Annotated[list[Id], Field(max_length=100)] = []
+    groups: Annotated[list[ProgrammeGroupSpec], Field(max_length=20)] = []
+    certificate: bool = False
+    certificate_valid_months: Annotated[int, Field(ge=1, le=600)] | None = None

@@ -16,6 +16,8 @@ from lms.courses import schema
 FILES: dict[str, tuple[type[BaseModel], str, str]] = {
     "course.schema.json": (schema.CourseSpec, "course.yml", "Course manifest (course.yml)"),
     "quiz.schema.json": (schema.QuizSpec, "quiz.yml", "Final quiz (quiz.yml)"),
+    "programme.schema.json": (schema.ProgrammeSpec, "programmes/<id>.yml",
+                              "Programme (courses/programmes/<id>.yml)"),
 }
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -28,8 +30,10 @@ def json_schema(name: str) -> dict:
     return {
         "$schema": DRAFT,
         "title": title,
-        "description": f"The {file_name} of a course folder; see docs/authoring.md. Generated from {model.__name__} "
-                       "in lms/courses/schema.py by `lms courses schema`: do not edit by hand.",
+        "description": (f"The {file_name} of a course folder; see docs/authoring.md." if model is not
+                        schema.ProgrammeSpec else f"A programme file, {file_name} in the courses folder; see "
+                        "courses/README.md.") + f" Generated from {model.__name__} in lms/courses/schema.py by "
+                       "`lms courses schema`: do not edit by hand.",
         **{key: value for key, value in generated.items() if key not in ("title", "description")},
     }
 

@@ -13,6 +13,7 @@ from lms.approvals.services import request_enrollment
 from lms.assignments.models import TargetKind
 from lms.assignments.services import NewAssignment, create_assignment
 from lms.courses.services import get_live_course
+from lms.demo.programmes import seed_demo_programmes
 from lms.demo.team import DEMO_MANAGER, seed_demo_team
 from lms.extensions import db
 
@@ -87,6 +88,7 @@ def seed_demo(*, min_length: int, now: datetime, approval_days: int = 14) -> lis
         logins.append((login_label(email, roles), email, password))
     _assign_demo_course(users["hr@demo.lms.kz"], by_code["MDAI"], now=now)
     seed_demo_team(users, hr=users["hr@demo.lms.kz"], now=now, min_length=min_length)
+    seed_demo_programmes(hr=users["hr@demo.lms.kz"], now=now)
     _request_demo_approvals([users["learner@demo.lms.kz"], users[DEMO_MANAGER]], now=now, days=approval_days)
     return logins
 

@@ -27,6 +27,8 @@ class ExportForm(FlaskForm):
     language = HiddenField()
     #: Which report: "" the enrolment rows, "gain" the learning-gain rows (lms.exports.jobs.KINDS).
     kind = HiddenField()
+    #: A programme's key: export the programme report (lms.reports.programmes) instead of the learner rows.
+    programme = HiddenField()
     submit = SubmitField(_l("Export"))
 
     def filter_args(self) -> dict[str, str]:

@@ -47,6 +47,8 @@ SATISFACTION = "satisfaction"
 GAIN = "gain"
 #: The kinds a report page may ask for ("" the enrolment rows).
 REPORT_KINDS = ("", GAIN)
+#: ExportJob.filters["kind"] of a programme report's export (request_programme_export).
+PROGRAMME = "programme"
 MEDIA_TYPES = {ExportFormat.CSV: "text/csv",
                ExportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 log = logging.getLogger(__name__)
@@ -94,16 +96,29 @@ def request_satisfaction_export(actor: User, filters: ReportFilters, fmt: str, *
                                 now: datetime, ip: str = "") -> ExportJob:
     """Record a queued export of the satisfaction figures of `filters` for `actor` (audited), with the threshold
     of respondents below which a group shows no figures; the caller commits, then enqueues it."""
+    return _request_report_kind(actor, filters, fmt, kind=SATISFACTION, params={"minimum": minimum},
+                                locale=locale, now=now, ip=ip)
+
+
+def request_programme_export(actor: User, filters: ReportFilters, programme, fmt: str, *, locale: str,
+                             now: datetime, ip: str = "") -> ExportJob:
+    """Record a queued export of the programme report (lms.reports.programmes) of `filters`' agencies for `actor`
+    (audited); the caller commits, then enqueues it."""
+    return _request_report_kind(actor, filters, fmt, kind=PROGRAMME, params={"programme": programme.key},
+                                locale=locale, now=now, ip=ip, audited={"programme": programme.key})
+
+
+def _request_report_kind(actor: User, filters: ReportFilters, fmt: str, *, kind: str, params: dict, locale: str,
+                         now: datetime, ip: str, audited: dict | None = None) -> ExportJob:
     if fmt not in FORMATS:
         raise ValueError(fmt)
     job = ExportJob(token=secrets.token_hex(16), user_id=actor.id, format=fmt, created_at=now,
                     filters={**filters.to_params(), "include_sub": "1" if filters.include_sub else "0",
-                             "kind": SATISFACTION, "minimum": minimum, "locale": locale,
-                             "timezone": filters.timezone})
+                             "kind": kind, **params, "locale": locale, "timezone": filters.timezone})
     db.session.add(job)
     db.session.flush()
     audit("export.requested", actor=actor, now=now, ip=ip, object_type="export", object_id=job.id,
-          details={"format": fmt, "kind": SATISFACTION, "filters": filters.to_params()})
+          details={"format": fmt, "kind": kind, **(audited or {}), "filters": filters.to_params()})
     return job
 
 
@@ -185,6 +200,13 @@ def run_export(job_id: int, *, export_dir: Path, hours: int, now: Callable[[], d
             context = RowContext.load(locale=params.get("locale", "en"), timezone=filters.timezone, now=started)
             writer = write_gain_csv if fmt == ExportFormat.CSV else write_gain_xlsx
             count = writer(partial, filters, context, progress=progress)
+        elif params.get("kind") == PROGRAMME:
+            from lms.exports.programme_files import write_programme_file
+
+            filters = parse_filters(params, actor=user, timezone=params.get("timezone", "UTC"))
+            set_state(status=ExportStatus.RUNNING)
+            count = write_programme_file(partial, fmt, filters, params["programme"],
+                                         locale=params.get("locale", "en"), now=started)
         else:
             filters = parse_filters(params, actor=user, timezone=params.get("timezone", "UTC"))
             total = queries.count_detail_rows(filters, queries.agency_ids(filters, AgencyTree.load()), now=started)
@@ -224,9 +246,8 @@ def download_name(job: ExportJob, *, timezone: str) -> str:
     """The file name offered for download: report-YYYYMMDD-HHMM.<format> (team-… for a team export, gain-… for the
     learning gain's), when it was requested, in `timezone` (the platform's, LMS_TIMEZONE)."""
     requested = job.created_at.astimezone(ZoneInfo(timezone))
-    kind = (job.filters or {}).get("kind")
-    prefix = "team" if is_team_job(job) else kind if kind in (SATISFACTION, GAIN) else "report"
-    return f"{prefix}-{requested:%Y%m%d-%H%M}.{job.format}"
+    kind = (job.filters or {}).get("kind") or "report"
+    return f"{kind}-{requested:%Y%m%d-%H%M}.{job.format}"
 
 
 def get_job_for(user: User, token: str) -> ExportJob | None:

@@ -28,8 +28,17 @@ def request_export():
     filters = current_filters(form.filter_args())  # another agency's report: 404 whatever else is wrong
     if not form.validate_on_submit() or (form.kind.data or "") not in jobs.REPORT_KINDS:
         abort(400)
-    job = jobs.request_export(current_user, filters, form.format.data, locale=str(get_locale()), now=utcnow(),
-                              ip=request.remote_addr or "", kind=form.kind.data or "")
+    if form.programme.data:
+        from lms.programmes.services import get_live_programme
+
+        programme = get_live_programme(form.programme.data)
+        if programme is None:
+            abort(404)
+        job = jobs.request_programme_export(current_user, filters, programme, form.format.data,
+                                            locale=str(get_locale()), now=utcnow(), ip=request.remote_addr or "")
+    else:
+        job = jobs.request_export(current_user, filters, form.format.data, locale=str(get_locale()), now=utcnow(),
+                                  ip=request.remote_addr or "", kind=form.kind.data or "")
     db.session.commit()
     enqueue_export(job.id)
     return redirect(url_for("exports.export", token=job.token))

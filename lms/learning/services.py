@@ -14,6 +14,7 @@ from lms import events
 from lms.accounts.models import User
 from lms.courses import services as courses
 from lms.courses.models import Course, Lesson
+from lms.courses.programme_sync import sync_programmes
 from lms.db import insert_if_absent, json_pairs, parse_utc
 from lms.errors import DomainError
 from lms.extensions import db
@@ -197,10 +198,13 @@ def complete_lesson(user: User, lesson: Lesson, *, now: datetime, language: str,
     return created
 
 
-def sync_content(contents: list, **options) -> courses.SyncReport:
+def sync_content(contents: list, *, programmes: list | None = None, **options) -> courses.SyncReport:
     """Sync the course files (courses.services.sync_courses, with the same options) and recount the lessons done of
-    the enrolments in courses that lost or regained a lesson. Flush only; returns the sync report."""
+    the enrolments in courses that lost or regained a lesson; with `programmes` (the whole courses folder's, from the
+    same load) sync those too. Flush only; returns the sync report."""
     report = courses.sync_courses(contents, **options)
+    if programmes is not None:
+        sync_programmes(programmes, now=options["now"], report=report)
     standing.recount_lessons_done(report.lessons_relisted)
     return report
 

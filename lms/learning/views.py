@@ -18,6 +18,7 @@ from lms.db import utcnow
 from lms.extensions import db
 from lms.learning import bp, services
 from lms.pretests.services import get_offer
+from lms.programmes.services import get_courses_by_key, list_live_programmes, standings_from
 
 
 @bp.get("/my-learning")
@@ -34,15 +35,31 @@ def dashboard():
     in_progress = [(e, p) for e, p in enrollments if p.completion is None and e.course_id not in assigned_ids]
     completed = [(e, p) for e, p in enrollments if p.completion is not None]
     certificates = {}
-    for certificate in list_certificates(current_user):
+    mine = list_certificates(current_user)
+    for certificate in mine:
         if certificate.revoked_at is None:
             certificates.setdefault(certificate.course_id, certificate)
     # Courses whose lessons are all done but not completed yet lead to their final quiz.
     quiz_course_ids = courses.list_quiz_course_ids(
         [course_id for course_id, p in progress.items() if p.next_lesson is None and p.completion is None])
+    # Programmes: those assigned (every required course is: a programme's assignment assigns them all), started or
+    # complete (the others are on the programmes page), from what this page has read already.
+    due_by_key = {item.course.key: item.due_at for item in assigned}
+    open_keys = {item.course.key for item in assigned if item.completed_at is None}
+    programme_due = {}
+    for programme in (live_programmes := list_live_programmes()):
+        required = programme.structure.get("courses", [])
+        if required and all(key in due_by_key for key in required):
+            dues = [due_by_key[key] for key in required if key in open_keys]
+            programme_due[programme.id] = min(dues) if dues else max(due_by_key[key] for key in required)
+    programmes = [standing for standing in standings_from(live_programmes, [e for e, _p in enrollments], mine,
+                                                          now=now)
+                  if standing.progress.is_started or standing.certificate or standing.programme.id in programme_due]
     return render_template("learning/dashboard.html", assigned=[a for a in assigned if a.completed_at is None],
                            certificates=certificates, quiz_course_ids=quiz_course_ids,
-                           progress_by_course=progress, in_progress=in_progress, completed=completed, now=now)
+                           progress_by_course=progress, in_progress=in_progress, completed=completed, now=now,
+                           programmes=programmes, programme_due=programme_due,
+                           programme_courses=get_courses_by_key([s.programme for s in programmes]))
 
 
 @bp.post("/courses/<key>/enroll")

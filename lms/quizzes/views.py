@@ -116,6 +116,9 @@ def submit(attempt_id: int):
     elif outcome.completion is not None:
         flash(_("Congratulations! You have completed the course “%(title)s”.",
                 title=attempt.course.title_in(str(get_locale()))), "success")
+        for certificate in outcome.programme_certificates:
+            flash(_("You have completed the programme “%(title)s”: its certificate is in My certificates.",
+                    title=certificate.programme.title_in(str(get_locale()))), "success")
     return redirect(url_for("quizzes.attempt", attempt_id=attempt_id), 303)
 
 

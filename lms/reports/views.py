@@ -218,3 +218,28 @@ def clear_target(code: str):
     db.session.commit()
     flash(_("The target has been removed."), "success")
     return redirect(url_for("reports.index", agency=agency.code))
+
+
+@bp.get("/programmes")
+@login_required
+def programmes():
+    """Per agency, rolled up the tree: how many people a programme is assigned to, in progress, completed, overdue."""
+    from lms.programmes.services import list_live_programmes
+    from lms.reports.programmes import programme_report
+
+    filters = current_filters()
+    offered = list_live_programmes()
+    key = request.args.get("programme", "")
+    chosen = next((p for p in offered if p.key == key), None) if key else (offered[0] if offered else None)
+    if key and chosen is None:
+        abort(404)
+    tree = AgencyTree.load()
+    report = None
+    if chosen is not None:
+        report = programme_report(chosen, tree=tree, agency_ids=queries.agency_ids(filters, tree),
+                                  parent_id=filters.agency.id if filters.agency else None, now=utcnow())
+    export_form = ExportForm.for_filters(filters)
+    export_form.programme.data = chosen.key if chosen else ""
+    return render_template("reports/programmes.html", report=report, programmes=offered, chosen=chosen,
+                           filters=filters, params=filters.to_params(), export_form=export_form,
+                           choices=_filter_choices(tree))

@@ -148,6 +148,7 @@ class World:
             "user_id": [("", str(self.learner_id))],
             "code": [("", "MDAI-IT")],
             "key": [("", COURSE)],
+            "programme_key": [("", "ai-basics")],
             "lesson_key": [("", "what-is-ai")],
             "filename": [("", "media/ai-lifecycle.svg")],
             "serial": [("", own.serial)],
