@@ -24,6 +24,9 @@ LAYERS = {
     "learning": 4,
     "quizzes": 5,
     "certificates": 6,
+    # competency evidence and profiles: reads quiz attempts and the framework (courses); the outcome use case
+    # (assignments) writes the evidence of a passed final quiz.
+    "competencies": 6,
     "ai": 6,  # the course tutor and question drafts: reads courses and quiz attempts (the refusal during one)
     "assignments": 7,  # mandatory training, reminders, and the outcome of learning (it sees certificates)
     "approvals": 7,  # manager approval of self-enrolment: beside assignments, whose assigned courses need none

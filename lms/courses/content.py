@@ -132,6 +132,8 @@ class Question:
     pattern: str | None = None
     items: tuple[Item, ...] = ()
     pairs: tuple[Pair, ...] = ()
+    #: (competency id, level) pairs a right answer evidences (courses/competencies.yml).
+    competencies: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -197,6 +199,8 @@ class Course:
     version: str = ""
     #: The media files under media/ that the manifest lists or a lesson uses; only these are served.
     files: tuple[CourseFile, ...] = ()
+    #: (competency id, level) pairs that passing the final quiz evidences (courses/competencies.yml).
+    competencies: tuple[tuple[str, int], ...] = ()
 
     @property
     def languages(self) -> tuple[str, ...]:

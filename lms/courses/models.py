@@ -46,6 +46,8 @@ class Course(db.Model):
     ai_content: Mapped[dict | None] = mapped_column(JSON)
     #: {relative media path: ai_content dict} for media files declared in the manifest.
     media: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: [{"id": competency key, "level": n}] that passing the final quiz evidences (courses/competencies.yml).
+    competencies: Mapped[list | None] = mapped_column(JSON)
     #: Lower-cased titles in every language, for catalogue search.
     search_text: Mapped[str] = mapped_column(Text, default="")
     is_retired: Mapped[bool] = mapped_column(default=False, index=True)

@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 from pydantic import Discriminator, Field, StringConstraints, Tag
 
 from lms.questions import QuestionSpec
-from lms.questions.spec import AIContentSpec, Id, Lang, Strict, Texts
+from lms.questions.spec import AIContentSpec, CompetencyRefSpec, Id, Lang, Strict, Texts
 
 
 class MediaSpec(Strict):
@@ -68,6 +68,8 @@ class CourseSpec(Strict):
     lessons: Annotated[list[LessonItem], Field(min_length=1, max_length=200)]
     quiz: Annotated[str, StringConstraints(min_length=1, max_length=300)] | None = None
     media: list[MediaSpec] = []
+    #: The competencies (courses/competencies.yml) and levels that passing the final quiz evidences.
+    competencies: Annotated[list[CompetencyRefSpec], Field(max_length=50)] = []
 
 
 class LessonFrontMatter(Strict):

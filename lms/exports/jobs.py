@@ -22,11 +22,13 @@ from lms.accounts.models import User
 from lms.audit.services import audit
 from lms.db import begin_write
 from lms.events import Notice
+from lms.exports.competency_files import write_heat_map
 from lms.exports.files import write_csv, write_xlsx
 from lms.exports.models import ExportFormat, ExportJob, ExportStatus
 from lms.exports.team_files import write_team_csv, write_team_xlsx
 from lms.extensions import db
 from lms.reports import queries
+from lms.reports.competencies import build_heat_map
 from lms.reports.filters import ReportFilters, parse_filters
 from lms.reports.rows import RowContext
 from lms.reports.tree import AgencyTree
@@ -38,6 +40,8 @@ FORMATS = tuple(ExportFormat)
 PENDING = (ExportStatus.QUEUED, ExportStatus.RUNNING)
 #: ExportJob.filters["kind"] of a team export (a report's export has no kind).
 TEAM = "team"
+#: ExportJob.filters["kind"] of the competency heat map's export (the report filters' agency).
+COMPETENCIES = "competencies"
 MEDIA_TYPES = {ExportFormat.CSV: "text/csv",
                ExportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 log = logging.getLogger(__name__)
@@ -75,6 +79,22 @@ def request_team_export(actor: User, filters: TeamFilters, fmt: str, *, locale: 
     db.session.flush()
     audit("export.requested", actor=actor, now=now, ip=ip, object_type="export", object_id=job.id,
           details={"format": fmt, "kind": TEAM, "filters": {"scope": filters.scope, **params}})
+    return job
+
+
+def request_competency_export(actor: User, filters: ReportFilters, fmt: str, *, locale: str, now: datetime,
+                              ip: str = "") -> ExportJob:
+    """Record a queued export of the competency heat map of `filters`' agency for `actor` (audited); the caller
+    commits, then enqueues it."""
+    if fmt not in FORMATS:
+        raise ValueError(fmt)
+    params = {"agency": filters.agency.code if filters.agency else ""}
+    job = ExportJob(token=secrets.token_hex(16), user_id=actor.id, format=fmt, created_at=now,
+                    filters={"kind": COMPETENCIES, **params, "locale": locale, "timezone": filters.timezone})
+    db.session.add(job)
+    db.session.flush()
+    audit("export.requested", actor=actor, now=now, ip=ip, object_type="export", object_id=job.id,
+          details={"format": fmt, "kind": COMPETENCIES, "filters": params})
     return job
 
 
@@ -143,6 +163,12 @@ def run_export(job_id: int, *, export_dir: Path, hours: int, now: Callable[[], d
             writer = write_team_csv if fmt == ExportFormat.CSV else write_team_xlsx
             count = writer(partial, export, locale=params.get("locale", "en"), timezone=params.get("timezone", "UTC"),
                            progress=progress)
+        elif params.get("kind") == COMPETENCIES:
+            filters = parse_filters({"agency": params.get("agency", "")}, actor=user,
+                                    timezone=params.get("timezone", "UTC"))
+            set_state(status=ExportStatus.RUNNING)
+            count = write_heat_map(partial, fmt, build_heat_map(filters, AgencyTree.load()),
+                                   locale=params.get("locale", "en"))
         else:
             filters = parse_filters(params, actor=user, timezone=params.get("timezone", "UTC"))
             total = queries.count_detail_rows(filters, queries.agency_ids(filters, AgencyTree.load()), now=started)
@@ -182,7 +208,8 @@ def download_name(job: ExportJob, *, timezone: str) -> str:
     """The file name offered for download: report-YYYYMMDD-HHMM.<format> (team-… for a team export), when it was
     requested, in `timezone` (the platform's, LMS_TIMEZONE)."""
     requested = job.created_at.astimezone(ZoneInfo(timezone))
-    return f"{'team' if is_team_job(job) else 'report'}-{requested:%Y%m%d-%H%M}.{job.format}"
+    kind = {TEAM: "team", COMPETENCIES: "competencies"}.get((job.filters or {}).get("kind"), "report")
+    return f"{kind}-{requested:%Y%m%d-%H%M}.{job.format}"
 
 
 def get_job_for(user: User, token: str) -> ExportJob | None:

@@ -14,6 +14,7 @@ from lms.accounts import policy
 from lms.accounts.models import User
 from lms.agencies import services as agencies
 from lms.approvals import queries as approval_queries
+from lms.competencies.services import get_profile
 from lms.courses.models import Course
 from lms.db import utcnow
 from lms.exports.forms import ExportForm
@@ -139,7 +140,7 @@ def learner(user_id: int):
     items = dashboard.find_overdue(filters, tree, now=now, user_id=person.id)
     return render_template("reports/learner.html", person=person, rows=rows, overdue=items,
                            agency=tree.nodes.get(person.agency_id), now=now,
-                           requests=approval_queries.list_requests_of(person))
+                           requests=approval_queries.list_requests_of(person), competencies=get_profile(person))
 
 
 @bp.get("/overdue")
