@@ -24,7 +24,7 @@ from lms.accounts.models import Role, User
 from lms.courses.models import Course, Lesson
 from lms.events import Notice
 from lms.extensions import db
-from tests.courses.builders import write_course
+from tests.courses.builders import tag_course, write_course, write_framework
 from tests.courses.conftest import courses_root  # noqa: F401 - fixture used below
 from tests.learning.conftest import sync
 
@@ -35,10 +35,11 @@ LEARNER_PAGES = ("/my-learning", "/courses/", "/courses/ai-basics", "/courses/ai
 PAGES = {
     "learner@demo.lms.kz": ["/my-learning", "/courses/", "/courses/ai-basics", "/courses/ai-basics/lessons/{lesson}",
                             "/courses/ai-basics/quiz", "/certificates/", "/courses/ai-basics/ask", "/ai/notice",
-                            "/ai/systems", "/notifications/", "/notifications/settings"],
+                            "/ai/systems", "/notifications/", "/notifications/settings", "/competencies"],
     "hr@demo.lms.kz": ["/reports/", "/reports/learners", "/reports/overdue", "/reports/exports", "/reports/api-tokens",
-                       "/agencies/", "/approvals/"],
-    "admin@demo.lms.kz": ["/reports/", "/reports/?agency=MDAI", "/admin/users/", "/admin/content/", "/admin/ai-log/"],
+                       "/agencies/", "/approvals/", "/reports/competencies", "/reports/learners/{learner}"],
+    "admin@demo.lms.kz": ["/reports/", "/reports/?agency=MDAI", "/admin/users/", "/admin/content/", "/admin/ai-log/",
+                          "/reports/competencies", "/reports/competencies?agency=MDAI&level=2"],
     "manager@demo.lms.kz": ["/team/", "/team/?scope=all", "/reports/exports"],
 }
 PASSWORDS = {"learner@demo.lms.kz": "learner-demo-2026", "hr@demo.lms.kz": "hr-demo-2026",
@@ -61,6 +62,7 @@ def _statements_per_page(app, make_client, courses_root, learners: int,  # noqa:
     assert result.exit_code == 0, result.output
     with app.app_context():
         lesson = db.session.scalar(select(Lesson.key).order_by(Lesson.position).limit(1))
+        learner_id = db.session.scalar(select(User.id).where(User.email == "learner@demo.lms.kz"))
         _notify_learner(learners // 20)  # the inbox grows with the data too: 3 and 30 notifications
     counts: dict[str, int] = {}
     seen = [0]
@@ -82,7 +84,7 @@ def _statements_per_page(app, make_client, courses_root, learners: int,  # noqa:
             assert client.post("/courses/ai-basics/enroll").status_code == 303
             assert client.post(f"/courses/ai-basics/lessons/{lesson}/complete").status_code == 303
         for template in paths:
-            path = template.format(lesson=lesson)
+            path = template.format(lesson=lesson, learner=learner_id)
             client.get(path)  # warm caches (rendered lessons, compiled statements)
             event.listen(engine, "before_cursor_execute", count)
             try:
@@ -120,6 +122,8 @@ def test_statements_per_page_do_not_grow_with_the_number_of_learners(app, make_c
     app.config["WTF_CSRF_ENABLED"] = False
     try:
         write_course(courses_root / "ai-basics", course_id="ai-basics", languages=("en", "ru", "kk"))
+        write_framework(courses_root)  # the heat map and profiles then have competencies and evidence to show
+        tag_course(courses_root / "ai-basics", [("ai-concepts", 2), ("risk", 1)])
         queries: dict[str, int] = {}
         small = _statements_per_page(app, make_client, courses_root, SMALL)
         large = _statements_per_page(app, make_client, courses_root, LARGE, queries)

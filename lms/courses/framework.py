@@ -120,7 +120,7 @@ def load_framework(path: Path, out: Collector) -> Framework | None:
             out.error(path, doc.line_of(("areas", i, "id")), f"area id {area.id!r} is used twice")
         areas.setdefault(area.id, i)
         _warn_missing(area.title, ("areas", i, "title"), f"area {area.id!r} title", doc, path, out)
-    for missing in [a for a in c.COMPETENCY_AREAS if a not in areas]:
+    for missing in [str(a) for a in c.COMPETENCY_AREAS if a not in areas]:
         out.error(path, doc.line_of(("areas",)), f"area {missing!r} (a course competency_area) is missing: "
                                                  "every course area needs its area in the framework")
     seen: set[str] = set()

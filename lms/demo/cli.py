@@ -48,6 +48,7 @@ def demo_data(force: bool, learners: int | None, agencies: int, seed: int, today
         return
     from lms.demo import national
     from lms.demo.bulk import rollback_journal
+    from lms.demo.competencies import add_course_evidence
     from lms.reports.snapshots import refresh_snapshot
 
     if if_absent and national.is_present():
@@ -66,6 +67,7 @@ def demo_data(force: bool, learners: int | None, agencies: int, seed: int, today
                                approval_days=current_app.config["APPROVAL_REQUEST_DAYS"])
             national.generate(options, demo_agency_codes=[row[0] for row in DEMO_AGENCIES],
                               admin_email="admin@demo.lms.kz", echo=click.echo)
+            click.echo(f"competency evidence: {add_course_evidence()} rows")
             db.session.commit()
         except national.NationalDataError as exc:
             raise click.ClickException(str(exc)) from None
