@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import and_, delete, select
 
 from lms.accounts.models import User
 from lms.audit.services import audit
@@ -150,20 +150,27 @@ def list_live_levels() -> list[CompetencyLevel]:
 
 
 def get_profile(user: User) -> Profile:
-    """`user`'s competency profile (three statements whatever the amount of evidence)."""
+    """`user`'s competency profile (two statements whatever the amount of evidence: the levels, then every live
+    competency with the user's evidence of it, if any)."""
     levels = list_live_levels()
-    competencies = list_live_competencies()
-    best: dict[int, tuple[int, datetime, Course]] = {}
+    area = CompetencyAreaRecord
     rows = db.session.execute(
-        select(CompetencyEvidence.competency_id, CompetencyEvidence.level, CompetencyEvidence.evidenced_at, Course)
-        .join(Course, Course.id == CompetencyEvidence.course_id).where(CompetencyEvidence.user_id == user.id)
-        .order_by(CompetencyEvidence.evidenced_at, CompetencyEvidence.id))
-    for competency_id, level, at, course in rows:
-        if competency_id not in best or level > best[competency_id][0]:
-            best[competency_id] = (level, aware(at), course)
+        select(Competency, area, CompetencyEvidence.level, CompetencyEvidence.evidenced_at, Course)
+        .join(area, Competency.area_id == area.id)
+        .outerjoin(CompetencyEvidence, and_(CompetencyEvidence.competency_id == Competency.id,
+                                            CompetencyEvidence.user_id == user.id))
+        .outerjoin(Course, Course.id == CompetencyEvidence.course_id)
+        .where(Competency.is_retired.is_(False))
+        .order_by(area.position, Competency.position, CompetencyEvidence.evidenced_at, CompetencyEvidence.id))
     by_number = {level.level: level for level in levels}
+    order: dict[int, tuple] = {}
+    best: dict[int, tuple[int, datetime, Course]] = {}
+    for competency, competency_area, level, at, course in rows:
+        order.setdefault(competency.id, (competency, competency_area))
+        if level is not None and (competency.id not in best or level > best[competency.id][0]):
+            best[competency.id] = (level, aware(at), course)
     entries = []
-    for competency, area in competencies:
-        level, at, course = best.get(competency.id, (None, None, None))
-        entries.append(ProfileEntry(competency, area, by_number.get(level) if level else None, at, course))
+    for competency_id, (competency, competency_area) in order.items():
+        level, at, course = best.get(competency_id, (None, None, None))
+        entries.append(ProfileEntry(competency, competency_area, by_number.get(level) if level else None, at, course))
     return Profile(entries, levels)
