@@ -157,14 +157,17 @@ def _warn_missing(values: dict, where: tuple, label: str, doc, path: Path, out: 
 def competency_refs(specs, where: tuple, doc, path: Path, out: Collector,
                     framework: Framework | None, *, missing_framework: bool = True) -> tuple[tuple[str, int], ...]:
     """The (id, level) pairs of a `competencies:` list at `where` in `doc`, checked against `framework`: an unknown
-    competency, a level above the framework's, a competency named twice, or no framework at all is an error."""
+    competency, a level above the framework's or a competency named twice is an error; without a framework file
+    the list is taken unchecked, with a warning."""
     refs: list[tuple[str, int]] = []
     for i, ref in enumerate(specs):
         line = doc.line_of((*where, i))
         if framework is None:
-            if missing_framework:
-                out.error(path, line, f"competency {ref.id!r}: there is no {FILE} beside the course folders",
-                          code="competency.no-framework")
+            # A warning, not an error: a course folder copied on its own (a test, a review) still loads.
+            if missing_framework and i == 0:
+                out.warning(path, line, f"the competencies are not checked: there is no {FILE} beside the course "
+                            "folders", code="competency.no-framework")
+            refs.append((ref.id, ref.level))
             continue
         if ref.id not in framework.competency_ids:
             out.error(path, line, f"unknown competency {ref.id!r} (not in {FILE})", code="competency.unknown")

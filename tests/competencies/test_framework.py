@@ -61,9 +61,12 @@ def test_a_question_naming_an_unknown_competency_is_reported_in_the_quiz_file(tm
     assert load_courses(tmp_path).courses == []
 
 
-def test_competencies_without_a_framework_file_are_an_error(tmp_path):
+def test_competencies_without_a_framework_file_are_a_warning_and_the_course_loads(tmp_path):
     tag_course(write_course(tmp_path / "one", course_id="one", quiz=False), [("risk", 1)])
-    assert any("there is no competencies.yml" in m for m in _messages(tmp_path))
+    result = load_courses(tmp_path)
+    assert [w.message for w in result.warnings] == [
+        "the competencies are not checked: there is no competencies.yml beside the course folders"]
+    assert result.courses[0].competencies == (("risk", 1),)
 
 
 def test_a_duplicate_competency_id_and_an_unknown_area_are_reported_with_lines(tmp_path):
