@@ -95,7 +95,9 @@ def quiz_snapshot(quiz: c.Quiz) -> tuple[dict, list]:
                 "time_limit_minutes": quiz.time_limit_minutes, "draw": quiz.draw,
                 "draw_per_topic": dict(quiz.draw_per_topic), "shuffle_options": quiz.shuffle_options,
                 "review": quiz.review}
-    questions = [asdict(q) for q in quiz.questions]
+    # A question that names no competency is stored (and hashed) as before competencies existed: adding the
+    # framework gives untagged quizzes no new version.
+    questions = [{k: v for k, v in asdict(q).items() if k != "competencies" or v} for q in quiz.questions]
     return settings, questions
 
 

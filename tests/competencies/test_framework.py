@@ -96,3 +96,17 @@ def test_a_course_area_missing_from_the_framework_is_an_error(tmp_path):
     write_framework(tmp_path, FRAMEWORK.replace("  - {id: management, title: {en: Management, ru: Управление, "
                                                 "kk: Басқару}}\n", ""))
     assert any("area 'management' (a course competency_area) is missing" in m for m in _messages(tmp_path))
+
+
+def test_a_question_naming_no_competency_is_stored_as_before(tmp_path):
+    from lms.courses.services import quiz_snapshot
+
+    write_framework(tmp_path)
+    directory = write_course(tmp_path / "one", course_id="one")
+    quiz = directory / "quiz.yml"
+    quiz.write_text(quiz.read_text().replace("  - id: q-single\n", "  - id: q-single\n"
+                                             "    competencies: [{id: risk, level: 2}]\n"), encoding="utf-8")
+    _settings, questions = quiz_snapshot(load_courses(tmp_path).courses[0].quiz)
+    by_id = {q["id"]: q for q in questions}
+    assert by_id["q-single"]["competencies"] == (("risk", 2),)
+    assert "competencies" not in by_id["q-multiple"]
