@@ -43,7 +43,7 @@ def test_an_hr_officer_opens_the_competency_heat_map(as_role, checker):
     assert info.value.suggested_filename.startswith("competencies-")
 
 
-def test_a_learner_sees_their_competencies_after_passing_a_quiz(server, new_context):
+def test_a_learner_sees_their_competencies_after_passing_a_quiz(server, new_context, checker):
     email, password = server.new_learner("competencies@e2e.lms.kz", "Айгүл Серікқызы Омарова")
     page = new_context().new_page()
     log_in(page, email, password)
@@ -61,3 +61,8 @@ def test_a_learner_sees_their_competencies_after_passing_a_quiz(server, new_cont
     row = page.locator("table.competency-profile tr", has_text="Understanding how AI works")
     assert "Level 2: Practitioner" in row.inner_text()
     assert "AI foundations for public servants" in row.inner_text()
+    checker.check(page, "learner-competencies", "en")
+    switch_language(page, "kk")
+    assert page.locator("h1").inner_text() == "Менің құзыреттерім"
+    checker.check(page, "learner-competencies", "kk")
+    assert checker.problems == [], "\n".join(checker.problems)
