@@ -165,6 +165,8 @@ def _import_models() -> None:
     from lms.audit import models as _audit  # noqa: F401
     from lms.calendar import models as _calendar  # noqa: F401
     from lms.certificates import models as _certificates  # noqa: F401
+    from lms.competencies import models as _competencies  # noqa: F401
+    from lms.courses import framework_models as _framework  # noqa: F401
     from lms.courses import models as _courses  # noqa: F401
     from lms.evaluations import models as _evaluations  # noqa: F401
     from lms.exports import models as _exports  # noqa: F401
@@ -224,6 +226,8 @@ def _register_blueprints(app: Flask) -> None:
     from lms.calendar import views as _calendar_views  # noqa: F401
     from lms.certificates import bp as certificates_bp
     from lms.certificates import views as _certificates_views  # noqa: F401
+    from lms.competencies import bp as competencies_bp
+    from lms.competencies import views as _competencies_views  # noqa: F401
     from lms.courses import bp as courses_bp
     from lms.courses import views as _courses_views  # noqa: F401
     from lms.evaluations import bp as evaluations_bp
@@ -263,6 +267,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(programmes_bp)
     app.register_blueprint(certificates_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(competencies_bp)
     app.register_blueprint(exports_bp)
     app.register_blueprint(tokens_bp)
     app.register_blueprint(api_bp)

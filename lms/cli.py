@@ -27,6 +27,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "backup": ("lms.admin.cli:backup",
                "Write a consistent copy of the SQLite database to PATH while the platform keeps running."),
     "certificates": ("lms.certificates.cli:certificates", "Issued certificates and credentials."),
+    "competencies": ("lms.competencies.cli:competencies", "Competency evidence and profiles."),
     "courses": ("lms.courses.cli:courses", "Course content files."),
     "directory": ("lms.accounts.directory_cli:directory", "LDAP / Active Directory sync."),
     "db": ("flask_migrate.cli:db", "Perform database migrations."),

@@ -212,6 +212,7 @@ CASES = [
     Case("approvals.decline", "POST", "/approvals/999999/decline", signed_in(404), data={"reason": "No"}),
     Case("approvals.withdraw", "POST", "/approvals/999999/withdraw", signed_in(404)),
     Case("certificates.mine", "GET", "/certificates/", signed_in(200)),
+    Case("competencies.mine", "GET", "/competencies", signed_in(200)),
     Case("certificates.pdf", "GET", "/certificates/NOPE.pdf", signed_in(404)),
     Case("certificates.credential", "GET", "/certificates/NOPE/credential.json", signed_in(404)),
     # --- AI assistance (no course in this data: the tutor of an unknown course is 404) ---
@@ -292,6 +293,14 @@ CASES = [
     Case("reports.target", "POST", "/reports/agencies/P/target", (LOGIN, 403, 403, 404, 400, 400)),  # empty form
     Case("reports.clear_target", "POST", "/reports/agencies/C/target/clear",
          (LOGIN, 403, 403, 404, Redirect("/reports/"), Redirect("/reports/"))),  # back to ?agency=C
+    # --- the competency heat map: the reports' scope (HR: their subtree) ---
+    Case("competencies.heat_map", "GET", "/reports/competencies", (LOGIN, 403, 403, 200, 200, 200)),
+    Case("competencies.heat_map", "GET", "/reports/competencies?agency=P&level=2", (LOGIN, 403, 403, 404, 200, 200)),
+    Case("competencies.heat_map", "GET", "/reports/competencies?agency=U", (LOGIN, 403, 403, 200, 404, 200)),
+    Case("competencies.request_export", "POST", "/reports/competencies/export", (LOGIN, 403, 403, 400, 400, 400),
+         data={"format": "pdf"}),
+    Case("competencies.request_export", "POST", "/reports/competencies/export", (LOGIN, 403, 403, 400, 404, 400),
+         data={"format": "pdf", "agency": "U"}),  # scope is checked first (404), then the format (400)
     # --- exports of the reports (same rules as the reports; someone else's export is not found) ---
     Case("exports.request_export", "POST", "/reports/exports", (LOGIN, 403, 403, 400, 400, 400),
          data={"format": "pdf"}),
@@ -355,6 +364,11 @@ PROGRAMME = {
     "GET /reports/learners/{outsider}": 200,
     "GET /reports/learners/{missing}": 404,
     "GET /reports/overdue": 200,
+    "GET /reports/competencies": 200,
+    "GET /reports/competencies?agency=P&level=2": 200,
+    "GET /reports/competencies?agency=U": 200,
+    "POST /reports/competencies/export [format=pdf]": 400,
+    "POST /reports/competencies/export [format=pdf,agency=U]": 400,
     "GET /reports/overdue?agency=U": 200,
     "GET /reports/gain": 200,
     "GET /reports/gain?agency=P": 200,

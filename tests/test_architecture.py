@@ -26,6 +26,9 @@ LAYERS = {
     "certificates": 6,
     # pre-tests: drawn and graded by the quiz machinery, stored apart from quiz attempts (reports read them).
     "pretests": 6,
+    # competency evidence and profiles: reads quiz attempts and the framework (courses); the outcome use case
+    # (assignments) writes the evidence of a passed final quiz.
+    "competencies": 6,
     "ai": 6,  # the course tutor and question drafts: reads courses and quiz attempts (the refusal during one)
     "assignments": 7,  # mandatory training, reminders, and the outcome of learning (it sees certificates)
     "approvals": 7,

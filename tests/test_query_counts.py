@@ -25,7 +25,7 @@ from lms.courses.models import Course, Lesson
 from lms.events import Notice
 from lms.extensions import db
 from lms.pretests.models import PretestAttempt
-from tests.courses.builders import write_course
+from tests.courses.builders import tag_course, write_course, write_framework
 from tests.courses.conftest import courses_root  # noqa: F401 - fixture used below
 from tests.learning.conftest import sync
 from tests.programmes.builders import write_programme
@@ -39,13 +39,14 @@ PAGES = {
     "learner@demo.lms.kz": ["/my-learning", "/courses/", "/courses/ai-basics", "/courses/ai-basics/lessons/{lesson}",
                             "/courses/ai-basics/quiz", "/certificates/", "/courses/ai-basics/ask", "/ai/notice",
                             "/ai/systems", "/notifications/", "/notifications/settings", "/courses/with-pretest",
-                            "/courses/with-pretest/pretest", "/programmes/", "/programmes/demo-path"],
+                            "/courses/with-pretest/pretest", "/programmes/", "/programmes/demo-path", "/competencies"],
     "hr@demo.lms.kz": ["/reports/", "/reports/learners", "/reports/overdue", "/reports/exports", "/reports/api-tokens",
                        "/agencies/", "/approvals/", "/reports/satisfaction", "/reports/satisfaction?course=ai-basics",
-                       "/reports/gain", "/reports/programmes"],
+                       "/reports/gain", "/reports/programmes", "/reports/competencies", "/reports/learners/{learner}"],
     "admin@demo.lms.kz": ["/reports/", "/reports/?agency=MDAI", "/admin/users/", "/admin/content/", "/admin/ai-log/",
                           "/reports/satisfaction", "/courses/ai-basics/evaluation/comments",
-                          "/reports/gain", "/reports/gain?agency=MDAI", "/reports/learners/{gain_learner}"],
+                          "/reports/gain", "/reports/gain?agency=MDAI", "/reports/learners/{gain_learner}",
+                          "/reports/competencies", "/reports/competencies?agency=MDAI&level=2"],
     "manager@demo.lms.kz": ["/team/", "/team/?scope=all", "/reports/exports"],
 }
 PASSWORDS = {"learner@demo.lms.kz": "learner-demo-2026", "hr@demo.lms.kz": "hr-demo-2026",
@@ -70,6 +71,7 @@ def _statements_per_page(app, make_client, courses_root, learners: int,  # noqa:
         lesson = db.session.scalar(select(Lesson.key).order_by(Lesson.position).limit(1))
         # A learner with a pre-test, for the learner report's gain table (the administrator's page).
         gain_learner = db.session.scalar(select(PretestAttempt.user_id).order_by(PretestAttempt.user_id).limit(1))
+        learner_id = db.session.scalar(select(User.id).where(User.email == "learner@demo.lms.kz"))
         _notify_learner(learners // 20)  # the inbox grows with the data too: 3 and 30 notifications
     counts: dict[str, int] = {}
     seen = [0]
@@ -91,7 +93,7 @@ def _statements_per_page(app, make_client, courses_root, learners: int,  # noqa:
             assert client.post("/courses/ai-basics/enroll").status_code == 303
             assert client.post(f"/courses/ai-basics/lessons/{lesson}/complete").status_code == 303
         for template in paths:
-            path = template.format(lesson=lesson, gain_learner=gain_learner)
+            path = template.format(lesson=lesson, gain_learner=gain_learner, learner=learner_id)
             client.get(path)  # warm caches (rendered lessons, compiled statements)
             event.listen(engine, "before_cursor_execute", count)
             try:
@@ -134,6 +136,8 @@ def test_statements_per_page_do_not_grow_with_the_number_of_learners(app, make_c
         (pretest / "quiz.yml").write_text(quiz.replace("questions:\n", "pretest: {questions: 3}\nquestions:\n", 1),
                                           encoding="utf-8")
         write_programme(courses_root, "demo-path", courses=("ai-basics",))
+        write_framework(courses_root)  # the heat map and profiles then have competencies and evidence to show
+        tag_course(courses_root / "ai-basics", [("ai-concepts", 2), ("risk", 1)])
         queries: dict[str, int] = {}
         small = _statements_per_page(app, make_client, courses_root, SMALL)
         large = _statements_per_page(app, make_client, courses_root, LARGE, queries)
@@ -212,8 +216,8 @@ TEAM_PAGES = ("/team/", "/team/?scope=all", "/team/?scope=all&status=overdue", "
               "/team/?scope=all&status=not_started",
               "/team/people/{report}", "/team/people/{deep}")
 #: Statements of a team page besides SQLite's BEGIN, whatever the size of the team (a page listing nobody skips the
-#: two statements that read its people's courses).
-TEAM_BUDGET = 12
+#: two statements that read its people's courses); a person's record adds two for their competency profile.
+TEAM_BUDGET = 14
 
 
 def _build_team(reports: int) -> None:

@@ -15,6 +15,7 @@ from lms.accounts.models import User
 from lms.assignments.services import renewal_since
 from lms.certificates.models import Certificate
 from lms.certificates.services import issue_certificate
+from lms.competencies import services as competencies
 from lms.courses import services as courses
 from lms.courses.models import Course, Lesson
 from lms.learning import services as learning
@@ -52,9 +53,11 @@ def record_course_outcome(user: User, course: Course, *, now, language: str, les
         lessons = courses.list_live_lessons(course)
     if lesson is not None:
         learning.complete_lesson(user, lesson, now=now, language=language, since=since)
+    quiz_passed = quizzes.has_passed(user, course, since=since)
+    if quiz_passed:  # a passed final quiz evidences the course's competencies (lms.competencies)
+        competencies.record_evidence(user, course)
     completion = learning.complete_course_if_done(user, course, now=now, language=language, since=since,
-                                                  quiz_passed=quizzes.has_passed(user, course, since=since),
-                                                  lessons=lessons)
+                                                  quiz_passed=quiz_passed, lessons=lessons)
     if completion is not None:
         certificate = issue_certificate(completion, user=user, course=course, now=now)
         # A completed course may complete a programme: its certificate is issued in the same transaction.

@@ -62,7 +62,7 @@ def install_autosync(app: Flask, *, sync: Callable[..., SyncReport]) -> None:
         try:
             report = sync(result.courses, root=root.resolve(), now=utcnow(), programmes=result.programmes,
                           max_retire_share=app.config["SYNC_MAX_RETIRE_SHARE"],
-                          package_dir=Path(app.config["SCORM_DIR"]))
+                          package_dir=Path(app.config["SCORM_DIR"]), framework=result.framework)
         except TooManyRetirements as exc:  # never --allow-retire here: a half-saved checkout must not retire all
             db.session.rollback()
             log.warning("course files not re-synced, the previous version stays live: %s; run `lms courses sync "

@@ -142,7 +142,7 @@ def sync_command(path: Path | None, allow_retire: bool):
         report = sync_content(result.courses, root=root, now=utcnow(), retire_missing=target == root,
                               programmes=result.programmes if target == root else None,
                               max_retire_share=None if allow_retire else current_app.config["SYNC_MAX_RETIRE_SHARE"],
-                              package_dir=Path(current_app.config["SCORM_DIR"]))
+                              package_dir=Path(current_app.config["SCORM_DIR"]), framework=result.framework)
     except TooManyRetirements as exc:
         db.session.rollback()
         summary = f"Nothing was synced: {exc}."

@@ -132,6 +132,8 @@ class Question:
     pattern: str | None = None
     items: tuple[Item, ...] = ()
     pairs: tuple[Pair, ...] = ()
+    #: (competency id, level) pairs a right answer evidences (courses/competencies.yml).
+    competencies: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -215,6 +217,8 @@ class Course:
     files: tuple[CourseFile, ...] = ()
     #: The course's own evaluation questionnaire (None: the default questions, lms.evaluations.questions).
     evaluation: Evaluation | None = None
+    #: (competency id, level) pairs that passing the final quiz evidences (courses/competencies.yml).
+    competencies: tuple[tuple[str, int], ...] = ()
 
     @property
     def languages(self) -> tuple[str, ...]:

@@ -13,6 +13,7 @@ from pathlib import Path, PurePosixPath
 from lms.courses import content as c
 from lms.courses import lessontypes, schema
 from lms.courses.folder import CourseFolder, FileEntry, normalise
+from lms.courses.framework import Framework, check_area, competency_refs, framework_path, load_framework
 from lms.courses.lessoncheck import lesson_findings
 from lms.courses.lessontypes.markdown import FRONT_MATTER, LESSON_FILE
 from lms.courses.markdown import LESSON_LINK, UNSAFE_SCHEME, find_references, resolve_media
@@ -36,6 +37,8 @@ class LoadResult:
     problems: list[Problem] = field(default_factory=list)
     #: The programmes in courses/programmes/ (loaded only when the whole courses folder is, never for one course).
     programmes: list[Programme] = field(default_factory=list)
+    #: The competency framework (courses/competencies.yml), when there is one without errors.
+    framework: Framework | None = None
 
     @property
     def errors(self) -> list[Problem]:
@@ -56,6 +59,7 @@ def load_courses(root: Path) -> LoadResult:
     if not root.is_dir():
         out.error(root, 1, "not a folder")
         return result
+    framework = result.framework = load_framework(framework_path(root), out)
     if os.path.lexists(root / MANIFEST):  # a link named course.yml still makes a course folder (and is refused)
         folders = [root]
     else:
@@ -76,7 +80,7 @@ def load_courses(root: Path) -> LoadResult:
                 out.warning(path / MANIFEST, 1, f"{path.name} has no {MANIFEST}, so it is not loaded as a course")
     seen: dict[str, Path] = {}
     for folder in folders:
-        course = load_course(folder, out)
+        course = load_course(folder, out, framework=framework)
         if course is None:
             continue
         if course.id in seen:
@@ -89,8 +93,10 @@ def load_courses(root: Path) -> LoadResult:
     return result
 
 
-def load_course(folder: Path, out: Collector) -> c.Course | None:
-    """Load one course folder; report problems to `out`; return None when the course is unusable."""
+def load_course(folder: Path, out: Collector, *, framework: Framework | None = None) -> c.Course | None:
+    """Load one course folder; report problems to `out`; return None when the course is unusable.
+
+    The competencies the course and its questions name are checked against `framework`."""
     errors_before = len([p for p in out.problems if p.is_error])
     files = CourseFolder.scan(folder, out)
     manifest_path = folder / MANIFEST
@@ -118,6 +124,8 @@ def load_course(folder: Path, out: Collector) -> c.Course | None:
                   code="approval-without-self-enrollment")
 
     evaluation = _load_evaluation(spec, doc, manifest_path, out)
+    check_area(spec.competency_area, doc.line_of(("competency_area",)), manifest_path, out, framework)
+    competencies = competency_refs(spec.competencies, ("competencies",), doc, manifest_path, out, framework)
     media = _check_listed_media(files, spec, doc, manifest_path, out)
     lessons = _load_lessons(files, spec, doc, manifest_path, out)
     quiz = None
@@ -132,7 +140,7 @@ def load_course(folder: Path, out: Collector) -> c.Course | None:
         else:
             quiz_text = files.read_text(quiz_entry, out)
             if quiz_text is not None:
-                quiz = load_quiz(quiz_entry.path, default, out, text=quiz_text)
+                quiz = load_quiz(quiz_entry.path, default, out, text=quiz_text, framework=framework)
 
     # Files renamed with their id kept: a link by the new file name would lead nowhere (lesson links use ids).
     markdown = [lesson for lesson in lessons if lesson.kind == "markdown"]
@@ -160,6 +168,7 @@ def load_course(folder: Path, out: Collector) -> c.Course | None:
         certificate_valid_months=spec.certificate_valid_months,
         ai_content=ai_content(spec.ai_content), quiz=quiz, media=media, version=version, files=served,
         evaluation=evaluation,
+        competencies=competencies,
     )
 
 

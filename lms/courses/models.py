@@ -48,6 +48,8 @@ class Course(db.Model):
     media: Mapped[dict] = mapped_column(JSON, default=dict)
     #: The course's own evaluation questionnaire (content.Evaluation.as_dict); None: the default questions.
     evaluation: Mapped[dict | None] = mapped_column(JSON)
+    #: [{"id": competency key, "level": n}] that passing the final quiz evidences (courses/competencies.yml).
+    competencies: Mapped[list | None] = mapped_column(JSON)
     #: Lower-cased titles in every language, for catalogue search.
     search_text: Mapped[str] = mapped_column(Text, default="")
     is_retired: Mapped[bool] = mapped_column(default=False, index=True)

@@ -6,13 +6,16 @@ from pathlib import Path
 
 from lms.courses import content as c
 from lms.courses import schema
+from lms.courses.framework import Framework, competency_refs
 from lms.courses.problems import Collector, ai_content, load_yaml, parse, texts
 from lms.questions import TYPES
 from lms.questions.base import Invalid
 
 
-def load_quiz(path: Path, default: str, out: Collector, *, text: str | None = None) -> c.Quiz | None:
-    """The quiz in the file at `path` (its `text` when the caller has read it), or None with problems in `out`."""
+def load_quiz(path: Path, default: str, out: Collector, *, text: str | None = None,
+              framework: Framework | None = None) -> c.Quiz | None:
+    """The quiz in the file at `path` (its `text` when the caller has read it), or None with problems in `out`;
+    the competencies its questions name are checked against `framework`."""
     doc = load_yaml(path, out, text=text)
     if doc is None:
         return None
@@ -28,7 +31,8 @@ def load_quiz(path: Path, default: str, out: Collector, *, text: str | None = No
             out.error(path, line, f"question id {q.id!r} is used twice")
             continue
         seen.add(q.id)
-        question = _question(q, default, path, line, out)
+        refs = competency_refs(q.competencies, ("questions", i, "competencies"), doc, path, out, framework)
+        question = _question(q, default, path, line, out, refs)
         if question is not None:
             questions.append(question)
             _check_languages(question, doc, ("questions", i), path, out)
@@ -82,7 +86,8 @@ def _check_languages(q: c.Question, doc, where: tuple, path: Path, out: Collecto
                       "and every choice need the same languages")
 
 
-def _question(q, default: str, path: Path, line: int, out: Collector) -> c.Question | None:
+def _question(q, default: str, path: Path, line: int, out: Collector,
+              competencies: tuple = ()) -> c.Question | None:
     text = texts(q.text, default)
     if default not in text:
         out.error(path, line, f"question {q.id!r} needs text in the default language ({default})")
@@ -102,4 +107,5 @@ def _question(q, default: str, path: Path, line: int, out: Collector) -> c.Quest
         tool = " ".join(part for part in (q.ai_generated.system, q.ai_generated.model) if part)
         declared = declared or c.AIContent("generated", tool, reviewer)
     return c.Question(id=q.id, type=q.type, text=text, points=q.points, topic=q.topic,
-                      explanation=texts(q.explanation, default), ai_content=declared, **own)
+                      explanation=texts(q.explanation, default), ai_content=declared,
+                      competencies=competencies, **own)

@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 from pydantic import Discriminator, Field, StringConstraints, Tag
 
 from lms.questions import QuestionSpec
-from lms.questions.spec import AIContentSpec, Id, Lang, Strict, Texts
+from lms.questions.spec import AIContentSpec, CompetencyRefSpec, Id, Lang, Strict, Texts
 
 
 class MediaSpec(Strict):
@@ -84,6 +84,8 @@ class CourseSpec(Strict):
     media: list[MediaSpec] = []
     #: The course's own evaluation questionnaire; without one, learners get the default questions.
     evaluation: EvaluationSpec | None = None
+    #: The competencies (courses/competencies.yml) and levels that passing the final quiz evidences.
+    competencies: Annotated[list[CompetencyRefSpec], Field(max_length=50)] = []
 
 
 class LessonFrontMatter(Strict):

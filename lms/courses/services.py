@@ -14,6 +14,7 @@ from sqlalchemy.orm import load_only
 from lms.courses import cache
 from lms.courses import content as c
 from lms.courses.folder import FileChanged, read_bytes
+from lms.courses.framework_sync import sync_framework
 from lms.courses.media import MEDIA_MAX_BYTES
 from lms.courses.models import Course, CourseFile, FileBlob, Lesson, QuizVersion
 from lms.courses.renames import LessonRename, likely_renames
@@ -96,12 +97,15 @@ def quiz_snapshot(quiz: c.Quiz) -> tuple[dict, list]:
                 "review": quiz.review}
     if quiz.pretest_questions:  # only when set: the settings (and version digest) of other quizzes stay as they were
         settings["pretest"] = {"questions": quiz.pretest_questions}
-    questions = [asdict(q) for q in quiz.questions]
+    # A question that names no competency is stored (and hashed) as before competencies existed: adding the
+    # framework gives untagged quizzes no new version.
+    questions = [{k: v for k, v in asdict(q).items() if k != "competencies" or v} for q in quiz.questions]
     return settings, questions
 
 
 def sync_courses(courses: list[c.Course], *, root: Path, now: datetime, retire_missing: bool = True,
-                 max_retire_share: float | None = 0.5, package_dir: Path | None = None) -> SyncReport:
+                 max_retire_share: float | None = 0.5, package_dir: Path | None = None,
+                 framework=None) -> SyncReport:
     """Bring the database in line with `courses` (already checked); flush only. Idempotent.
 
     Never deletes: courses and lessons that are gone from the files are retired (courses only when
@@ -112,7 +116,8 @@ def sync_courses(courses: list[c.Course], *, root: Path, now: datetime, retire_m
 
     SCORM packages are unpacked into `package_dir` (the SCORM_DIR setting), once per content hash, before anything
     is written; raises ValueError when a course has a SCORM lesson and no `package_dir` is given, and ContentChanged
-    when a package changed since it was checked.
+    when a package changed since it was checked. `framework` (lms.courses.framework.Framework, when the files have
+    one) is synced first (lms.courses.framework_sync).
     """
     report = SyncReport()
     existing = {course.key: course for course in db.session.scalars(select(Course))}
@@ -124,6 +129,8 @@ def sync_courses(courses: list[c.Course], *, root: Path, now: datetime, retire_m
             raise TooManyRetirements(leaving, live=len(live), max_share=max_retire_share)
     for content in courses:
         _unpack_packages(content, package_dir, report)
+    if framework is not None:
+        sync_framework(framework, now=now, report=report)
     for content in courses:
         course = existing.get(content.id)
         _sync_course(course, content, root=root, now=now, report=report)
@@ -152,6 +159,7 @@ def _sync_course(course: Course | None, content: c.Course, *, root: Path, now: d
         "media": {m.file: _ai(m.ai_content) for m in content.media if m.ai_content},
         "evaluation": content.evaluation.as_dict() if content.evaluation else None,
         "search_text": " ".join(content.title.values()).lower(), "is_retired": False,
+        "competencies": [{"id": key, "level": level} for key, level in content.competencies],
     }
     if course is None:
         course = Course(key=content.id, version=version, synced_at=now, created_at=now, **fields)

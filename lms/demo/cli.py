@@ -54,6 +54,7 @@ def demo_data(force: bool, learners: int | None, agencies: int, seed: int, today
         return
     from lms.demo import national
     from lms.demo.bulk import rollback_journal
+    from lms.demo.competencies import add_course_evidence
     from lms.reports.snapshots import refresh_snapshot
 
     if if_absent and national.is_present():
@@ -75,6 +76,7 @@ def demo_data(force: bool, learners: int | None, agencies: int, seed: int, today
             made = seed_evaluations(exclude_emails=[row[0] for row in DEMO_ACCOUNTS], seed=seed, now=utcnow())
             click.echo(f"course evaluations: {made} anonymous answers")
             click.echo(f"pre-tests: {seed_pretests(seed=seed)}")
+            click.echo(f"competency evidence: {add_course_evidence()} rows")
             db.session.commit()
         except national.NationalDataError as exc:
             raise click.ClickException(str(exc)) from None

@@ -22,6 +22,7 @@ from lms.accounts.models import User
 from lms.audit.services import audit
 from lms.db import begin_write
 from lms.events import Notice
+from lms.exports.competency_files import write_heat_map
 from lms.exports.files import write_csv, write_xlsx
 from lms.exports.gain_files import write_gain_csv, write_gain_xlsx
 from lms.exports.models import ExportFormat, ExportJob, ExportStatus
@@ -29,6 +30,7 @@ from lms.exports.satisfaction_files import write_satisfaction_csv, write_satisfa
 from lms.exports.team_files import write_team_csv, write_team_xlsx
 from lms.extensions import db
 from lms.reports import queries
+from lms.reports.competencies import build_heat_map
 from lms.reports.filters import ReportFilters, parse_filters
 from lms.reports.gain import count_gain_rows
 from lms.reports.rows import RowContext
@@ -49,6 +51,8 @@ GAIN = "gain"
 REPORT_KINDS = ("", GAIN)
 #: ExportJob.filters["kind"] of a programme report's export (request_programme_export).
 PROGRAMME = "programme"
+#: ExportJob.filters["kind"] of the competency heat map's export (the report filters' agency).
+COMPETENCIES = "competencies"
 MEDIA_TYPES = {ExportFormat.CSV: "text/csv",
                ExportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 log = logging.getLogger(__name__)
@@ -119,6 +123,22 @@ def _request_report_kind(actor: User, filters: ReportFilters, fmt: str, *, kind:
     db.session.flush()
     audit("export.requested", actor=actor, now=now, ip=ip, object_type="export", object_id=job.id,
           details={"format": fmt, "kind": kind, **(audited or {}), "filters": filters.to_params()})
+    return job
+
+
+def request_competency_export(actor: User, filters: ReportFilters, fmt: str, *, locale: str, now: datetime,
+                              ip: str = "") -> ExportJob:
+    """Record a queued export of the competency heat map of `filters`' agency for `actor` (audited); the caller
+    commits, then enqueues it."""
+    if fmt not in FORMATS:
+        raise ValueError(fmt)
+    params = {"agency": filters.agency.code if filters.agency else ""}
+    job = ExportJob(token=secrets.token_hex(16), user_id=actor.id, format=fmt, created_at=now,
+                    filters={"kind": COMPETENCIES, **params, "locale": locale, "timezone": filters.timezone})
+    db.session.add(job)
+    db.session.flush()
+    audit("export.requested", actor=actor, now=now, ip=ip, object_type="export", object_id=job.id,
+          details={"format": fmt, "kind": COMPETENCIES, "filters": params})
     return job
 
 
@@ -207,6 +227,12 @@ def run_export(job_id: int, *, export_dir: Path, hours: int, now: Callable[[], d
             set_state(status=ExportStatus.RUNNING)
             count = write_programme_file(partial, fmt, filters, params["programme"],
                                          locale=params.get("locale", "en"), now=started)
+        elif params.get("kind") == COMPETENCIES:
+            filters = parse_filters({"agency": params.get("agency", "")}, actor=user,
+                                    timezone=params.get("timezone", "UTC"))
+            set_state(status=ExportStatus.RUNNING)
+            count = write_heat_map(partial, fmt, build_heat_map(filters, AgencyTree.load()),
+                                   locale=params.get("locale", "en"))
         else:
             filters = parse_filters(params, actor=user, timezone=params.get("timezone", "UTC"))
             total = queries.count_detail_rows(filters, queries.agency_ids(filters, AgencyTree.load()), now=started)

@@ -35,6 +35,13 @@ class AIGeneratedSpec(Strict):
     date: Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")] | None = None
 
 
+class CompetencyRefSpec(Strict):
+    """A competency (an id of courses/competencies.yml) and the level (1-4) a course or question evidences."""
+
+    id: Id
+    level: Annotated[int, Field(ge=1, le=10)]
+
+
 class QuestionBase(Strict):
     id: Id
     text: Texts
@@ -45,6 +52,8 @@ class QuestionBase(Strict):
     #: Set by `lms ai draft-questions`; a live quiz refuses it until `reviewed_by` names the person who checked it.
     ai_generated: AIGeneratedSpec | None = None
     reviewed_by: Annotated[str, StringConstraints(max_length=200)] | None = None
+    #: The competencies (courses/competencies.yml) and levels a right answer to this question evidences.
+    competencies: Annotated[list[CompetencyRefSpec], Field(max_length=20)] = []
 
 
 def texts(value, default_language: str) -> dict[str, str]:

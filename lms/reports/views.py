@@ -15,6 +15,7 @@ from lms.accounts import policy
 from lms.accounts.models import User
 from lms.agencies import services as agencies
 from lms.approvals import queries as approval_queries
+from lms.competencies.services import get_profile
 from lms.courses.models import Course
 from lms.db import utcnow
 from lms.evaluations import queries as evaluation_queries
@@ -148,7 +149,7 @@ def learner(user_id: int):
         Course.id.in_(list(gains))))}
     return render_template("reports/learner.html", person=person, rows=rows, overdue=items,
                            agency=tree.nodes.get(person.agency_id), now=now,
-                           requests=approval_queries.list_requests_of(person),
+                           requests=approval_queries.list_requests_of(person), competencies=get_profile(person),
                            gains=[SimpleNamespace(course=courses[cid], gain=g) for cid, g in gains.items()
                                   if cid in courses])
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import lazyload
 from lms.accounts import policy
 from lms.accounts.models import User
 from lms.approvals import queries as approval_queries
+from lms.competencies.services import get_profile
 from lms.db import utcnow
 from lms.errors import render_error
 from lms.exports import jobs
@@ -72,7 +73,8 @@ def person(user_id: int):
         abort(404)
     now = utcnow()
     record = services.get_member_record(target, manager_id=current_user.id, now=now)
-    return render_template("team/person.html", record=record, now=now, **_labels())
+    return render_template("team/person.html", record=record, now=now, competencies=get_profile(target),
+                           **_labels())
 
 
 @bp.post("/export")

@@ -163,3 +163,40 @@ def line_of(path: Path, needle: str) -> int:
     found = [n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1) if needle in line]
     assert len(found) == 1, f"{needle!r} is on lines {found} of {path}"
     return found[0]
+
+
+FRAMEWORK = """\
+levels:
+  - {level: 1, title: {en: Aware, ru: Осведомлённость, kk: Хабардарлық},
+     description: {en: Knows, ru: Знает, kk: Біледі}}
+  - {level: 2, title: {en: Practitioner, ru: Применение, kk: Қолдану}, description: {en: Does, ru: Делает, kk: Жасайды}}
+areas:
+  - {id: foundations, title: {en: Foundations, ru: Основы, kk: Негіздер}}
+  - {id: generative-ai, title: {en: Generative AI, ru: Генеративный ИИ, kk: Генеративтік ЖИ}}
+  - {id: ethics-law, title: {en: Ethics and law, ru: Этика и право, kk: Этика және құқық}}
+  - {id: data, title: {en: Data, ru: Данные, kk: Деректер}}
+  - {id: management, title: {en: Management, ru: Управление, kk: Басқару}}
+competencies:
+  - id: ai-concepts
+    area: foundations
+    title: {en: AI concepts, ru: Понятия ИИ, kk: ЖИ ұғымдары}
+    description: {en: Explains AI, ru: Объясняет ИИ, kk: ЖИ-ді түсіндіреді}
+  - id: risk
+    area: ethics-law
+    title: {en: Risk, ru: Риск, kk: Тәуекел}
+    description: {en: Classifies risk, ru: Классифицирует риск, kk: Тәуекелді жіктейді}
+"""
+
+
+def write_framework(root: Path, text: str = FRAMEWORK) -> Path:
+    """Write courses/competencies.yml (two levels, the five course areas, competencies ai-concepts and risk)."""
+    path = Path(root) / "competencies.yml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def tag_course(directory: Path, refs: Sequence[tuple[str, int]]) -> None:
+    """Add `competencies:` (id, level pairs) to the manifest of the course in `directory`."""
+    lines = "".join(f"  - {{id: {key}, level: {level}}}\n" for key, level in refs)
+    with (Path(directory) / "course.yml").open("a", encoding="utf-8") as fh:
+        fh.write("competencies:\n" + lines)

@@ -19,7 +19,8 @@ def sync(root) -> None:
     """Load and sync the courses under `root` (inside an app context), and commit."""
     result = load_courses(root)
     assert not result.errors, [str(p) for p in result.errors]
-    sync_courses(result.courses, root=root, now=utcnow(), package_dir=Path(current_app.config["SCORM_DIR"]))
+    sync_courses(result.courses, root=root, now=utcnow(), package_dir=Path(current_app.config["SCORM_DIR"]),
+                 framework=result.framework)
     db.session.commit()
 
 
