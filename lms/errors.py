@@ -17,6 +17,17 @@ class DomainError(Exception):
     """A rule of the platform was not met. Services raise subclasses; views map them to messages."""
 
 
+class LearnerMessage(DomainError):
+    """A refusal whose `message` (a class default, or one given) is a translated sentence shown to the learner."""
+
+    message = _l("This action is not possible.")
+
+    def __init__(self, message=None):
+        super().__init__(str(message or self.message))
+        if message is not None:
+            self.message = message
+
+
 #: Titles and explanations of the error pages, by status code.
 ERROR_TEXTS = {
     400: (_l("Bad request"), _l("The request could not be understood. Reload the page and try again.")),

@@ -22,7 +22,7 @@ from lms.accounts.models import User
 from lms.audit.services import audit
 from lms.courses import services as courses
 from lms.courses.models import Course, QuizVersion
-from lms.errors import DomainError
+from lms.errors import LearnerMessage
 from lms.extensions import db
 from lms.learning.models import Enrollment
 from lms.pretests.models import PretestAttempt, PretestStatus
@@ -34,15 +34,8 @@ from lms.quizzes.grading import grade, percent
 from lms.quizzes.models import QuizAttempt
 
 
-class PretestError(DomainError):
+class PretestError(LearnerMessage):
     """A pre-test action is refused; `message` is a translated sentence for the learner."""
-
-    message = _l("This action is not possible.")
-
-    def __init__(self, message=None):
-        super().__init__(str(message or self.message))
-        if message is not None:
-            self.message = message
 
 
 class NoPretest(PretestError):

@@ -18,7 +18,7 @@ from sqlalchemy.orm import defer, joinedload
 from lms.accounts.models import User
 from lms.courses import services as courses
 from lms.courses.models import Course, QuizVersion
-from lms.errors import DomainError
+from lms.errors import LearnerMessage
 from lms.extensions import db
 from lms.learning.models import Verb
 from lms.learning.services import get_enrollment, record
@@ -35,15 +35,8 @@ GRACE = timedelta(seconds=30)
 MAX_TEXT_ANSWER = MAX_ANSWER_LENGTH
 
 
-class QuizError(DomainError):
+class QuizError(LearnerMessage):
     """A quiz action is refused; `message` is a translated sentence for the learner."""
-
-    message = _l("This action is not possible.")
-
-    def __init__(self, message=None):
-        super().__init__(str(message or self.message))
-        if message is not None:
-            self.message = message
 
 
 class NoQuiz(QuizError):
