@@ -94,6 +94,10 @@ def issue_programme_certificate(user: User, programme: Programme, *, evidence: l
     certificate = _place_certificate(user, values, now=now)
     record(Verb.CERTIFICATE_ISSUED, user_id=user.id, at=now, object_key=programme.key,
            content_version=programme.version, details={"serial": certificate.serial, "programme": programme.key})
+    events.publish(events.NOTICE, Notice(
+        kind="programme_certificate_issued", recipient_ids=(user.id,), at=now,
+        params={"serial": certificate.serial, "titles": dict(programme.title)},
+        key=f"certificate:{certificate.id}:issued"))
     return certificate
 
 

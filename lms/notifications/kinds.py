@@ -99,6 +99,10 @@ def _decided_body(facts: Facts) -> list[str]:
     return [first, _("Reason: %(reason)s", reason=reason)] if reason else [first]
 
 
+def _programme(facts: Facts) -> str:
+    return localized(facts.param("titles", {}) or {}, str(get_locale()))
+
+
 def _export_title(facts: Facts) -> str:
     return _("Your report export is ready") if facts.param("status") == "done" else _("Your report export failed")
 
@@ -145,6 +149,12 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
                            "again to renew it.", serial=_serial(f), title=f.title,
                            date=format_day(f.param("expires_at")))],
          link=_course),
+    Kind("programme_certificate_issued", _l("A programme certificate is issued to you"),
+         title=lambda f: _("Programme certificate issued: %(title)s", title=_programme(f)),
+         body=lambda f: [_("You completed the programme “%(title)s”. Your certificate %(serial)s is on the My "
+                           "certificates page, as a PDF and as a digital credential.", title=_programme(f),
+                           serial=_serial(f))],
+         link=lambda f: ("certificates.mine", {})),
     Kind("export_ready", _l("A report export you asked for is finished"),
          title=_export_title, body=_export_body, link=_export_link, default=Channel.IN_APP,
          audience=policy.can_use_exports),

@@ -12,6 +12,7 @@ from lms.certificates.credential import verify_credential
 from lms.certificates.models import Certificate
 from lms.db import utcnow
 from lms.extensions import db
+from lms.notifications.models import Notification
 from tests import factories
 from tests.conftest import post_form
 
@@ -160,3 +161,18 @@ def test_a_programme_without_certificate_completes_without_one(app, login_as, pr
     with app.app_context():
         assert _programme_certificates() == []
     assert "Programme complete" in client.get("/programmes/basics").get_data(as_text=True)
+
+
+def test_the_programme_certificate_reaches_the_learners_inbox(app, login_as, programme_root):
+    with app.app_context():
+        factories.user("aliya@example.kz")
+    client = login_as("aliya@example.kz")
+    _finish(client, "plain")
+    _finish(client, "other")
+    with app.app_context():
+        [certificate] = _programme_certificates()
+        [notification] = db.session.scalars(select(Notification).where(
+            Notification.kind == "programme_certificate_issued"))
+        assert notification.params["serial"] == certificate.serial
+    inbox = client.get("/notifications/").get_data(as_text=True)
+    assert "Programme certificate issued: Basics" in inbox
