@@ -28,9 +28,9 @@ class Notice:
 
     `kind` names the event (lms.notifications lists the kinds it knows, e.g. "assigned", "due_soon", "overdue",
     "approval_requested", "approval_decided", "approval_expired", "certificate_issued", "certificate_expiring",
-    "programme_certificate_issued", "export_ready"). The text is written by lms.notifications from `kind` and
-    `params` in each recipient's language when it is shown, so `params` holds only plain JSON values (ids, ISO
-    dates, short strings such as a reason).
+    "programme_certificate_issued", "programme_certificate_expiring", "export_ready"). The text is written by
+    lms.notifications from `kind` and `params` in each recipient's language when it is shown, so `params` holds only
+    plain JSON values (ids, ISO dates, short strings such as a reason).
     `key` makes a notice idempotent: the same (kind, recipient, key) is delivered once (e.g. "assignment:7:due:30").
     `mandatory` marks a notice the recipient may not switch off (overdue mandatory training).
     """

@@ -155,6 +155,12 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
                            "certificates page, as a PDF and as a digital credential.", title=_programme(f),
                            serial=_serial(f))],
          link=lambda f: ("certificates.mine", {})),
+    Kind("programme_certificate_expiring", _l("A programme certificate of yours expires in 30 days"),
+         title=lambda f: _("Your programme certificate for %(title)s expires soon", title=_programme(f)),
+         body=lambda f: [_("Your certificate %(serial)s for the programme “%(title)s” expires on %(date)s. Renew "
+                           "the certificates of its courses to renew it.", serial=_serial(f), title=_programme(f),
+                           date=format_day(f.param("expires_at")))],
+         link=lambda f: ("certificates.mine", {})),
     Kind("export_ready", _l("A report export you asked for is finished"),
          title=_export_title, body=_export_body, link=_export_link, default=Channel.IN_APP,
          audience=policy.can_use_exports),

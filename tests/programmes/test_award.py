@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import timedelta
 
 from pypdf import PdfReader
 from sqlalchemy import select
 
 from lms.certificates.credential import verify_credential
 from lms.certificates.models import Certificate
+from lms.certificates.services import notify_expiring
 from lms.db import utcnow
 from lms.extensions import db
 from lms.notifications.models import Notification
@@ -176,3 +178,21 @@ def test_the_programme_certificate_reaches_the_learners_inbox(app, login_as, pro
         assert notification.params["serial"] == certificate.serial
     inbox = client.get("/notifications/").get_data(as_text=True)
     assert "Programme certificate issued: Basics" in inbox
+
+
+def test_a_programme_certificate_about_to_expire_is_told_of_once(app, login_as, programme_root):
+    with app.app_context():
+        factories.user("aliya@example.kz")
+    client = login_as("aliya@example.kz")
+    _finish(client, "plain")
+    _finish(client, "other")
+    with app.app_context():
+        [certificate] = _programme_certificates()
+        notify_expiring(now=certificate.expires_at - timedelta(days=29))
+        notify_expiring(now=certificate.expires_at - timedelta(days=10))
+        db.session.commit()
+        [notification] = db.session.scalars(select(Notification).where(
+            Notification.kind == "programme_certificate_expiring"))
+        assert notification.params["serial"] == certificate.serial
+    inbox = client.get("/notifications/").get_data(as_text=True)
+    assert "Your programme certificate for Basics expires soon" in inbox
