@@ -69,7 +69,7 @@ class Certificate(db.Model):
     #: keep pointing at their bit.
     status_list: Mapped[int]
     status_index: Mapped[int]
-    #: When its holder was told that it expires within 30 days (lms.certificates.services.notify_expiring), once.
+    #: When its holder was told that it expires within 30 days (lms.certificates.expiry.notify_expiring), once.
     expiry_notified_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from lms import tasks
-from lms.certificates.services import notify_expiring
+from lms.certificates.expiry import notify_expiring
 from lms.db import begin_write, utcnow
 from lms.extensions import db
 

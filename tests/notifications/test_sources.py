@@ -14,8 +14,9 @@ from lms import events
 from lms.accounts.models import Role, User
 from lms.assignments.outcome import record_course_outcome
 from lms.assignments.services import NewAssignment, create_assignment, enrol_in_assigned_courses, enrol_new_assignees
+from lms.certificates.expiry import notify_expiring
 from lms.certificates.models import Certificate
-from lms.certificates.services import notify_expiring, revoke
+from lms.certificates.services import revoke
 from lms.courses.models import Course
 from lms.db import utcnow
 from lms.events import Notice

@@ -10,8 +10,8 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from lms.certificates.credential import verify_credential
+from lms.certificates.expiry import notify_expiring
 from lms.certificates.models import Certificate
-from lms.certificates.services import notify_expiring
 from lms.db import utcnow
 from lms.extensions import db
 from lms.notifications.models import Notification
