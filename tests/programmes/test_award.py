@@ -31,6 +31,18 @@ def _programme_certificates():
     return list(db.session.scalars(select(Certificate).where(Certificate.programme_id.is_not(None))))
 
 
+def _complete_programme(app, login_as):
+    """Aliya completes both courses of the programme: her signed-in client and the programme certificate."""
+    with app.app_context():
+        factories.user("aliya@example.kz")
+    client = login_as("aliya@example.kz")
+    _finish(client, "plain")
+    _finish(client, "other")
+    with app.app_context():
+        [certificate] = _programme_certificates()
+    return client, certificate
+
+
 def test_the_required_course_alone_does_not_complete_the_programme(app, login_as, programme_root):
     with app.app_context():
         factories.user("aliya@example.kz")
@@ -43,13 +55,8 @@ def test_the_required_course_alone_does_not_complete_the_programme(app, login_as
 
 
 def test_the_group_course_completes_it_and_issues_the_certificate(app, login_as, programme_root):
+    client, certificate = _complete_programme(app, login_as)
     with app.app_context():
-        factories.user("aliya@example.kz")
-    client = login_as("aliya@example.kz")
-    _finish(client, "plain")
-    _finish(client, "other")
-    with app.app_context():
-        [certificate] = _programme_certificates()
         course_serials = set(db.session.scalars(select(Certificate.serial).where(Certificate.course_id.is_not(None))))
         assert {e["serial"] for e in certificate.evidence} == course_serials
         assert certificate.course_titles["en"] == "Basics" and certificate.expires_at is not None
@@ -69,26 +76,15 @@ def test_completing_more_does_not_issue_a_second_certificate(app, login_as, prog
 
 
 def test_the_pdf_says_programme(app, login_as, programme_root):
-    with app.app_context():
-        factories.user("aliya@example.kz")
-    client = login_as("aliya@example.kz")
-    _finish(client, "plain")
-    _finish(client, "other")
-    with app.app_context():
-        [certificate] = _programme_certificates()
+    client, certificate = _complete_programme(app, login_as)
     data = client.get(f"/certificates/{certificate.serial}.pdf?lang=en").data
     text = " ".join(PdfReader(io.BytesIO(data)).pages[0].extract_text().split())
     assert "has completed the programme" in text and "Basics" in text
 
 
 def test_the_credential_names_the_course_credentials_as_evidence(app, client, login_as, programme_root):
+    owner, certificate = _complete_programme(app, login_as)
     with app.app_context():
-        factories.user("aliya@example.kz")
-    owner = login_as("aliya@example.kz")
-    _finish(owner, "plain")
-    _finish(owner, "other")
-    with app.app_context():
-        [certificate] = _programme_certificates()
         course_serials = [e["serial"] for e in certificate.evidence]
     envelope = json.loads(owner.get(f"/certificates/{certificate.serial}/credential.json").data)
     token = envelope["id"].removeprefix("data:application/vc+jwt,")
@@ -103,13 +99,7 @@ def test_the_credential_names_the_course_credentials_as_evidence(app, client, lo
 
 
 def test_the_public_verification_page_names_the_programme(app, client, login_as, programme_root):
-    with app.app_context():
-        factories.user("aliya@example.kz")
-    owner = login_as("aliya@example.kz")
-    _finish(owner, "plain")
-    _finish(owner, "other")
-    with app.app_context():
-        [certificate] = _programme_certificates()
+    _owner, certificate = _complete_programme(app, login_as)
     page = client.get(f"/verify/{certificate.serial}").get_data(as_text=True)
     assert "Valid certificate" in page and "Programme" in page and "Basics" in page
 
@@ -166,13 +156,8 @@ def test_a_programme_without_certificate_completes_without_one(app, login_as, pr
 
 
 def test_the_programme_certificate_reaches_the_learners_inbox(app, login_as, programme_root):
+    client, certificate = _complete_programme(app, login_as)
     with app.app_context():
-        factories.user("aliya@example.kz")
-    client = login_as("aliya@example.kz")
-    _finish(client, "plain")
-    _finish(client, "other")
-    with app.app_context():
-        [certificate] = _programme_certificates()
         [notification] = db.session.scalars(select(Notification).where(
             Notification.kind == "programme_certificate_issued"))
         assert notification.params["serial"] == certificate.serial
@@ -181,13 +166,8 @@ def test_the_programme_certificate_reaches_the_learners_inbox(app, login_as, pro
 
 
 def test_a_programme_certificate_about_to_expire_is_told_of_once(app, login_as, programme_root):
+    client, certificate = _complete_programme(app, login_as)
     with app.app_context():
-        factories.user("aliya@example.kz")
-    client = login_as("aliya@example.kz")
-    _finish(client, "plain")
-    _finish(client, "other")
-    with app.app_context():
-        [certificate] = _programme_certificates()
         notify_expiring(now=certificate.expires_at - timedelta(days=29))
         notify_expiring(now=certificate.expires_at - timedelta(days=10))
         db.session.commit()
